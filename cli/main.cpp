@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// enablement: the headless CLI of the enablement and mobility planner.
+#include <cstdio>
+#include <iostream>
+
+#include "cli_common.hpp"
+#include "mp/core/error.hpp"
+
+namespace mp::cli {
+
+data::Workspace& Context::workspace() {
+    if (!m_ws) m_ws = std::make_unique<data::Workspace>(data::load_workspace(!no_default_data, data_sources));
+    return *m_ws;
+}
+
+void add_data_options(CLI::App& cmd, Context& ctx) {
+    cmd.add_option("--data", ctx.data_sources,
+                   "Add a GDAL vector source (file or connection string such as PG:...); repeatable");
+    cmd.add_flag("--no-default-data", ctx.no_default_data, "Leave the embedded default data out");
+}
+
+}  // namespace mp::cli
+
+int main(int argc, char** argv) {
+    using namespace mp::cli;
+    CLI::App app{"enablement: enablement and mobility planner for Belgium (host-nation support, transit, protection)",
+                 "enablement"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "enablement 0.1.0");
+    Context ctx;
+    register_data_commands(app, ctx);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "error: " << e.what() << " (run 'enablement --help')\n";
+        return kUsage;
+    }
+    try {
+        return ctx.action ? ctx.action() : kOk;
+    } catch (const mp::UsageError& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return kUsage;
+    } catch (const mp::InputError& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return kInput;
+    } catch (const mp::PluginError& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return kPlugin;
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return kRuntime;
+    }
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "mp/core/progress.hpp"
+#include "mp/layer/layer.hpp"
+
+namespace mp::io {
+
+/// Options for reading an OGR source.
+struct ReadOptions {
+    /// Layer names to read; empty means all layers of the source.
+    std::vector<std::string> layers;
+    /// CRS to assume for layers that declare none (e.g. a shapefile without .prj).
+    /// Empty: such a layer is an error, because guessing would misplace it silently.
+    std::string assume_crs;
+    /// Attribute to take feature ids from when present (else the OGR FID).
+    std::string id_field = "id";
+};
+
+/// Reads every vector layer of a GDAL/OGR source: a path (GeoJSON, GeoPackage,
+/// Shapefile, FlatGeobuf, KML, CSV, OSM .osm/.pbf, ...) or a connection string
+/// ("PG:dbname=..."), transforming geometries from the layer's CRS to WGS84 lon/lat.
+/// Throws mp::InputError naming the source, layer and feature at fault: unreadable or
+/// missing source, layer without CRS, NaN or out-of-range coordinates.
+std::vector<layer::Layer> read_source(const std::string& source, const ReadOptions& opts = {},
+                                      Progress& progress = null_progress());
+
+/// Output formats of write_layer().
+enum class Format { GeoJson, GeoPackage, Csv };
+
+/// Guesses the format from a file name's extension (.geojson/.json, .gpkg, .csv);
+/// throws mp::UsageError for any other.
+Format format_from_path(const std::string& path);
+/// Parses "geojson", "gpkg", "csv"; throws mp::UsageError otherwise.
+Format parse_format(const std::string& name);
+
+/// Writes layers to path by GDAL, atomically: to a temporary file beside path, then
+/// renamed over it, so a failure leaves any existing file untouched. GeoJSON follows
+/// RFC 7946 (WGS84, counter-clockwise exteriors, 7 decimals); a GeoJSON or CSV file
+/// holds exactly one layer. Throws mp::Error on failure.
+void write_layers(const std::vector<const layer::Layer*>& layers, const std::string& path, Format format);
+inline void write_layer(const layer::Layer& l, const std::string& path, Format format) {
+    write_layers({&l}, path, format);
+}
+
+/// The RFC 7946 GeoJSON text of one layer (as write_layer would write it).
+std::string to_geojson(const layer::Layer& l);
+
+/// Writes bytes to path atomically (temp file + rename). Throws mp::Error.
+void write_file_atomic(const std::string& path, const std::string& bytes);
+
+/// Makes sure GDAL's drivers are registered and its errors are routed to us (idempotent).
+void ensure_gdal();
+
+}  // namespace mp::io

@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: MIT
+#include "mp/io/ogr_io.hpp"
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_vsi.h>
+#include <gdal_priv.h>
+#include <ogr_geometry.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <regex>
+
+#include "mp/core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mp::io {
+
+namespace {
+
+// GDAL reports problems through CPLError; we keep the last message per thread so that
+// a failure can be explained in our own exception instead of on stderr.
+thread_local std::string t_last_gdal_message;
+
+void CPL_STDCALL quiet_handler(CPLErr level, CPLErrorNum, const char* msg) {
+    if (level >= CE_Warning && msg) t_last_gdal_message = msg;
+}
+
+std::string take_gdal_message() {
+    std::string m = t_last_gdal_message;
+    t_last_gdal_message.clear();
+    if (m.empty()) {
+        const char* c = CPLGetLastErrorMsg();
+        if (c && *c) m = c;
+    }
+    return m;
+}
+
+struct OgrGeomDeleter {
+    void operator()(OGRGeometry* g) const { OGRGeometryFactory::destroyGeometry(g); }
+};
+using OgrGeomPtr = std::unique_ptr<OGRGeometry, OgrGeomDeleter>;
+
+struct CtDeleter {
+    void operator()(OGRCoordinateTransformation* ct) const { OGRCoordinateTransformation::DestroyCT(ct); }
+};
+
+bool is_connection_string(const std::string& s) {
+    // "PG:...", "MySQL:...", "/vsicurl/...": not plain files; a drive letter never occurs here.
+    if (s.rfind("/vsi", 0) == 0) return true;
+    const auto colon = s.find(':');
+    if (colon == std::string::npos || colon < 2) return false;
+    return std::all_of(s.begin(), s.begin() + colon, [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+geo::LonLat to_point(const OGRPoint& p) { return geo::LonLat(p.getX(), p.getY()); }
+
+geo::LineString to_line(const OGRSimpleCurve& c) {
+    geo::LineString out;
+    out.reserve(c.getNumPoints());
+    for (int i = 0; i < c.getNumPoints(); ++i) out.emplace_back(c.getX(i), c.getY(i));
+    return out;
+}
+
+geo::Polygon to_polygon(const OGRPolygon& p) {
+    geo::Polygon out;
+    if (const OGRLinearRing* ext = p.getExteriorRing()) {
+        for (int i = 0; i < ext->getNumPoints(); ++i) out.outer().emplace_back(ext->getX(i), ext->getY(i));
+    }
+    for (int r = 0; r < p.getNumInteriorRings(); ++r) {
+        const OGRLinearRing* ring = p.getInteriorRing(r);
+        out.inners().emplace_back();
+        for (int i = 0; i < ring->getNumPoints(); ++i) out.inners().back().emplace_back(ring->getX(i), ring->getY(i));
+    }
+    return out;
+}
+
+// Converts an OGR geometry (already in WGS84 lon/lat) to ours. Curves are linearised;
+// a GeometryCollection becomes the Multi* of its parts when they share a dimension.
+geo::Geometry from_ogr(const OGRGeometry* g) {
+    if (!g || g->IsEmpty()) return std::monostate{};
+    OgrGeomPtr linear;
+    if (g->hasCurveGeometry()) {
+        linear.reset(g->getLinearGeometry());
+        g = linear.get();
+    }
+    switch (wkbFlatten(g->getGeometryType())) {
+    case wkbPoint: return to_point(*g->toPoint());
+    case wkbLineString: return to_line(*g->toLineString());
+    case wkbPolygon: return to_polygon(*g->toPolygon());
+    case wkbMultiPoint: {
+        geo::MultiPoint mp;
+        for (const auto* p : *g->toMultiPoint()) mp.push_back(to_point(*p));
+        return mp;
+    }
+    case wkbMultiLineString: {
+        geo::MultiLineString ml;
+        for (const auto* l : *g->toMultiLineString()) ml.push_back(to_line(*l));
+        return ml;
+    }
+    case wkbMultiPolygon: {
+        geo::MultiPolygon mp;
+        for (const auto* p : *g->toMultiPolygon()) mp.push_back(to_polygon(*p));
+        return mp;
+    }
+    case wkbGeometryCollection: {
+        geo::MultiPoint pts;
+        geo::MultiLineString lines;
+        geo::MultiPolygon polys;
+        for (const auto* part : *g->toGeometryCollection()) {
+            geo::Geometry sub = from_ogr(part);
+            if (auto* p = std::get_if<geo::LonLat>(&sub)) pts.push_back(*p);
+            else if (auto* l = std::get_if<geo::LineString>(&sub)) lines.push_back(*l);
+            else if (auto* ml = std::get_if<geo::MultiLineString>(&sub)) lines.insert(lines.end(), ml->begin(), ml->end());
+            else if (auto* pg = std::get_if<geo::Polygon>(&sub)) polys.push_back(*pg);
+            else if (auto* mpg = std::get_if<geo::MultiPolygon>(&sub)) polys.insert(polys.end(), mpg->begin(), mpg->end());
+        }
+        if (!polys.empty()) return polys;
+        if (!lines.empty()) return lines;
+        if (!pts.empty()) return pts;
+        return std::monostate{};
+    }
+    default: return std::monostate{};
+    }
+}
+
+std::string crs_label(const OGRSpatialReference& srs) {
+    const char* auth = srs.GetAuthorityName(nullptr);
+    const char* code = srs.GetAuthorityCode(nullptr);
+    if (auth && code) return std::string(auth) + ":" + code;
+    char* wkt = nullptr;
+    const char* opts[] = {"FORMAT=WKT2_2019", nullptr};
+    srs.exportToWkt(&wkt, opts);
+    std::string out = wkt ? wkt : "";
+    CPLFree(wkt);
+    return out;
+}
+
+layer::FieldType field_type_of(const OGRFieldDefn& fd) {
+    switch (fd.GetType()) {
+    case OFTInteger: return fd.GetSubType() == OFSTBoolean ? layer::FieldType::Boolean : layer::FieldType::Integer;
+    case OFTInteger64: return layer::FieldType::Integer;
+    case OFTReal: return layer::FieldType::Real;
+    default: return layer::FieldType::String;
+    }
+}
+
+layer::Value field_value(OGRFeature& f, int i, layer::FieldType t) {
+    if (!f.IsFieldSetAndNotNull(i)) return std::monostate{};
+    switch (t) {
+    case layer::FieldType::Boolean: return f.GetFieldAsInteger(i) != 0;
+    case layer::FieldType::Integer: return static_cast<std::int64_t>(f.GetFieldAsInteger64(i));
+    case layer::FieldType::Real: return f.GetFieldAsDouble(i);
+    case layer::FieldType::String: return std::string(f.GetFieldAsString(i));
+    }
+    return std::monostate{};
+}
+
+// Reads the layers of a dataset. OSM sources must be read interleaved (all layers in one
+// pass of GDALDataset::GetNextFeature), others layer by layer.
+struct LayerReader {
+    const std::string& source;
+    const ReadOptions& opts;
+    Progress& progress;
+    OGRSpatialReference wgs84;
+
+    struct State {
+        layer::Layer out;
+        std::unique_ptr<OGRCoordinateTransformation, CtDeleter> ct;
+        std::vector<layer::FieldType> types;
+        int id_index = -1;
+        bool wanted = true;
+    };
+
+    LayerReader(const std::string& s, const ReadOptions& o, Progress& p) : source(s), opts(o), progress(p) {
+        wgs84.importFromEPSG(4326);
+        wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    }
+
+    std::string where(const OGRLayer& l) const { return source + ": layer '" + std::string(const_cast<OGRLayer&>(l).GetName()) + "'"; }
+
+    State prepare(OGRLayer& l) {
+        State st;
+        st.out.name = l.GetName();
+        st.out.source = source;
+        st.wanted = opts.layers.empty() ||
+                    std::find(opts.layers.begin(), opts.layers.end(), st.out.name) != opts.layers.end();
+        OGRFeatureDefn* defn = l.GetLayerDefn();
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            const OGRFieldDefn* fd = defn->GetFieldDefn(i);
+            st.types.push_back(field_type_of(*fd));
+            st.out.fields.push_back({fd->GetNameRef(), st.types.back()});
+            if (opts.id_field == fd->GetNameRef()) st.id_index = i;
+        }
+        const bool has_geometry = defn->GetGeomFieldCount() > 0;
+        const OGRSpatialReference* srs = l.GetSpatialRef();
+        OGRSpatialReference assumed;
+        if (!srs && has_geometry) {
+            if (opts.assume_crs.empty())
+                throw InputError("layer has no CRS; give one explicitly (e.g. --assume-crs EPSG:31370)", where(l));
+            if (assumed.SetFromUserInput(opts.assume_crs.c_str()) != OGRERR_NONE)
+                throw InputError("unknown CRS '" + opts.assume_crs + "'", where(l));
+            srs = &assumed;
+        }
+        if (srs) {
+            st.out.source_crs = crs_label(*srs);
+            OGRSpatialReference src(*srs);
+            src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+            if (!src.IsSame(&wgs84)) {
+                st.ct.reset(OGRCreateCoordinateTransformation(&src, &wgs84));
+                if (!st.ct) throw InputError("no transformation from the layer's CRS to WGS84: " + take_gdal_message(), where(l));
+            }
+        } else {
+            st.out.source_crs = "";  // attribute-only layer
+        }
+        return st;
+    }
+
+    void add_feature(State& st, OGRFeature& f, const OGRLayer& l) {
+        layer::Feature feat;
+        for (std::size_t i = 0; i < st.types.size(); ++i)
+            feat.attributes.set(st.out.fields[i].name, field_value(f, static_cast<int>(i), st.types[i]));
+        if (st.id_index >= 0 && f.IsFieldSetAndNotNull(st.id_index))
+            feat.id = f.GetFieldAsString(st.id_index);
+        else if (f.GetFID() != OGRNullFID)
+            feat.id = std::to_string(f.GetFID());
+        else
+            feat.id = std::to_string(st.out.features.size());
+        if (OGRGeometry* g = f.GetGeometryRef()) {
+            if (st.ct && g->transform(st.ct.get()) != OGRERR_NONE)
+                throw InputError("geometry cannot be transformed to WGS84", where(l) + ", feature " + feat.id);
+            feat.geometry = from_ogr(g);
+            if (!geo::coordinates_valid(feat.geometry))
+                throw InputError("invalid coordinates (NaN, infinite or out of lon/lat range)",
+                                 where(l) + ", feature " + feat.id);
+        }
+        st.out.features.push_back(std::move(feat));
+    }
+};
+
+// GDAL's GeoJSON reader turns a NaN coordinate into an empty geometry without a word;
+// a planner must hear about it. Scans the text for non-finite number tokens in arrays
+// and throws with the line number.
+void reject_non_finite_json(const std::string& source) {
+    VSILFILE* fp = VSIFOpenL(source.c_str(), "rb");
+    if (!fp) return;
+    std::string text;
+    char buf[1 << 16];
+    std::size_t n = 0;
+    while ((n = VSIFReadL(buf, 1, sizeof buf, fp)) > 0) text.append(buf, n);
+    VSIFCloseL(fp);
+    static const std::regex bad(R"([\[,]\s*[-+]?(NaN|nan|Infinity|inf)\b)");
+    std::smatch m;
+    if (std::regex_search(text, m, bad)) {
+        const auto pos = static_cast<std::size_t>(m.position(0));
+        const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n');
+        throw InputError("non-finite coordinate '" + m.str(1) + "' (NaN or infinity)",
+                         source + ": line " + std::to_string(line));
+    }
+}
+
+}  // namespace
+
+void ensure_gdal() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        GDALAllRegister();
+        CPLSetErrorHandler(quiet_handler);
+        // GeoJSON files of any size (the default refuses objects over 200 MB).
+        CPLSetConfigOption("OGR_GEOJSON_MAX_OBJ_SIZE", "0");
+    });
+}
+
+std::vector<layer::Layer> read_source(const std::string& source, const ReadOptions& opts, Progress& progress) {
+    ensure_gdal();
+    if (source.empty()) throw InputError("empty data source name");
+    if (!is_connection_string(source) && !fs::exists(source))
+        throw InputError("file does not exist", source);
+    t_last_gdal_message.clear();
+    GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    if (!ds) {
+        std::string why = take_gdal_message();
+        throw InputError("cannot open as a vector data source" + (why.empty() ? std::string() : ": " + why), source);
+    }
+    LayerReader reader(source, opts, progress);
+    std::vector<layer::Layer> out;
+    const std::string driver = ds->GetDriver() ? ds->GetDriver()->GetDescription() : "";
+    if (driver == "GeoJSON" && !is_connection_string(source)) reject_non_finite_json(source);
+    const int n_layers = ds->GetLayerCount();
+    if (driver == "OSM") {
+        std::vector<LayerReader::State> states;
+        for (int i = 0; i < n_layers; ++i) states.push_back(reader.prepare(*ds->GetLayer(i)));
+        std::size_t count = 0;
+        for (;;) {
+            OGRLayer* l = nullptr;
+            OGRFeatureUniquePtr f(ds->GetNextFeature(&l, nullptr, nullptr, nullptr));
+            if (!f) break;
+            int idx = 0;
+            for (; idx < n_layers; ++idx)
+                if (ds->GetLayer(idx) == l) break;
+            if (idx < n_layers && states[idx].wanted) reader.add_feature(states[idx], *f, *l);
+            if (++count % 4096 == 0) {
+                if (progress.cancelled()) throw Cancelled();
+                progress.report(0.5, "reading OSM features");
+            }
+        }
+        for (auto& st : states)
+            if (st.wanted) out.push_back(std::move(st.out));
+    } else {
+        for (int i = 0; i < n_layers; ++i) {
+            OGRLayer* l = ds->GetLayer(i);
+            LayerReader::State st = reader.prepare(*l);
+            if (!st.wanted) continue;
+            const GIntBig total = l->GetFeatureCount(FALSE);
+            l->ResetReading();
+            std::size_t count = 0;
+            t_last_gdal_message.clear();
+            for (;;) {
+                OGRFeatureUniquePtr f(l->GetNextFeature());
+                if (!f) break;
+                reader.add_feature(st, *f, *l);
+                if (++count % 4096 == 0) {
+                    if (progress.cancelled()) throw Cancelled();
+                    if (total > 0)
+                        progress.report((i + static_cast<double>(count) / total) / n_layers, "reading " + st.out.name);
+                }
+            }
+            if (CPLGetLastErrorType() == CE_Failure)
+                throw InputError("read failed: " + take_gdal_message(), reader.where(*l));
+            out.push_back(std::move(st.out));
+        }
+    }
+    for (const auto& name : opts.layers) {
+        if (std::none_of(out.begin(), out.end(), [&](const layer::Layer& l) { return l.name == name; }))
+            throw InputError("no layer named '" + name + "'", source);
+    }
+    progress.report(1.0, "read " + source);
+    return out;
+}
+
+Format parse_format(const std::string& name) {
+    std::string n = name;
+    std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (n == "geojson" || n == "json") return Format::GeoJson;
+    if (n == "gpkg" || n == "geopackage") return Format::GeoPackage;
+    if (n == "csv") return Format::Csv;
+    throw UsageError("unknown output format '" + name + "' (use geojson, gpkg or csv)");
+}
+
+Format format_from_path(const std::string& path) {
+    std::string ext = fs::path(path).extension().string();
+    if (!ext.empty()) ext.erase(0, 1);
+    try {
+        return parse_format(ext);
+    } catch (const UsageError&) {
+        throw UsageError("cannot tell the output format from the file name; use .geojson, .gpkg or .csv", path);
+    }
+}
+
+namespace {
+
+OgrGeomPtr to_ogr(const geo::Geometry& g) {
+    auto ring = [](const geo::Ring& r) {
+        auto* lr = new OGRLinearRing();
+        for (const auto& p : r) lr->addPoint(geo::lon(p), geo::lat(p));
+        return lr;
+    };
+    auto poly = [&](const geo::Polygon& p) {
+        auto* out = new OGRPolygon();
+        out->addRingDirectly(ring(p.outer()));
+        for (const auto& h : p.inners()) out->addRingDirectly(ring(h));
+        return out;
+    };
+    auto line = [](const geo::LineString& l) {
+        auto* out = new OGRLineString();
+        for (const auto& p : l) out->addPoint(geo::lon(p), geo::lat(p));
+        return out;
+    };
+    return std::visit(
+        [&](const auto& v) -> OgrGeomPtr {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, geo::LonLat>) {
+                return OgrGeomPtr(new OGRPoint(geo::lon(v), geo::lat(v)));
+            } else if constexpr (std::is_same_v<T, geo::LineString>) {
+                return OgrGeomPtr(line(v));
+            } else if constexpr (std::is_same_v<T, geo::Polygon>) {
+                return OgrGeomPtr(poly(v));
+            } else if constexpr (std::is_same_v<T, geo::MultiPoint>) {
+                auto* m = new OGRMultiPoint();
+                for (const auto& p : v) m->addGeometryDirectly(new OGRPoint(geo::lon(p), geo::lat(p)));
+                return OgrGeomPtr(m);
+            } else if constexpr (std::is_same_v<T, geo::MultiLineString>) {
+                auto* m = new OGRMultiLineString();
+                for (const auto& l : v) m->addGeometryDirectly(line(l));
+                return OgrGeomPtr(m);
+            } else if constexpr (std::is_same_v<T, geo::MultiPolygon>) {
+                auto* m = new OGRMultiPolygon();
+                for (const auto& p : v) m->addGeometryDirectly(poly(p));
+                return OgrGeomPtr(m);
+            } else {
+                return OgrGeomPtr();
+            }
+        },
+        g);
+}
+
+OGRwkbGeometryType ogr_type(const std::string& name) {
+    if (name == "Point") return wkbPoint;
+    if (name == "LineString") return wkbLineString;
+    if (name == "Polygon") return wkbPolygon;
+    if (name == "MultiPoint") return wkbMultiPoint;
+    if (name == "MultiLineString") return wkbMultiLineString;
+    if (name == "MultiPolygon") return wkbMultiPolygon;
+    return wkbUnknown;
+}
+
+// Writes the layers to a GDAL path (a real temp file or /vsimem/).
+void write_dataset(const std::vector<const layer::Layer*>& layers, const std::string& path, Format format,
+                   const std::string& where) {
+    ensure_gdal();
+    const char* driver_name = format == Format::GeoJson ? "GeoJSON" : format == Format::GeoPackage ? "GPKG" : "CSV";
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_name);
+    if (!drv) throw Error(std::string("GDAL driver ") + driver_name + " is not available", where);
+    if (format != Format::GeoPackage && layers.size() != 1)
+        throw UsageError(std::string(driver_name) + " holds exactly one layer; got " + std::to_string(layers.size()), where);
+    t_last_gdal_message.clear();
+    GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!ds) throw Error("cannot create output: " + take_gdal_message(), where);
+    OGRSpatialReference wgs84;
+    wgs84.importFromEPSG(4326);
+    wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    for (const layer::Layer* lp : layers) {
+        layer::Layer inferred;
+        const std::vector<layer::Field>* fields = &lp->fields;
+        if (fields->empty() && !lp->features.empty()) {
+            inferred.features = lp->features;
+            inferred.infer_fields();
+            fields = &inferred.fields;
+        }
+        const auto types = lp->geometry_types();
+        const OGRwkbGeometryType gtype = types.size() == 1 ? ogr_type(types.front()) : wkbUnknown;
+        CPLStringList lco;
+        if (format == Format::GeoJson) {
+            lco.SetNameValue("RFC7946", "YES");
+            lco.SetNameValue("COORDINATE_PRECISION", "7");
+            lco.SetNameValue("WRITE_NAME", "NO");
+        } else if (format == Format::Csv) {
+            lco.SetNameValue("GEOMETRY", "AS_WKT");
+        }
+        OGRLayer* ol = ds->CreateLayer(lp->name.c_str(), &wgs84, gtype, lco.List());
+        if (!ol) throw Error("cannot create layer '" + lp->name + "': " + take_gdal_message(), where);
+        bool has_id_field = false;
+        for (const auto& fd : *fields) {
+            if (fd.name == "id") has_id_field = true;
+            OGRFieldType t = OFTString;
+            OGRFieldSubType st = OFSTNone;
+            switch (fd.type) {
+            case layer::FieldType::Boolean: t = OFTInteger, st = OFSTBoolean; break;
+            case layer::FieldType::Integer: t = OFTInteger64; break;
+            case layer::FieldType::Real: t = OFTReal; break;
+            case layer::FieldType::String: t = OFTString; break;
+            }
+            OGRFieldDefn def(fd.name.c_str(), t);
+            def.SetSubType(st);
+            if (ol->CreateField(&def) != OGRERR_NONE)
+                throw Error("cannot create field '" + fd.name + "': " + take_gdal_message(), where);
+        }
+        if (!has_id_field) {
+            OGRFieldDefn def("id", OFTString);
+            ol->CreateField(&def);
+        }
+        OGRFeatureDefn* defn = ol->GetLayerDefn();
+        // Not every driver has transactions (GeoJSON, CSV): failing to start one is fine.
+        const bool in_transaction = ol->StartTransaction() == OGRERR_NONE;
+        for (const auto& f : lp->features) {
+            if (!geo::coordinates_valid(f.geometry))
+                throw InputError("invalid coordinates (NaN or out of range)", "layer '" + lp->name + "', feature " + f.id);
+            OGRFeatureUniquePtr of(OGRFeature::CreateFeature(defn));
+            for (const auto& [k, v] : f.attributes.items()) {
+                const int i = defn->GetFieldIndex(k.c_str());
+                if (i < 0) continue;
+                std::visit(
+                    [&](const auto& x) {
+                        using T = std::decay_t<decltype(x)>;
+                        if constexpr (std::is_same_v<T, std::monostate>) of->SetFieldNull(i);
+                        else if constexpr (std::is_same_v<T, bool>) of->SetField(i, x ? 1 : 0);
+                        else if constexpr (std::is_same_v<T, std::int64_t>) of->SetField(i, static_cast<GIntBig>(x));
+                        else if constexpr (std::is_same_v<T, double>) of->SetField(i, x);
+                        else of->SetField(i, x.c_str());
+                    },
+                    v);
+            }
+            if (!has_id_field) of->SetField("id", f.id.c_str());
+            if (auto g = to_ogr(f.geometry)) of->SetGeometryDirectly(g.release());
+            if (ol->CreateFeature(of.get()) != OGRERR_NONE)
+                throw Error("cannot write feature " + f.id + ": " + take_gdal_message(), where);
+        }
+        if (in_transaction && ol->CommitTransaction() != OGRERR_NONE)
+            throw Error("cannot commit layer '" + lp->name + "': " + take_gdal_message(), where);
+    }
+    ds.reset();  // flush and close
+    if (CPLGetLastErrorType() == CE_Failure) throw Error("write failed: " + take_gdal_message(), where);
+}
+
+}  // namespace
+
+void write_layers(const std::vector<const layer::Layer*>& layers, const std::string& path, Format format) {
+    const fs::path target(path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir)) throw InputError("output folder does not exist", dir.string());
+    static std::atomic<int> counter{0};
+    const fs::path tmp = dir / ("." + target.stem().string() + ".tmp" + std::to_string(::getpid()) + "-" +
+                                std::to_string(counter++) + target.extension().string());
+    try {
+        write_dataset(layers, tmp.string(), format, path);
+        fs::rename(tmp, target);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        throw;
+    }
+}
+
+std::string to_geojson(const layer::Layer& l) {
+    static std::atomic<int> counter{0};
+    const std::string path = "/vsimem/mp-geojson-" + std::to_string(counter++) + ".geojson";
+    write_dataset({&l}, path, Format::GeoJson, "GeoJSON of layer '" + l.name + "'");
+    vsi_l_offset size = 0;
+    GByte* buf = VSIGetMemFileBuffer(path.c_str(), &size, TRUE);
+    std::string out(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(size));
+    CPLFree(buf);
+    return out;
+}
+
+void write_file_atomic(const std::string& path, const std::string& bytes) {
+    const fs::path target(path);
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    if (!fs::is_directory(dir)) throw InputError("output folder does not exist", dir.string());
+    static std::atomic<int> counter{0};
+    const fs::path tmp = dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()) + "-" +
+                                std::to_string(counter++));
+    {
+        std::ofstream os(tmp, std::ios::binary);
+        os.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        os.flush();
+        if (!os) {
+            std::error_code ec;
+            fs::remove(tmp, ec);
+            throw Error("cannot write file", tmp.string());
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        fs::remove(tmp, ec);
+        throw Error("cannot replace file: " + ec.message(), path);
+    }
+}
+
+}  // namespace mp::io

@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: MIT
+#include "app/app.hpp"
+
+#include <GL/glew.h>
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "map/gl_util.hpp"
+#include "map/labels.hpp"
+#include "map/prepare.hpp"
+#include "mp/core/error.hpp"
+#include "mp/data/default_data.hpp"
+#include "mp/geo/geodesic.hpp"
+#include "mp/io/ogr_io.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace mp::gui {
+
+namespace {
+
+// The default view: mainland Belgium with a little sea and border around it.
+constexpr double kBelgiumBox[4] = {2.45, 49.45, 6.45, 51.55};
+constexpr std::array<float, 4> kSeaColour{0.86f, 0.91f, 0.95f, 1.0f};
+constexpr float kPanelWidth = 300.0f;
+constexpr float kStatusHeight = 24.0f;
+
+void glfw_error(int code, const char* text) { std::fprintf(stderr, "glfw error %d: %s\n", code, text); }
+
+}  // namespace
+
+App::App(Options opts) : m_opts(std::move(opts)) {
+    m_headless = !m_opts.screenshot.empty();
+    m_scenario_path = m_opts.scenario;
+    m_default_data = !m_opts.no_default_data;
+    m_to_lambert72 = std::make_unique<geo::Transformer>(geo::kWgs84, geo::kLambert72);
+}
+
+App::~App() {
+    m_renderer.reset();
+    if (m_window) {
+        ImGui_ImplOpenGL3_Shutdown();
+        ImGui_ImplGlfw_Shutdown();
+        ImGui::DestroyContext();
+        glfwDestroyWindow(m_window);
+    }
+    glfwTerminate();
+}
+
+void App::info(std::string text) { m_messages.push_back({Message::Level::Info, std::move(text)}); }
+void App::warn(std::string text) { m_messages.push_back({Message::Level::Warning, std::move(text)}); }
+void App::error(std::string text) {
+    std::fprintf(stderr, "error: %s\n", text.c_str());
+    m_messages.push_back({Message::Level::Error, std::move(text)});
+    m_show_messages = true;
+}
+
+void App::init_window() {
+    glfwSetErrorCallback(glfw_error);
+    if (!glfwInit()) throw Error("no display: cannot open a window (set DISPLAY, or run under xvfb-run)");
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GL_TRUE);
+    glfwWindowHint(GLFW_STENCIL_BITS, 8);
+    glfwWindowHint(GLFW_SAMPLES, 0);
+    m_window = glfwCreateWindow(m_opts.width, m_opts.height, "enablement: map view", nullptr, nullptr);
+    if (!m_window) throw Error("cannot create an OpenGL 3.3 window (is a display with OpenGL available?)");
+    glfwMakeContextCurrent(m_window);
+    glfwSwapInterval(m_headless ? 0 : 1);
+    map::init_gl_loader();
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // the layout is fixed; the scenario holds the user's state
+    const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    if (std::filesystem::exists(font))
+        io.Fonts->AddFontFromFileTTF(font, 15.0f);
+    else
+        io.Fonts->AddFontDefault();
+    ImGui::StyleColorsLight();
+    ImGuiStyle& st = ImGui::GetStyle();
+    st.WindowRounding = 0;
+    st.FrameRounding = 2;
+    ImGui_ImplGlfw_InitForOpenGL(m_window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+    m_renderer = std::make_unique<map::MapRenderer>();
+}
+
+void App::set_display_crs(const std::string& crs) {
+    auto t = std::make_unique<geo::Transformer>(geo::kWgs84, crs);
+    // Keep the view centre and ground scale across the change.
+    std::optional<std::array<double, 2>> centre;
+    if (m_to_display && m_view_initialised) {
+        double x = m_view.center_x, y = m_view.center_y;
+        m_to_display->inverse(x, y);
+        centre = std::array<double, 2>{x, y};
+    }
+    m_to_display = std::move(t);
+    m_display_crs = crs;
+    for (auto& l : m_layers) {
+        if (l.gpu) m_renderer->remove(l.gpu);
+        l.gpu = m_renderer->upload(std::make_shared<map::PreparedLayer>(map::prepare_layer(*l.data, *m_to_display)));
+    }
+    if (centre) {
+        double x = (*centre)[0], y = (*centre)[1];
+        m_to_display->forward(x, y);
+        m_view.center_x = x;
+        m_view.center_y = y;
+    }
+    rebuild_selection_highlight();
+}
+
+void App::load_initial_data() {
+    if (m_default_data) {
+        try {
+            for (auto& l : data::load_default_layers()) add_layer(std::move(l), false);
+        } catch (const std::exception& e) {
+            error(std::string("default data: ") + e.what());
+        }
+    }
+    for (const auto& src : m_opts.data) add_source(src);
+    rebuild_catalogue();
+}
+
+void App::fit_extent_lonlat(double min_lon, double min_lat, double max_lon, double max_lat) {
+    std::vector<double> xs{min_lon, max_lon, min_lon, max_lon, (min_lon + max_lon) / 2, (min_lon + max_lon) / 2};
+    std::vector<double> ys{min_lat, min_lat, max_lat, max_lat, min_lat, max_lat};
+    m_to_display->forward_many(xs, ys);
+    map::Extent e;
+    for (std::size_t i = 0; i < xs.size(); ++i)
+        if (std::isfinite(xs[i]) && std::isfinite(ys[i])) e.add(xs[i], ys[i]);
+    m_view.fit(e, 16);
+}
+
+void App::fit_default_view() { fit_extent_lonlat(kBelgiumBox[0], kBelgiumBox[1], kBelgiumBox[2], kBelgiumBox[3]); }
+
+int App::run() {
+    try {
+        init_window();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 1;
+    }
+    try {
+        set_display_crs(m_opts.display_crs);
+    } catch (const std::exception& e) {
+        error(std::string("display CRS: ") + e.what() + "; using EPSG:3857");
+        set_display_crs(geo::kWebMercator);
+    }
+    // Restore: an explicit scenario, else (interactive only) the autosave.
+    std::string restore = m_opts.scenario;
+    if (restore.empty() && !m_headless && !m_opts.no_restore && std::filesystem::exists(autosave_path()))
+        restore = autosave_path();
+    if (!restore.empty() && std::filesystem::exists(restore)) {
+        open_scenario(restore);
+        if (restore == autosave_path()) info("restored the autosave " + restore);
+    } else {
+        if (!restore.empty()) info("scenario " + restore + " does not exist yet: it will be created on save");
+        load_initial_data();
+    }
+    m_last_saved_json = scenario_json();
+
+    int exit_code = 0;
+    while (!glfwWindowShouldClose(m_window)) {
+        const auto t0 = std::chrono::steady_clock::now();
+        glfwPollEvents();
+        try {
+            frame();
+        } catch (const std::exception& e) {
+            error(std::string("frame: ") + e.what());
+        }
+        ++m_frame_count;
+        if (m_headless && m_frame_count >= std::max(1, m_opts.frames)) {
+            if (!m_opts.dump_view.empty()) write_view_dump(m_opts.dump_view);
+            exit_code = write_screenshot(m_opts.screenshot) ? 0 : 1;
+            break;
+        }
+        glfwSwapBuffers(m_window);
+        m_frame_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        if (!m_headless) autosave_tick();
+    }
+    if (!m_headless) {
+        try {
+            if (!m_scenario_path.empty()) save_scenario(m_scenario_path);
+            const std::string json = scenario_json();
+            std::filesystem::create_directories(std::filesystem::path(autosave_path()).parent_path());
+            io::write_file_atomic(autosave_path(), json);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "error: saving on exit: %s\n", e.what());
+        }
+    }
+    return exit_code;
+}
+
+void App::frame() {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+
+    draw_menu_bar();
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    const float top = vp->WorkPos.y;
+    const float height = vp->WorkSize.y - kStatusHeight;
+    const ImGuiWindowFlags panel_flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
+
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, top));
+    ImGui::SetNextWindowSize(ImVec2(kPanelWidth, height * 0.55f));
+    if (ImGui::Begin("Layers", nullptr, panel_flags)) draw_layers_panel();
+    ImGui::End();
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, top + height * 0.55f));
+    ImGui::SetNextWindowSize(ImVec2(kPanelWidth, height * 0.45f));
+    if (ImGui::Begin("Inspector", nullptr, panel_flags)) draw_inspector_panel();
+    ImGui::End();
+
+    const float right_x = vp->WorkPos.x + vp->WorkSize.x - kPanelWidth;
+    ImGui::SetNextWindowPos(ImVec2(right_x, top));
+    ImGui::SetNextWindowSize(ImVec2(kPanelWidth, height));
+    if (ImGui::Begin("Plugins and results", nullptr, panel_flags)) draw_messages();
+    ImGui::End();
+
+    m_canvas = {vp->WorkPos.x + kPanelWidth, top, std::max(1.0f, vp->WorkSize.x - 2 * kPanelWidth), std::max(1.0f, height)};
+    draw_map_canvas();
+    draw_status_bar();
+
+    ImGui::Render();
+    int fb_w = 0, fb_h = 0;
+    glfwGetFramebufferSize(m_window, &fb_w, &fb_h);
+    glViewport(0, 0, fb_w, fb_h);
+    glClearColor(0.94f, 0.94f, 0.94f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
+    render_map(fb_w, fb_h);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+void App::render_map(int fb_width, int fb_height) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const ImGuiIO& io = ImGui::GetIO();
+    const float sx = io.DisplaySize.x > 0 ? fb_width / io.DisplaySize.x : 1.0f;
+    const float sy = io.DisplaySize.y > 0 ? fb_height / io.DisplaySize.y : 1.0f;
+    // The view is kept in window units; on HiDPI framebuffers scale it to pixels.
+    map::ViewTransform v = m_view;
+    v.width_px = std::max(1, static_cast<int>(std::lround(m_canvas[2] * sx)));
+    v.height_px = std::max(1, static_cast<int>(std::lround(m_canvas[3] * sy)));
+    v.units_per_pixel = m_view.units_per_pixel / sx;
+    const int x = static_cast<int>(std::lround(m_canvas[0] * sx));
+    const int y_bottom = fb_height - static_cast<int>(std::lround((m_canvas[1] + m_canvas[3]) * sy));
+    m_renderer->begin(v, x, y_bottom, &kSeaColour);
+    for (const auto& l : m_layers)
+        if (l.visible && l.gpu) m_renderer->draw(l.gpu, l.style);
+    if (m_sel_gpu) {
+        map::LayerStyle hl;
+        hl.stroke = {1.0f, 0.85f, 0.0f, 1.0f};
+        hl.fill = {1.0f, 0.9f, 0.2f, 1.0f};
+        hl.fill_opacity = 0.3f;
+        hl.width_px = 5.0f;
+        hl.opacity = 0.85f;
+        hl.symbol_size_px = 12.0f;
+        m_renderer->draw(m_sel_gpu, hl);
+    }
+    m_renderer->end();
+    m_map_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void App::draw_map_canvas() {
+    ImGui::SetNextWindowPos(ImVec2(m_canvas[0], m_canvas[1]));
+    ImGui::SetNextWindowSize(ImVec2(m_canvas[2], m_canvas[3]));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground |
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoMove |
+                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse;
+    ImGui::Begin("##map", nullptr, flags);
+    const std::array<float, 2> origin{m_canvas[0], m_canvas[1]};
+    m_view.width_px = std::max(1, static_cast<int>(m_canvas[2]));
+    m_view.height_px = std::max(1, static_cast<int>(m_canvas[3]));
+    if (!m_view_initialised) {
+        fit_default_view();
+        m_view_initialised = true;
+    }
+    ImGui::SetCursorScreenPos(ImVec2(origin[0], origin[1]));
+    ImGui::InvisibleButton("##canvas", ImVec2(m_canvas[2], m_canvas[3]),
+                           ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+    handle_map_input(origin, ImGui::IsItemHovered());
+    draw_map_overlays(origin);
+    ImGui::End();
+    ImGui::PopStyleVar(2);
+}
+
+void App::handle_map_input(const std::array<float, 2>& origin, bool hovered) {
+    ImGuiIO& io = ImGui::GetIO();
+    const double mx = io.MousePos.x - origin[0], my = io.MousePos.y - origin[1];
+    m_cursor_lonlat.reset();
+    if (hovered) {
+        auto d = m_view.to_display(mx, my);
+        try {
+            double x = d[0], y = d[1];
+            m_to_display->inverse(x, y);
+            m_cursor_lonlat = std::array<double, 2>{x, y};
+            m_cursor_mgrs = format_mgrs(x, y);
+            double lx = x, ly = y;
+            m_to_lambert72->forward(lx, ly);
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%.0f E %.0f N", lx, ly);
+            m_cursor_lambert = buf;
+        } catch (const std::exception&) {
+            m_cursor_mgrs.clear();
+            m_cursor_lambert.clear();
+        }
+        if (io.MouseWheel != 0) m_view.zoom_about(mx, my, std::pow(1.25, io.MouseWheel));
+    }
+    if (ImGui::IsItemActivated()) {
+        m_press_pos = {io.MousePos.x, io.MousePos.y};
+        m_dragging = false;
+    }
+    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3.0f)) {
+        m_dragging = true;
+        m_view.pan_pixels(io.MouseDelta.x, io.MouseDelta.y);
+    }
+    if (ImGui::IsItemDeactivated() && !m_dragging && hovered) {
+        // A click: pick the topmost feature within 6 pixels.
+        const auto at = m_view.to_display(mx, my);
+        const double tol = 6 * m_view.units_per_pixel;
+        bool found = false;
+        for (int i = static_cast<int>(m_layers.size()) - 1; i >= 0 && !found; --i) {
+            const auto& l = m_layers[static_cast<std::size_t>(i)];
+            if (!l.visible) continue;
+            const auto* p = m_renderer->prepared(l.gpu);
+            if (!p) continue;
+            // Symbols are larger than their point: use half the symbol size.
+            const double t = p->symbols.empty() ? tol : std::max(tol, 0.5 * l.style.symbol_size_px * m_view.units_per_pixel);
+            const long f = map::pick_feature(*p, {at[0], at[1]}, t);
+            if (f >= 0) {
+                select_feature(i, f);
+                found = true;
+            }
+        }
+        if (!found) select_feature(-1, -1);
+    }
+    // Keys (when no text field has focus): +/- zoom about the centre, arrows pan, Home
+    // fits Belgium. ImGui 1.86 indexes keys by GLFW key code.
+    if (!io.WantTextInput) {
+        const double cx = m_view.width_px * 0.5, cy = m_view.height_px * 0.5;
+        if (ImGui::IsKeyPressed(GLFW_KEY_KP_ADD) || ImGui::IsKeyPressed(GLFW_KEY_EQUAL)) m_view.zoom_about(cx, cy, 1.5);
+        if (ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT) || ImGui::IsKeyPressed(GLFW_KEY_MINUS)) m_view.zoom_about(cx, cy, 1 / 1.5);
+        if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) m_view.pan_pixels(60, 0);
+        if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) m_view.pan_pixels(-60, 0);
+        if (ImGui::IsKeyPressed(GLFW_KEY_UP)) m_view.pan_pixels(0, 60);
+        if (ImGui::IsKeyPressed(GLFW_KEY_DOWN)) m_view.pan_pixels(0, -60);
+        if (ImGui::IsKeyPressed(GLFW_KEY_HOME)) fit_default_view();
+    }
+}
+
+void App::draw_map_overlays(const std::array<float, 2>& origin) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 o(origin[0], origin[1]);
+    const float w = static_cast<float>(m_view.width_px), h = static_cast<float>(m_view.height_px);
+    dl->PushClipRect(o, ImVec2(o.x + w, o.y + h), true);
+
+    // Labels: gathered from every visible layer with labels on, placed without overlap.
+    std::vector<map::LabelRequest> req;
+    std::vector<std::string> texts;
+    const map::Extent vis = m_view.visible();
+    for (const auto& l : m_layers) {
+        if (!l.visible || !l.labels || l.label_field.empty()) continue;
+        const auto* p = m_renderer->prepared(l.gpu);
+        if (!p) continue;
+        auto add = [&](double x, double y, std::size_t feature, float clearance, int priority) {
+            if (x < vis.min_x || x > vis.max_x || y < vis.min_y || y > vis.max_y) return;
+            std::string t = l.data->features[feature].attributes.text(l.label_field);
+            if (t.empty()) return;
+            const auto px = m_view.to_pixel(x, y);
+            const ImVec2 sz = ImGui::CalcTextSize(t.c_str());
+            req.push_back({px[0], px[1], sz.x, sz.y, clearance, priority});
+            texts.push_back(std::move(t));
+        };
+        if (!p->symbols.empty()) {
+            for (std::size_t s = 0; s < p->symbol_feature.size(); ++s)
+                add(p->symbols[3 * s] + p->origin_x, p->symbols[3 * s + 1] + p->origin_y, p->symbol_feature[s],
+                    0.5f * l.style.symbol_size_px, p->symbols[3 * s + 2] > 0 ? 2 : 1);
+        } else {
+            for (std::size_t f = 0; f < p->features.size(); ++f) {
+                const auto& e = p->features[f].extent;
+                if (e.empty()) continue;
+                // Only label features that are big enough on screen to carry a label.
+                if (std::max(e.max_x - e.min_x, e.max_y - e.min_y) < 60 * m_view.units_per_pixel) continue;
+                add((e.min_x + e.max_x) / 2, (e.min_y + e.max_y) / 2, f, 2.0f, 0);
+            }
+        }
+    }
+    const auto placed = map::place_labels(req, m_view.width_px, m_view.height_px);
+    for (std::size_t i = 0; i < placed.size(); ++i) {
+        if (!placed[i].placed) continue;
+        const ImVec2 p(o.x + placed[i].x, o.y + placed[i].y);
+        // A white halo keeps labels readable over any layer.
+        for (int dx = -1; dx <= 1; ++dx)
+            for (int dy = -1; dy <= 1; ++dy)
+                if (dx || dy) dl->AddText(ImVec2(p.x + dx, p.y + dy), IM_COL32(255, 255, 255, 230), texts[i].c_str());
+        dl->AddText(p, IM_COL32(20, 20, 20, 255), texts[i].c_str());
+    }
+
+    // Scale bar: ground distance between two canvas points, geodesic on WGS84.
+    try {
+        const float bx = o.x + 16, by = o.y + h - 24;
+        auto ground = [&](double px0, double px1, double py) {
+            auto a = m_view.to_display(px0, py), b = m_view.to_display(px1, py);
+            double ax = a[0], ay = a[1], bx2 = b[0], by2 = b[1];
+            m_to_display->inverse(ax, ay);
+            m_to_display->inverse(bx2, by2);
+            return geo::distance_m(geo::lonlat(ax, ay), geo::lonlat(bx2, by2));
+        };
+        const double per_px = ground(16, 116, h - 24) / 100.0;
+        const double target = per_px * 150;
+        double step = std::pow(10.0, std::floor(std::log10(target)));
+        for (double m : {5.0, 2.0, 1.0})
+            if (m * step <= target) {
+                step *= m;
+                break;
+            }
+        const float len = static_cast<float>(step / per_px);
+        dl->AddRectFilled(ImVec2(bx - 6, by - 18), ImVec2(bx + len + 40, by + 10), IM_COL32(255, 255, 255, 200), 3);
+        dl->AddRectFilled(ImVec2(bx, by), ImVec2(bx + len / 2, by + 5), IM_COL32(0, 0, 0, 255));
+        dl->AddRectFilled(ImVec2(bx + len / 2, by), ImVec2(bx + len, by + 5), IM_COL32(255, 255, 255, 255));
+        dl->AddRect(ImVec2(bx, by), ImVec2(bx + len, by + 5), IM_COL32(0, 0, 0, 255));
+        char buf[32];
+        if (step >= 1000)
+            std::snprintf(buf, sizeof buf, "%g km", step / 1000);
+        else
+            std::snprintf(buf, sizeof buf, "%g m", step);
+        dl->AddText(ImVec2(bx, by - 17), IM_COL32(0, 0, 0, 255), buf);
+    } catch (const std::exception&) {
+        // Outside the CRS's domain: no scale bar rather than a wrong one.
+    }
+
+    // North arrow: the direction of true north at its own position on the map.
+    try {
+        const ImVec2 c(o.x + w - 34, o.y + 44);
+        auto d = m_view.to_display(c.x - o.x, c.y - o.y);
+        double lonv = d[0], latv = d[1];
+        m_to_display->inverse(lonv, latv);
+        double nx = lonv, ny = std::min(89.0, latv + 0.01);
+        m_to_display->forward(nx, ny);
+        const auto pn = m_view.to_pixel(nx, ny);
+        float vx = static_cast<float>(pn[0] - (c.x - o.x)), vy = static_cast<float>(pn[1] - (c.y - o.y));
+        const float n = std::sqrt(vx * vx + vy * vy);
+        if (n > 0) vx /= n, vy /= n;
+        const ImVec2 tip(c.x + vx * 20, c.y + vy * 20), tail(c.x - vx * 14, c.y - vy * 14);
+        const ImVec2 left(c.x - vy * 9, c.y + vx * 9), right(c.x + vy * 9, c.y - vx * 9);
+        dl->AddCircleFilled(c, 27, IM_COL32(255, 255, 255, 200));
+        dl->AddTriangleFilled(tip, left, tail, IM_COL32(20, 20, 20, 255));
+        dl->AddTriangleFilled(tip, tail, right, IM_COL32(120, 120, 120, 255));
+        dl->AddText(ImVec2(tip.x - 4 + vx * 2, tip.y - 16 + vy * 2), IM_COL32(0, 0, 0, 255), "N");
+    } catch (const std::exception&) {
+    }
+    dl->PopClipRect();
+}
+
+void App::select_feature(int layer, long feature) {
+    m_sel_layer = layer;
+    m_sel_feature = feature;
+    rebuild_selection_highlight();
+}
+
+void App::rebuild_selection_highlight() {
+    if (m_sel_gpu) m_renderer->remove(m_sel_gpu);
+    m_sel_gpu = 0;
+    if (m_sel_layer < 0 || m_sel_feature < 0 || m_sel_layer >= static_cast<int>(m_layers.size())) return;
+    const auto& l = *m_layers[static_cast<std::size_t>(m_sel_layer)].data;
+    if (m_sel_feature >= static_cast<long>(l.features.size())) return;
+    layer::Layer one;
+    one.name = "selection";
+    layer::Feature f;
+    f.geometry = l.features[static_cast<std::size_t>(m_sel_feature)].geometry;  // no "kind": drawn as a dot
+    one.features.push_back(std::move(f));
+    m_sel_gpu = m_renderer->upload(std::make_shared<map::PreparedLayer>(map::prepare_layer(one, *m_to_display)));
+}
+
+}  // namespace mp::gui

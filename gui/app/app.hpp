@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "map/renderer.hpp"
+#include "map/view.hpp"
+#include "mp/geo/crs.hpp"
+#include "mp/layer/layer.hpp"
+#include "mp/sites/catalogue.hpp"
+
+struct GLFWwindow;
+
+namespace mp::gui {
+
+/// Command-line options of enablement-gui.
+struct Options {
+    std::vector<std::string> data;   ///< extra GDAL sources
+    bool no_default_data = false;
+    std::string scenario;            ///< scenario file to open (and save to)
+    std::string screenshot;          ///< headless: write this PNG after `frames` frames and quit
+    int frames = 3;
+    int width = 1280, height = 800;
+    std::string dump_view;           ///< headless: write the view transform as JSON
+    std::string display_crs = "EPSG:3857";
+    bool no_restore = false;         ///< do not restore the autosave
+};
+
+/// One layer on the map: its data, style and GPU handle.
+struct MapLayer {
+    std::string name;
+    std::string source;              ///< GDAL source, "embedded:..." or "result:..."
+    std::shared_ptr<const layer::Layer> data;
+    map::LayerStyle style;
+    bool visible = true;
+    bool labels = false;
+    std::string label_field;
+    map::MapRenderer::LayerId gpu = 0;
+    std::string geometry;            ///< "polygon", "line", "point" or "mixed" (for the panel)
+};
+
+/// A message for the Messages panel.
+struct Message {
+    enum class Level { Info, Warning, Error } level = Level::Info;
+    std::string text;
+};
+
+/// The application: window, panels, map canvas, scenario. All planning work happens in
+/// mp::core; this class only draws state and forwards the user's requests.
+class App {
+public:
+    explicit App(Options opts);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+    App(App&&) = delete;
+    App& operator=(App&&) = delete;
+
+    /// Runs until the window closes (or, headless, until the screenshot is written).
+    /// Returns the process exit code.
+    int run();
+
+private:
+    // app.cpp
+    void init_window();
+    void load_initial_data();
+    void frame();
+    void draw_map_canvas();
+    void draw_map_overlays(const std::array<float, 2>& origin);
+    void handle_map_input(const std::array<float, 2>& origin, bool hovered);
+    void render_map(int fb_width, int fb_height);
+    void fit_default_view();
+    void fit_extent_lonlat(double min_lon, double min_lat, double max_lon, double max_lat);
+    void set_display_crs(const std::string& crs);
+    bool write_screenshot(const std::string& path);
+    void write_view_dump(const std::string& path) const;
+    void select_feature(int layer, long feature);
+    void rebuild_selection_highlight();
+
+    // panels.cpp
+    void draw_menu_bar();
+    void draw_layers_panel();
+    void draw_inspector_panel();
+    void draw_messages();
+    void draw_status_bar();
+    void draw_search();
+    void add_source(const std::string& source);
+    void add_layer(layer::Layer l, bool fit_view_to_it);
+    void rebuild_catalogue();
+    int plugin_count() const;
+
+    // scenario.cpp
+    std::string scenario_json() const;
+    void apply_scenario(const std::string& json_text, const std::string& where);
+    void save_scenario(const std::string& path);
+    void open_scenario(const std::string& path);
+    void autosave_tick();
+    static std::string autosave_path();
+
+public:
+    void info(std::string text);
+    void warn(std::string text);
+    void error(std::string text);
+
+private:
+    Options m_opts;
+    GLFWwindow* m_window = nullptr;
+    std::unique_ptr<map::MapRenderer> m_renderer;
+    std::vector<MapLayer> m_layers;  // draw order: first is drawn first (bottom)
+    sites::Catalogue m_catalogue;
+    std::string m_display_crs;
+    std::unique_ptr<geo::Transformer> m_to_display;   // EPSG:4326 -> display
+    std::unique_ptr<geo::Transformer> m_to_lambert72; // EPSG:4326 -> EPSG:31370
+    map::ViewTransform m_view;
+    bool m_view_initialised = false;
+    std::array<float, 4> m_canvas{0, 0, 1, 1};  // x, y, w, h in ImGui (window) coordinates
+    bool m_dragging = false;
+    std::array<float, 2> m_press_pos{0, 0};
+
+    // Selection and inspector.
+    int m_sel_layer = -1;
+    long m_sel_feature = -1;
+    map::MapRenderer::LayerId m_sel_gpu = 0;
+    std::string m_search;
+    std::string m_add_source;
+    std::string m_scenario_path;
+    bool m_default_data = true;
+    std::vector<std::string> m_sources;  // extra GDAL sources loaded (for the scenario)
+
+    // Messages, status.
+    std::deque<Message> m_messages;
+    bool m_show_messages = true;
+    double m_frame_ms = 0, m_map_ms = 0;
+    std::optional<std::array<double, 2>> m_cursor_lonlat;
+    std::string m_cursor_mgrs, m_cursor_lambert;
+    int m_frame_count = 0;
+
+    // Autosave.
+    std::chrono::steady_clock::time_point m_last_autosave{};
+    std::string m_last_saved_json;
+    bool m_headless = false;
+    nlohmann::json m_plugin_params = nlohmann::json::object();  ///< plugin id -> key -> text value
+};
+
+/// Formats a WGS84 position as MGRS at 1 m precision ("31U ES 12345 67890"); "" outside
+/// MGRS coverage.
+std::string format_mgrs(double lon, double lat);
+
+}  // namespace mp::gui

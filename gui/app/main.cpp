@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// enablement-gui: the planner's map view (Dear ImGui + GLFW + our own OpenGL shaders).
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "app/app.hpp"
+
+int main(int argc, char** argv) {
+    mp::gui::Options o;
+    CLI::App cli{"enablement-gui: the map view of the enablement and mobility planner", "enablement-gui"};
+    cli.add_option("--data", o.data, "Add a GDAL vector source (file or connection string); repeatable");
+    cli.add_flag("--no-default-data", o.no_default_data, "Leave the embedded default data out");
+    cli.add_option("--scenario", o.scenario, "Scenario file to open (and to save to)");
+    cli.add_option("--screenshot", o.screenshot, "Headless: render --frames frames, write this PNG and quit");
+    cli.add_option("--frames", o.frames, "Frames to render before the screenshot")->check(CLI::Range(1, 10000));
+    std::string size;
+    cli.add_option("--size", size, "Window size WxH, e.g. 1280x800");
+    cli.add_option("--dump-view", o.dump_view, "Headless: write the view transform (display CRS -> pixels) as JSON");
+    cli.add_option("--crs", o.display_crs, "Display CRS: EPSG:3857 (Web Mercator) or EPSG:3812 (Belgian Lambert 2008)");
+    cli.add_flag("--no-restore", o.no_restore, "Do not restore the autosaved session");
+    try {
+        cli.parse(argc, argv);
+        if (!size.empty()) {
+            int w = 0, h = 0;
+            char x = 0;
+            if (std::sscanf(size.c_str(), "%d%c%d", &w, &x, &h) != 3 || (x != 'x' && x != 'X') || w < 64 || h < 64 ||
+                w > 16384 || h > 16384)
+                throw CLI::ValidationError("--size", "expected WxH, e.g. 1024x768 (64..16384)");
+            o.width = w;
+            o.height = h;
+        }
+    } catch (const CLI::ParseError& e) {
+        return cli.exit(e);
+    }
+    try {
+        mp::gui::App app(o);
+        return app.run();
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: MIT
+// The panels around the map: Layers, Inspector, Messages, status bar, menu.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "app/app.hpp"
+#include "map/prepare.hpp"
+#include "mp/core/error.hpp"
+#include "mp/io/ogr_io.hpp"
+
+namespace mp::gui {
+
+namespace {
+
+// Colours for layers without a house style, distinct on the light sea background.
+constexpr std::array<std::array<float, 4>, 6> kPalette{{{0.12f, 0.47f, 0.71f, 1},
+                                                        {0.2f, 0.63f, 0.17f, 1},
+                                                        {0.58f, 0.4f, 0.74f, 1},
+                                                        {0.55f, 0.34f, 0.29f, 1},
+                                                        {0.89f, 0.47f, 0.76f, 1},
+                                                        {0.09f, 0.75f, 0.81f, 1}}};
+
+std::string geometry_class(const layer::Layer& l) {
+    bool poly = false, line = false, point = false;
+    for (const auto& t : l.geometry_types()) {
+        if (t.find("Polygon") != std::string::npos) poly = true;
+        else if (t.find("LineString") != std::string::npos) line = true;
+        else if (t.find("Point") != std::string::npos) point = true;
+    }
+    const int n = poly + line + point;
+    if (n > 1) return "mixed";
+    return poly ? "polygon" : line ? "line" : point ? "point" : "none";
+}
+
+int draw_rank(const std::string& g) { return g == "polygon" ? 0 : g == "line" ? 1 : g == "mixed" ? 2 : 3; }
+
+std::string pick_label_field(const layer::Layer& l) {
+    for (const char* k : {"name_en", "name", "NAME", "name_nl", "naam", "straatnaam", "description", "id"})
+        for (const auto& f : l.fields)
+            if (f.name == k) return k;
+    if (!l.features.empty())
+        for (const char* k : {"name_en", "name", "NAME", "name_nl"})
+            if (l.features.front().attributes.has(k)) return k;
+    return {};
+}
+
+map::LayerStyle default_style(const std::string& name, const std::string& geometry, std::size_t index) {
+    map::LayerStyle s;
+    const auto has = [&](const char* k) { return name.find(k) != std::string::npos; };
+    if (geometry == "polygon" || has("belgium") || has("province") || has("boundary")) {
+        s.stroke = {0.35f, 0.33f, 0.3f, 1};
+        s.fill = {0.97f, 0.95f, 0.88f, 1};
+        s.fill_opacity = 0.9f;
+        s.width_px = 1.2f;
+    } else if (has("road") || has("weg")) {
+        s.stroke = {0.86f, 0.38f, 0.12f, 1};
+        s.width_px = 2.0f;
+    } else if (has("rail")) {
+        s.stroke = {0.25f, 0.25f, 0.32f, 1};
+        s.width_px = 2.0f;
+    } else if (has("river")) {
+        s.stroke = {0.35f, 0.6f, 0.85f, 1};
+        s.width_px = 1.5f;
+    } else {
+        s.stroke = kPalette[index % kPalette.size()];
+        s.fill = s.stroke;
+        s.width_px = 1.5f;
+    }
+    if (geometry == "point") s.symbol_size_px = 24.0f;
+    return s;
+}
+
+ImU32 to_u32(const std::array<float, 4>& c) { return ImGui::ColorConvertFloat4ToU32(ImVec4(c[0], c[1], c[2], c[3])); }
+
+}  // namespace
+
+void App::add_layer(layer::Layer l, bool fit_view_to_it) {
+    MapLayer m;
+    m.geometry = geometry_class(l);
+    std::string base = l.name.empty() ? "layer" : l.name;
+    std::string name = base;
+    for (int k = 2; std::any_of(m_layers.begin(), m_layers.end(), [&](const MapLayer& o) { return o.name == name; }); ++k)
+        name = base + "_" + std::to_string(k);
+    l.name = name;
+    m.name = name;
+    m.source = l.source;
+    m.style = default_style(name, m.geometry, m_layers.size());
+    m.label_field = pick_label_field(l);
+    // Sites and other point layers are labelled by default; lines and areas are not.
+    m.labels = m.geometry == "point" && !m.label_field.empty();
+    m.data = std::make_shared<const layer::Layer>(std::move(l));
+    auto prepared = std::make_shared<map::PreparedLayer>(map::prepare_layer(*m.data, *m_to_display));
+    if (prepared->failed_points) warn(name + ": " + std::to_string(prepared->failed_points) + " coordinates outside " + m_display_crs);
+    const map::Extent extent = prepared->extent;
+    m.gpu = m_renderer->upload(std::move(prepared));
+    // Keep areas under lines under points.
+    const int rank = draw_rank(m.geometry);
+    auto pos = std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& o) { return draw_rank(o.geometry) > rank; });
+    const auto idx = pos - m_layers.begin();
+    m_layers.insert(pos, std::move(m));
+    if (m_sel_layer >= idx) ++m_sel_layer;
+    if (fit_view_to_it && !extent.empty()) m_view.fit(extent, 24);
+}
+
+void App::add_source(const std::string& source) {
+    try {
+        auto layers = io::read_source(source);
+        if (layers.empty()) warn(source + ": no vector layer");
+        for (auto& l : layers) {
+            const std::size_t n = l.features.size();
+            const std::string lname = l.name;
+            add_layer(std::move(l), false);
+            info("loaded " + lname + " (" + std::to_string(n) + " features) from " + source);
+        }
+        if (std::find(m_sources.begin(), m_sources.end(), source) == m_sources.end()) m_sources.push_back(source);
+    } catch (const std::exception& e) {
+        error(e.what());
+    }
+}
+
+void App::rebuild_catalogue() {
+    m_catalogue = sites::Catalogue();
+    for (const auto& l : m_layers) {
+        try {
+            m_catalogue.add_layer(*l.data);
+        } catch (const std::exception& e) {
+            warn(std::string("site catalogue: ") + e.what());
+        }
+    }
+}
+
+int App::plugin_count() const { return 0; }  // TODO(#5): the plugin host
+
+void App::draw_menu_bar() {
+    if (!ImGui::BeginMainMenuBar()) return;
+    if (ImGui::BeginMenu("View")) {
+        if (ImGui::MenuItem("Fit Belgium", "Home")) fit_default_view();
+        if (ImGui::MenuItem("Fit selection", nullptr, false, m_sel_gpu != 0)) {
+            if (const auto* p = m_renderer->prepared(m_sel_gpu)) {
+                map::Extent e = p->extent;
+                const double pad = 2000;
+                e.min_x -= pad, e.min_y -= pad, e.max_x += pad, e.max_y += pad;
+                m_view.fit(e, 40);
+            }
+        }
+        ImGui::Separator();
+        for (const char* crs : {geo::kWebMercator, geo::kLambert2008}) {
+            const std::string label = std::string(crs) + (std::string(crs) == geo::kWebMercator ? "  Web Mercator" : "  Belgian Lambert 2008");
+            if (ImGui::MenuItem(label.c_str(), nullptr, m_display_crs == crs)) {
+                try {
+                    set_display_crs(crs);
+                    fit_default_view();
+                } catch (const std::exception& e) {
+                    error(e.what());
+                }
+            }
+        }
+        ImGui::Separator();
+        ImGui::MenuItem("Messages", nullptr, &m_show_messages);
+        ImGui::EndMenu();
+    }
+    ImGui::EndMainMenuBar();
+}
+
+void App::draw_layers_panel() {
+    ImGui::TextDisabled("Drawn bottom to top; display CRS %s", m_display_crs.c_str());
+    int move_from = -1, move_to = -1, remove = -1;
+    for (std::size_t i = 0; i < m_layers.size(); ++i) {
+        MapLayer& l = m_layers[i];
+        ImGui::PushID(static_cast<int>(i));
+        ImGui::Checkbox("##vis", &l.visible);
+        ImGui::SameLine();
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + 4), ImVec2(p.x + 12, p.y + 16), to_u32(l.style.stroke));
+        ImGui::Dummy(ImVec2(14, 0));
+        ImGui::SameLine();
+        const bool open = ImGui::TreeNodeEx("##node", ImGuiTreeNodeFlags_SpanAvailWidth, "%s  (%zu, %s)", l.name.c_str(),
+                                            l.data->features.size(), l.geometry.c_str());
+        if (open) {
+            ImGui::TextDisabled("%s", l.source.c_str());
+            ImGui::ColorEdit3("Colour", l.style.stroke.data(), ImGuiColorEditFlags_NoInputs);
+            if (l.geometry == "polygon" || l.geometry == "mixed") {
+                ImGui::SameLine();
+                ImGui::ColorEdit3("Fill", l.style.fill.data(), ImGuiColorEditFlags_NoInputs);
+                ImGui::SliderFloat("Fill opacity", &l.style.fill_opacity, 0, 1);
+            }
+            ImGui::SliderFloat("Width px", &l.style.width_px, 0, 12, "%.1f");
+            ImGui::SliderFloat("Opacity", &l.style.opacity, 0, 1);
+            if (l.geometry == "point" || l.geometry == "mixed") ImGui::SliderFloat("Symbol px", &l.style.symbol_size_px, 8, 48, "%.0f");
+            ImGui::Checkbox("Labels", &l.labels);
+            ImGui::SameLine();
+            ImGui::SetNextItemWidth(120);
+            ImGui::InputText("field", &l.label_field);
+            if (ImGui::SmallButton("Up") && i + 1 < m_layers.size()) move_from = static_cast<int>(i), move_to = static_cast<int>(i) + 1;
+            ImGui::SameLine();
+            if (ImGui::SmallButton("Down") && i > 0) move_from = static_cast<int>(i), move_to = static_cast<int>(i) - 1;
+            ImGui::SameLine();
+            if (ImGui::SmallButton("Fit")) {
+                if (const auto* pl = m_renderer->prepared(l.gpu)) m_view.fit(pl->extent, 24);
+            }
+            ImGui::SameLine();
+            if (ImGui::SmallButton("Remove")) remove = static_cast<int>(i);
+            ImGui::TreePop();
+        }
+        ImGui::PopID();
+    }
+    if (move_from >= 0) {
+        std::swap(m_layers[static_cast<std::size_t>(move_from)], m_layers[static_cast<std::size_t>(move_to)]);
+        if (m_sel_layer == move_from) m_sel_layer = move_to;
+        else if (m_sel_layer == move_to) m_sel_layer = move_from;
+    }
+    if (remove >= 0) {
+        m_renderer->remove(m_layers[static_cast<std::size_t>(remove)].gpu);
+        m_layers.erase(m_layers.begin() + remove);
+        if (m_sel_layer == remove) select_feature(-1, -1);
+        else if (m_sel_layer > remove) --m_sel_layer;
+        rebuild_catalogue();
+    }
+    ImGui::Separator();
+    ImGui::TextUnformatted("Add a layer from any GDAL source");
+    ImGui::SetNextItemWidth(-50);
+    const bool enter = ImGui::InputTextWithHint("##src", "path or PG:... connection", &m_add_source,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    if ((ImGui::Button("Add") || enter) && !m_add_source.empty()) {
+        const std::size_t before = m_layers.size();
+        add_source(m_add_source);
+        if (m_layers.size() > before) {
+            rebuild_catalogue();
+            m_add_source.clear();
+        }
+    }
+    ImGui::Separator();
+    ImGui::TextUnformatted("Scenario");
+    ImGui::SetNextItemWidth(-1);
+    ImGui::InputTextWithHint("##scenario", "file.scenario.json", &m_scenario_path);
+    if (ImGui::Button("Save") && !m_scenario_path.empty()) save_scenario(m_scenario_path);
+    ImGui::SameLine();
+    if (ImGui::Button("Open") && !m_scenario_path.empty()) open_scenario(m_scenario_path);
+}
+
+void App::draw_search() {
+    ImGui::SetNextItemWidth(-1);
+    const bool enter = ImGui::InputTextWithHint("##search", "search a site (NL / FR / EN)", &m_search,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
+    if (m_search.empty()) return;
+    auto go_to = [&](const sites::Site& s) {
+        for (std::size_t li = 0; li < m_layers.size(); ++li)
+            for (std::size_t fi = 0; fi < m_layers[li].data->features.size(); ++fi)
+                if (m_layers[li].data->features[fi].id == s.id || m_layers[li].data->features[fi].attributes.text("id") == s.id) {
+                    select_feature(static_cast<int>(li), static_cast<long>(fi));
+                    double x = geo::lon(s.anchor()), y = geo::lat(s.anchor());
+                    try {
+                        m_to_display->forward(x, y);
+                        m_view.center_x = x;
+                        m_view.center_y = y;
+                        m_view.units_per_pixel = std::min(m_view.units_per_pixel, 60.0);
+                    } catch (const std::exception& e) {
+                        error(e.what());
+                    }
+                    return;
+                }
+    };
+    if (enter) {
+        auto r = m_catalogue.find(m_search);
+        if (r)
+            go_to(**r);
+        else
+            warn(r.reason());
+    }
+    const std::string q = sites::normalise_name(m_search);
+    int shown = 0;
+    for (const auto& s : m_catalogue.sites()) {
+        const bool hit = sites::normalise_name(s.name_en).find(q) != std::string::npos ||
+                         sites::normalise_name(s.name_nl).find(q) != std::string::npos ||
+                         sites::normalise_name(s.name_fr).find(q) != std::string::npos ||
+                         s.id.find(q) != std::string::npos;
+        if (!hit) continue;
+        std::string label = s.name_en;
+        if (!s.name_nl.empty() && s.name_nl != s.name_en) label += " / " + s.name_nl;
+        if (!s.name_fr.empty() && s.name_fr != s.name_en && s.name_fr != s.name_nl) label += " / " + s.name_fr;
+        label += "  [" + std::string(sites::kind_name(s.kind)) + "]##" + s.id;
+        if (ImGui::Selectable(label.c_str())) go_to(s);
+        if (++shown >= 12) break;
+    }
+    if (shown == 0) ImGui::TextDisabled("no site matches");
+}
+
+void App::draw_inspector_panel() {
+    draw_search();
+    ImGui::Separator();
+    if (m_sel_layer < 0 || m_sel_layer >= static_cast<int>(m_layers.size())) {
+        ImGui::TextDisabled("Click a feature on the map to see its attributes.");
+        return;
+    }
+    const auto& l = *m_layers[static_cast<std::size_t>(m_sel_layer)].data;
+    if (m_sel_feature < 0 || m_sel_feature >= static_cast<long>(l.features.size())) return;
+    const auto& f = l.features[static_cast<std::size_t>(m_sel_feature)];
+    ImGui::Text("%s / %s", l.name.c_str(), f.id.c_str());
+    ImGui::TextDisabled("%s", geo::geometry_type_name(f.geometry).c_str());
+    if (ImGui::BeginTable("attrs", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable)) {
+        ImGui::TableSetupColumn("attribute");
+        ImGui::TableSetupColumn("value");
+        ImGui::TableHeadersRow();
+        for (const auto& [k, v] : f.attributes.items()) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(k.c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextWrapped("%s", layer::to_string(v).c_str());
+        }
+        ImGui::EndTable();
+    }
+}
+
+void App::draw_messages() {
+    if (!m_show_messages) return;
+    if (ImGui::CollapsingHeader("Messages", ImGuiTreeNodeFlags_DefaultOpen)) {
+        if (ImGui::SmallButton("Clear")) m_messages.clear();
+        while (m_messages.size() > 200) m_messages.pop_front();
+        ImGui::BeginChild("msgs", ImVec2(0, 180), true);
+        for (const auto& m : m_messages) {
+            const ImVec4 c = m.level == Message::Level::Error     ? ImVec4(0.75f, 0.1f, 0.1f, 1)
+                             : m.level == Message::Level::Warning ? ImVec4(0.6f, 0.45f, 0.0f, 1)
+                                                                  : ImVec4(0.2f, 0.2f, 0.2f, 1);
+            ImGui::PushStyleColor(ImGuiCol_Text, c);
+            ImGui::TextWrapped("%s", m.text.c_str());
+            ImGui::PopStyleColor();
+        }
+        ImGui::EndChild();
+    }
+}
+
+void App::draw_status_bar() {
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - 24));
+    ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, 24));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 3));
+    ImGui::Begin("##status", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    std::size_t visible = 0;
+    for (const auto& l : m_layers) visible += l.visible;
+    const auto& st = m_renderer->stats();
+    ImGui::Text("layers %zu (%zu shown) | sites %zu | plugins %d | frame %.1f ms (map %.2f ms, %zu segments, %zu calls) | 1:%.0f",
+                m_layers.size(), visible, m_catalogue.sites().size(), plugin_count(), m_frame_ms, m_map_ms, st.line_segments,
+                st.draw_calls, m_view.units_per_pixel / 0.00028);
+    if (m_cursor_lonlat) {
+        ImGui::SameLine();
+        ImGui::Text("| %.5f, %.5f | MGRS %s | L72 %s", (*m_cursor_lonlat)[1], (*m_cursor_lonlat)[0], m_cursor_mgrs.c_str(),
+                    m_cursor_lambert.c_str());
+    }
+    ImGui::End();
+    ImGui::PopStyleVar();
+}
+
+}  // namespace mp::gui

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <vector>
+
+namespace mp::gui::map {
+
+/// A label to place beside a symbol, in canvas pixels.
+struct LabelRequest {
+    double anchor_x = 0, anchor_y = 0;  ///< the symbol's centre
+    float width = 0, height = 0;        ///< the text's size
+    float clearance = 12;               ///< half the symbol size: labels keep clear of it
+    int priority = 0;                   ///< higher is placed first
+};
+
+/// Where a label went: top-left corner of its text box, or not placed.
+struct LabelPlacement {
+    bool placed = false;
+    float x = 0, y = 0;
+};
+
+/// Greedy label placement: in priority order, each label takes the first of four
+/// positions (right, left, above, below its symbol) that stays inside the canvas and
+/// overlaps neither a placed label nor any symbol; otherwise it is dropped. Result is
+/// index-aligned with the requests. No two placed labels overlap.
+std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& requests, int canvas_width, int canvas_height);
+
+}  // namespace mp::gui::map

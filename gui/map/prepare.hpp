@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "map/view.hpp"
+#include "mp/geo/crs.hpp"
+#include "mp/layer/layer.hpp"
+
+namespace mp::gui::map {
+
+/// Point symbol codes; the numbers are shared with shaders/map_symbol.frag.
+enum class Symbol : int { Dot = 0, Port = 1, Airbase = 2, RailTerminal = 3, TrainingArea = 4, BorderCrossing = 5, StagingArea = 6 };
+
+/// The symbol of a feature: by its "kind" attribute (a site kind), else Dot.
+Symbol symbol_for(const layer::Feature& f);
+
+/// A display-CRS position (metres for EPSG:3857 / EPSG:3812).
+struct XY {
+    double x = 0, y = 0;
+};
+
+/// One feature's geometry in the display CRS at full detail, kept for picking and fitting.
+struct ProjectedFeature {
+    std::vector<std::vector<XY>> lines;                   ///< lines (not polygon rings)
+    std::vector<std::vector<std::vector<XY>>> polygons;   ///< rings per polygon, exterior first
+    std::vector<XY> points;                               ///< points and multipoints
+    Extent extent;
+};
+
+/// A contiguous run of vertices in a level's buffer.
+struct Range {
+    std::uint32_t first = 0;
+    std::uint32_t count = 0;
+};
+
+/// Sentinel vertex x between two paths of a line buffer (the line shader drops the
+/// segments that touch it).
+inline constexpr float kSeparator = 1e30f;
+
+/// One level of detail: geometry simplified to `tolerance` display units, as float
+/// pairs relative to the layer's origin, grouped by chunk for viewport culling.
+struct LodLevel {
+    double tolerance = 0;              ///< Douglas-Peucker tolerance; 0 = full detail
+    std::vector<float> line_xy;        ///< line strips (lines and polygon outlines) with separators
+    std::vector<Range> line_ranges;    ///< per chunk, in vertices
+    std::vector<float> fill_xy;        ///< triangles of the polygon fills
+    std::vector<Range> fill_ranges;    ///< per chunk, in vertices
+    std::size_t line_vertices() const noexcept { return line_xy.size() / 2; }
+};
+
+/// A layer projected to the display CRS and prepared for the GPU once: levels of
+/// detail, spatial chunks, triangulated fills and symbol instances.
+struct PreparedLayer {
+    double origin_x = 0, origin_y = 0;        ///< display-CRS origin of the float coordinates
+    Extent extent;                            ///< of all projected geometry
+    std::vector<Extent> chunks;               ///< culling boxes, index-aligned with the ranges
+    std::vector<LodLevel> levels;             ///< increasing tolerance; levels[0] is full detail
+    std::vector<float> symbols;               ///< x, y (relative to origin), symbol code triples
+    std::vector<std::uint32_t> symbol_feature;///< feature index of each symbol
+    std::vector<ProjectedFeature> features;   ///< index-aligned with the layer's features
+    std::size_t input_vertices = 0;           ///< vertices of the source geometry
+    std::size_t failed_points = 0;            ///< coordinates PROJ could not transform (dropped)
+
+    /// The coarsest level whose tolerance stays under about half a pixel.
+    const LodLevel& level_for(double units_per_pixel) const noexcept;
+};
+
+/// Projects a layer with to_display (EPSG:4326 -> display CRS, bulk) and prepares it.
+PreparedLayer prepare_layer(const layer::Layer& l, const geo::Transformer& to_display);
+
+/// Douglas-Peucker simplification of a path (or of a closed ring, first == last) to
+/// tolerance display units; keeps the end points. tolerance <= 0 returns the input.
+std::vector<XY> simplify(const std::vector<XY>& path, double tolerance);
+
+/// Triangulates a polygon (exterior ring and holes, any orientation, odd winding) with
+/// the GLU tessellator; returns the triangles' vertices (3 per triangle).
+std::vector<XY> triangulate(const std::vector<std::vector<XY>>& rings);
+
+/// Index of the feature under display point p within tolerance display units (points
+/// and lines by distance, polygons by containment), preferring points, then lines;
+/// -1 when none.
+long pick_feature(const PreparedLayer& p, XY at, double tolerance);
+
+}  // namespace mp::gui::map

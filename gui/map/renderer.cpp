@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+#include "map/renderer.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace mp::gui::map {
+
+namespace {
+#include "mp_shaders.inc"
+
+// Visible chunk ranges, merged when adjacent in the buffer (a separator between two
+// chunks draws nothing), so a fully visible layer is one draw call.
+void visible_ranges(const PreparedLayer& p, const std::vector<Range>& ranges, const Extent& view, bool strips,
+                    std::vector<Range>& out) {
+    out.clear();
+    const std::uint32_t gap = strips ? 1 : 0;
+    for (std::size_t c = 0; c < ranges.size() && c < p.chunks.size(); ++c) {
+        const Range& r = ranges[c];
+        if (r.count == 0 || !p.chunks[c].intersects(view)) continue;
+        if (!out.empty() && out.back().first + out.back().count + gap >= r.first)
+            out.back().count = r.first + r.count - out.back().first;
+        else
+            out.push_back(r);
+    }
+}
+
+}  // namespace
+
+MapRenderer::MapRenderer()
+    : m_line_prog(make_program("map_line", kShader_map_line_vert, kShader_map_line_frag)),
+      m_fill_prog(make_program("map_fill", kShader_map_fill_vert, kShader_map_fill_frag)),
+      m_symbol_prog(make_program("map_symbol", kShader_map_symbol_vert, kShader_map_symbol_frag)),
+      m_vao(make_vertex_array()) {
+    const float corners[] = {-1, -1, 1, -1, -1, 1, 1, 1};
+    m_corners = make_buffer(corners, sizeof corners);
+}
+
+MapRenderer::~MapRenderer() = default;
+
+MapRenderer::LayerId MapRenderer::upload(std::shared_ptr<const PreparedLayer> layer) {
+    assert(layer);
+    GpuLayer g;
+    for (const auto& lv : layer->levels) {
+        GpuLevel gl;
+        if (!lv.line_xy.empty()) gl.lines = make_buffer(lv.line_xy.data(), lv.line_xy.size() * sizeof(float));
+        if (!lv.fill_xy.empty()) gl.fills = make_buffer(lv.fill_xy.data(), lv.fill_xy.size() * sizeof(float));
+        g.bytes += (lv.line_xy.size() + lv.fill_xy.size()) * sizeof(float);
+        g.levels.push_back(std::move(gl));
+    }
+    if (!layer->symbols.empty()) g.symbols = make_buffer(layer->symbols.data(), layer->symbols.size() * sizeof(float));
+    g.bytes += layer->symbols.size() * sizeof(float);
+    g.data = std::move(layer);
+    const LayerId id = m_next++;
+    m_layers.emplace(id, std::move(g));
+    return id;
+}
+
+void MapRenderer::remove(LayerId id) { m_layers.erase(id); }
+
+const PreparedLayer* MapRenderer::prepared(LayerId id) const {
+    auto it = m_layers.find(id);
+    return it == m_layers.end() ? nullptr : it->second.data.get();
+}
+
+std::size_t MapRenderer::gpu_bytes() const noexcept {
+    std::size_t n = 0;
+    for (const auto& [id, g] : m_layers) n += g.bytes;
+    return n;
+}
+
+void MapRenderer::begin(const ViewTransform& view, int fb_x, int fb_y_bottom, const std::array<float, 4>* clear) {
+    m_view = view;
+    m_stats = {};
+    glViewport(fb_x, fb_y_bottom, view.width_px, view.height_px);
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(fb_x, fb_y_bottom, view.width_px, view.height_px);
+    if (clear) {
+        glClearColor((*clear)[0], (*clear)[1], (*clear)[2], (*clear)[3]);
+        glClear(GL_COLOR_BUFFER_BIT | GL_STENCIL_BUFFER_BIT);
+    }
+    glDisable(GL_DEPTH_TEST);
+    glDisable(GL_CULL_FACE);
+    glEnable(GL_BLEND);
+    glBlendEquation(GL_FUNC_ADD);
+    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+    glBindVertexArray(m_vao.get());
+}
+
+void MapRenderer::end() {
+    glDisable(GL_STENCIL_TEST);
+    glDisable(GL_SCISSOR_TEST);
+    glBindVertexArray(0);
+    glBindBuffer(GL_ARRAY_BUFFER, 0);
+    glUseProgram(0);
+}
+
+void MapRenderer::set_view_uniforms(GLuint program, const PreparedLayer& p) const {
+    glUseProgram(program);
+    glUniform2f(glGetUniformLocation(program, "u_shift"), static_cast<float>(p.origin_x - m_view.center_x),
+                static_cast<float>(p.origin_y - m_view.center_y));
+    glUniform1f(glGetUniformLocation(program, "u_px_per_unit"), static_cast<float>(1.0 / m_view.units_per_pixel));
+    glUniform2f(glGetUniformLocation(program, "u_viewport"), static_cast<float>(m_view.width_px),
+                static_cast<float>(m_view.height_px));
+}
+
+void MapRenderer::draw(LayerId id, const LayerStyle& style) {
+    auto it = m_layers.find(id);
+    if (it == m_layers.end()) return;
+    const GpuLayer& g = it->second;
+    const PreparedLayer& p = *g.data;
+    const Extent visible = m_view.visible();
+    const LodLevel& lv = p.level_for(m_view.units_per_pixel);
+    const GpuLevel& glv = g.levels[static_cast<std::size_t>(&lv - p.levels.data())];
+
+    // Fills.
+    if (glv.fills.get() && style.fill_opacity > 0) {
+        set_view_uniforms(m_fill_prog.get(), p);
+        glUniform4f(glGetUniformLocation(m_fill_prog.get(), "u_colour"), style.fill[0], style.fill[1], style.fill[2],
+                    style.fill_opacity * style.opacity);
+        glBindBuffer(GL_ARRAY_BUFFER, glv.fills.get());
+        glEnableVertexAttribArray(0);
+        glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
+        glVertexAttribDivisor(0, 0);
+        glDisableVertexAttribArray(1);
+        glDisableVertexAttribArray(2);
+        visible_ranges(p, lv.fill_ranges, visible, false, m_visible);
+        for (const Range& r : m_visible) {
+            glDrawArrays(GL_TRIANGLES, static_cast<GLint>(r.first), static_cast<GLsizei>(r.count));
+            m_stats.fill_vertices += r.count;
+            ++m_stats.draw_calls;
+        }
+    }
+
+    // Lines and outlines: one capsule instance per segment.
+    if (glv.lines.get() && style.width_px > 0) {
+        // A translucent layer must not darken where its capsules overlap (joins): the
+        // stencil lets each pixel be drawn once per layer.
+        const bool translucent = style.opacity < 0.999f;
+        if (translucent) {
+            glEnable(GL_STENCIL_TEST);
+            glClear(GL_STENCIL_BUFFER_BIT);
+            glStencilFunc(GL_EQUAL, 0, 0xFF);
+            glStencilOp(GL_KEEP, GL_KEEP, GL_INCR);
+        }
+        set_view_uniforms(m_line_prog.get(), p);
+        const float hw = std::max(0.5f, style.width_px * 0.5f);
+        glUniform1f(glGetUniformLocation(m_line_prog.get(), "u_half_width"), hw);
+        glUniform4f(glGetUniformLocation(m_line_prog.get(), "u_colour"), style.stroke[0], style.stroke[1], style.stroke[2],
+                    style.stroke[3] * style.opacity);
+        glBindBuffer(GL_ARRAY_BUFFER, m_corners.get());
+        glEnableVertexAttribArray(0);
+        glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
+        glVertexAttribDivisor(0, 0);
+        glBindBuffer(GL_ARRAY_BUFFER, glv.lines.get());
+        glEnableVertexAttribArray(1);
+        glEnableVertexAttribArray(2);
+        glVertexAttribDivisor(1, 1);
+        glVertexAttribDivisor(2, 1);
+        visible_ranges(p, lv.line_ranges, visible, true, m_visible);
+        for (const Range& r : m_visible) {
+            if (r.count < 2) continue;
+            const auto base = static_cast<std::uintptr_t>(r.first) * 2 * sizeof(float);
+            glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), reinterpret_cast<const void*>(base));
+            glVertexAttribPointer(2, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float),
+                                  reinterpret_cast<const void*>(base + 2 * sizeof(float)));
+            glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(r.count - 1));
+            m_stats.line_segments += r.count - 1;
+            ++m_stats.draw_calls;
+        }
+        glVertexAttribDivisor(1, 0);
+        glVertexAttribDivisor(2, 0);
+        glDisableVertexAttribArray(1);
+        glDisableVertexAttribArray(2);
+        if (translucent) glDisable(GL_STENCIL_TEST);
+    }
+
+    // Symbols: every point, always (the GPU clips the invisible ones).
+    if (g.symbols.get()) {
+        set_view_uniforms(m_symbol_prog.get(), p);
+        glUniform1f(glGetUniformLocation(m_symbol_prog.get(), "u_size_px"), style.symbol_size_px);
+        glUniform4f(glGetUniformLocation(m_symbol_prog.get(), "u_colour"), style.stroke[0], style.stroke[1], style.stroke[2],
+                    1.0f);
+        glUniform1f(glGetUniformLocation(m_symbol_prog.get(), "u_opacity"), style.opacity);
+        glBindBuffer(GL_ARRAY_BUFFER, m_corners.get());
+        glEnableVertexAttribArray(0);
+        glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
+        glBindBuffer(GL_ARRAY_BUFFER, g.symbols.get());
+        glEnableVertexAttribArray(1);
+        glEnableVertexAttribArray(2);
+        glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 3 * sizeof(float), nullptr);
+        glVertexAttribPointer(2, 1, GL_FLOAT, GL_FALSE, 3 * sizeof(float), reinterpret_cast<const void*>(2 * sizeof(float)));
+        glVertexAttribDivisor(1, 1);
+        glVertexAttribDivisor(2, 1);
+        const auto n = static_cast<GLsizei>(p.symbols.size() / 3);
+        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, n);
+        m_stats.symbols += static_cast<std::size_t>(n);
+        ++m_stats.draw_calls;
+        glVertexAttribDivisor(1, 0);
+        glVertexAttribDivisor(2, 0);
+        glDisableVertexAttribArray(1);
+        glDisableVertexAttribArray(2);
+    }
+}
+
+}  // namespace mp::gui::map

@@ -30,7 +30,6 @@ namespace {
 // The default view: mainland Belgium with a little sea and border around it.
 constexpr double kBelgiumBox[4] = {2.45, 49.45, 6.45, 51.55};
 constexpr std::array<float, 4> kSeaColour{0.86f, 0.91f, 0.95f, 1.0f};
-constexpr float kPanelWidth = 300.0f;
 constexpr float kStatusHeight = 24.0f;
 
 void glfw_error(int code, const char* text) { std::fprintf(stderr, "glfw error %d: %s\n", code, text); }
@@ -209,6 +208,8 @@ void App::frame() {
 
     draw_menu_bar();
     const ImGuiViewport* vp = ImGui::GetMainViewport();
+    // Side panels take a fifth of the window each, within readable limits.
+    const float kPanelWidth = std::clamp(vp->WorkSize.x * 0.2f, 220.0f, 340.0f);
     const float top = vp->WorkPos.y;
     const float height = vp->WorkSize.y - kStatusHeight;
     const ImGuiWindowFlags panel_flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;

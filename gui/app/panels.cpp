@@ -69,7 +69,7 @@ map::LayerStyle default_style(const std::string& name, const std::string& geomet
         s.fill = s.stroke;
         s.width_px = 1.5f;
     }
-    if (geometry == "point") s.symbol_size_px = 24.0f;
+    s.symbol_size_px = 28.0f;
     return s;
 }
 
@@ -89,10 +89,10 @@ void App::add_layer(layer::Layer l, bool fit_view_to_it) {
     m.source = l.source;
     m.style = default_style(name, m.geometry, m_layers.size());
     m.label_field = pick_label_field(l);
-    // Sites and other point layers are labelled by default; lines and areas are not.
-    m.labels = m.geometry == "point" && !m.label_field.empty();
     m.data = std::make_shared<const layer::Layer>(std::move(l));
     auto prepared = std::make_shared<map::PreparedLayer>(map::prepare_layer(*m.data, *m_to_display));
+    // Layers with symbols (sites, points) are labelled by default; lines and areas are not.
+    m.labels = !prepared->symbols.empty() && !m.label_field.empty();
     if (prepared->failed_points) warn(name + ": " + std::to_string(prepared->failed_points) + " coordinates outside " + m_display_crs);
     const map::Extent extent = prepared->extent;
     m.gpu = m_renderer->upload(std::move(prepared));

@@ -21,7 +21,7 @@ struct LayerStyle {
     float width_px = 1.5f;        ///< line width in pixels
     float opacity = 1.0f;         ///< of the whole layer
     float fill_opacity = 0.35f;   ///< of polygon fills, times opacity
-    float symbol_size_px = 24.0f; ///< point symbols
+    float symbol_size_px = 28.0f; ///< point symbols
 };
 
 /// Counters of the last frame.

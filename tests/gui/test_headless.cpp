@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+// enablement-gui headless under xvfb-run: the picture it writes is checked pixel by
+// pixel. Skips (exit 77) when xvfb-run is missing.
+#include <catch2/catch.hpp>
+#include <stb_image.h>
+
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "map/view.hpp"
+#include "mp/data/default_data.hpp"
+#include "mp/geo/crs.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+void require_xvfb() {
+    if (std::system("command -v xvfb-run >/dev/null 2>&1") != 0) {
+        std::cout << "SKIPPED: xvfb-run is not installed (apt-get install xvfb xauth)\n";
+        std::exit(77);
+    }
+}
+
+/// Runs enablement-gui headless; returns its exit status.
+int run_gui(const mp::test::TempDir& tmp, const std::string& args) {
+    const std::string cmd = std::string("xvfb-run -a -s \"-screen 0 1280x800x24\" ") + MP_GUI_PATH +
+                            " --frames 3 --size 1024x768 " + args + " >" + tmp.file("gui.log") + " 2>&1";
+    const int rc = std::system(cmd.c_str());
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+struct Image {
+    int w = 0, h = 0;
+    std::unique_ptr<unsigned char, void (*)(void*)> px{nullptr, stbi_image_free};
+    std::array<int, 3> at(int x, int y) const {
+        const unsigned char* p = px.get() + (static_cast<std::size_t>(y) * w + x) * 3;
+        return {p[0], p[1], p[2]};
+    }
+};
+
+Image load_png(const std::string& path) {
+    Image img;
+    int n = 0;
+    img.px.reset(stbi_load(path.c_str(), &img.w, &img.h, &n, 3));
+    REQUIRE(img.px);
+    return img;
+}
+
+bool near(const std::array<int, 3>& c, const std::array<int, 3>& ref, int tol) {
+    return std::abs(c[0] - ref[0]) <= tol && std::abs(c[1] - ref[1]) <= tol && std::abs(c[2] - ref[2]) <= tol;
+}
+
+// The symbol frame fill of shaders/map_symbol.frag (APP-6 friendly crystal blue).
+constexpr std::array<int, 3> kSymbolFill{128, 224, 255};
+
+struct Dump {
+    nlohmann::json j;
+    mp::gui::map::ViewTransform view;
+    double canvas_x = 0, canvas_y = 0;
+};
+
+Dump load_dump(const std::string& path) {
+    Dump d;
+    d.j = nlohmann::json::parse(mp::test::read_text(path));
+    const auto& v = d.j["view"];
+    d.view.center_x = v["center_x"];
+    d.view.center_y = v["center_y"];
+    d.view.units_per_pixel = v["units_per_pixel"];
+    d.view.width_px = v["width_px"];
+    d.view.height_px = v["height_px"];
+    d.canvas_x = d.j["canvas"]["x"];
+    d.canvas_y = d.j["canvas"]["y"];
+    return d;
+}
+
+// Checks that every point site inside the canvas has symbol pixels around the pixel its
+// coordinates project to. Returns the number checked.
+int check_sites(const Image& img, const Dump& d) {
+    auto ws = mp::data::load_workspace(true, {});
+    mp::geo::Transformer t(mp::geo::kWgs84, d.j["display_crs"].get<std::string>());
+    int checked = 0, found = 0;
+    for (const auto& s : ws.catalogue.sites()) {
+        if (!std::holds_alternative<mp::geo::LonLat>(s.geometry)) continue;
+        double x = mp::geo::lon(s.anchor()), y = mp::geo::lat(s.anchor());
+        t.forward(x, y);
+        const auto p = d.view.to_pixel(x, y);
+        if (p[0] < 16 || p[1] < 16 || p[0] > d.view.width_px - 16 || p[1] > d.view.height_px - 16) continue;
+        const int px = static_cast<int>(std::floor(d.canvas_x + p[0])), py = static_cast<int>(std::floor(d.canvas_y + p[1]));
+        ++checked;
+        bool hit = false;
+        for (int dy = -5; dy <= 5 && !hit; ++dy)
+            for (int dx = -5; dx <= 5 && !hit; ++dx) hit = near(img.at(px + dx, py + dy), kSymbolFill, 24);
+        if (hit)
+            ++found;
+        else
+            UNSCOPED_INFO("no symbol at pixel " << px << "," << py << " for site " << s.id);
+    }
+    CHECK(found == checked);
+    return checked;
+}
+
+}  // namespace
+
+TEST_CASE("smoke: enablement-gui writes a non-blank screenshot headless", "[gui][smoke]") {
+    require_xvfb();
+    mp::test::TempDir tmp;
+    const std::string png = tmp.file("shot.png");
+    REQUIRE(run_gui(tmp, "--no-restore --screenshot " + png) == 0);
+    const Image img = load_png(png);
+    CHECK(img.w == 1024);
+    CHECK(img.h == 768);
+    // Not blank: many distinct colours across the picture.
+    std::set<int> colours;
+    for (int y = 0; y < img.h; y += 7)
+        for (int x = 0; x < img.w; x += 7) {
+            auto c = img.at(x, y);
+            colours.insert((c[0] << 16) | (c[1] << 8) | c[2]);
+        }
+    CHECK(colours.size() > 50);
+}
+
+TEST_CASE("site symbols are drawn where their coordinates project (Web Mercator)", "[gui][render]") {
+    require_xvfb();
+    mp::test::TempDir tmp;
+    REQUIRE(run_gui(tmp, "--no-restore --screenshot " + tmp.file("s.png") + " --dump-view " + tmp.file("v.json")) == 0);
+    const Image img = load_png(tmp.file("s.png"));
+    const Dump d = load_dump(tmp.file("v.json"));
+    CHECK(d.j["display_crs"] == "EPSG:3857");
+    CHECK(check_sites(img, d) >= 20);
+    // And the canvas shows no symbol fill where there is no site: the sea corner.
+    CHECK_FALSE(near(img.at(static_cast<int>(d.canvas_x) + 40, static_cast<int>(d.canvas_y) + 40), kSymbolFill, 24));
+}
+
+TEST_CASE("site symbols are drawn where their coordinates project (Lambert 2008)", "[gui][render]") {
+    require_xvfb();
+    mp::test::TempDir tmp;
+    REQUIRE(run_gui(tmp, "--no-restore --crs EPSG:3812 --screenshot " + tmp.file("s.png") + " --dump-view " + tmp.file("v.json")) == 0);
+    const Image img = load_png(tmp.file("s.png"));
+    const Dump d = load_dump(tmp.file("v.json"));
+    CHECK(d.j["display_crs"] == "EPSG:3812");
+    CHECK(check_sites(img, d) >= 20);
+}
+
+TEST_CASE("a scenario restores the view and layer styles; bad sources are reported, not fatal", "[gui][scenario]") {
+    require_xvfb();
+    mp::test::TempDir tmp;
+    const std::string scenario = tmp.file("s.scenario.json");
+    mp::test::write_text(scenario, R"({"format": "enablement-scenario", "version": 1, "default_data": true,
+        "sources": ["/nonexistent/missing.geojson"], "display_crs": "EPSG:3857",
+        "view": {"center_lon": 4.40, "center_lat": 51.22, "units_per_pixel": 40},
+        "layers": [{"name": "roads", "visible": false, "stroke": [0, 0, 1, 1], "width_px": 4}]})");
+    REQUIRE(run_gui(tmp, "--scenario " + scenario + " --screenshot " + tmp.file("s.png") + " --dump-view " + tmp.file("v.json")) == 0);
+    const Dump d = load_dump(tmp.file("v.json"));
+    CHECK(d.view.units_per_pixel == Approx(40));
+    double x = 4.40, y = 51.22;
+    mp::geo::Transformer(mp::geo::kWgs84, mp::geo::kWebMercator).forward(x, y);
+    CHECK(d.view.center_x == Approx(x).margin(1));
+    CHECK(d.view.center_y == Approx(y).margin(1));
+    bool roads_hidden = false;
+    for (const auto& l : d.j["layers"])
+        if (l["name"] == "roads") roads_hidden = !l["visible"].get<bool>() && l["width_px"].get<double>() == 4;
+    CHECK(roads_hidden);
+    CHECK(mp::test::read_text(tmp.file("gui.log")).find("missing.geojson") != std::string::npos);
+}

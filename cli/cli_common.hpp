@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "mp/data/default_data.hpp"
+#include "mp/plugin/registry.hpp"
 
 namespace mp::cli {
 
@@ -23,9 +24,34 @@ struct Context {
     /// Loads the default data and every --data source once.
     data::Workspace& workspace();
 
+    /// --plugin-dir folders, searched after the built-in and user folders.
+    std::vector<std::string> plugin_dirs;
+    /// Discovers plugins once (built-in, user, --plugin-dir, ENABLEMENT_PLUGIN_PATH).
+    plugin::Registry& registry();
+
 private:
     std::unique_ptr<data::Workspace> m_ws;
+    std::unique_ptr<plugin::Registry> m_registry;
 };
+
+/// How `run` (and its aliases such as `route`) should run and report a plugin.
+struct PluginRunRequest {
+    std::string plugin_id;
+    nlohmann::json raw_params = nlohmann::json::object();  ///< key -> text or JSON value
+    std::string out;  ///< result file ("" = print a summary only)
+    plugin::RunOptions options;
+};
+
+/// Validates, runs (progress bar on a terminal, Ctrl-C cancels), prints messages and
+/// tables, writes results atomically. Returns the exit code: 0 ok, 4 plugin failure,
+/// 130 cancelled; throws mp::UsageError for bad parameters.
+int run_plugin(Context& ctx, PluginRunRequest req);
+
+/// Adds --plugin-dir to a subcommand.
+void add_plugin_dir_option(CLI::App& cmd, Context& ctx);
+
+/// Registers plugins and run.
+void register_plugin_commands(CLI::App& app, Context& ctx);
 
 /// Adds --data and --no-default-data to a subcommand.
 void add_data_options(CLI::App& cmd, Context& ctx);

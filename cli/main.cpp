@@ -13,6 +13,14 @@ data::Workspace& Context::workspace() {
     return *m_ws;
 }
 
+plugin::Registry& Context::registry() {
+    if (!m_registry) {
+        m_registry = std::make_unique<plugin::Registry>();
+        m_registry->discover(plugin::default_folders(plugin_dirs));
+    }
+    return *m_registry;
+}
+
 void add_data_options(CLI::App& cmd, Context& ctx) {
     cmd.add_option("--data", ctx.data_sources,
                    "Add a GDAL vector source (file or connection string such as PG:...); repeatable");
@@ -29,6 +37,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "enablement 0.1.0");
     Context ctx;
     register_data_commands(app, ctx);
+    register_plugin_commands(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -242,7 +242,7 @@ TEST_CASE("Bad input gives a clear error naming the source", "[io][errors]") {
     }
 }
 
-TEST_CASE("OSM XML and PBF extracts load through GDAL [data]", "[io][data]") {
+TEST_CASE("OSM XML and PBF extracts load through GDAL", "[io][data]") {
     const auto pbf = io::read_source(test::shared_data("antwerp_2014.osm.pbf"));
     std::size_t highway_lines = 0;
     for (const auto& l : pbf)

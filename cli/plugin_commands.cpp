@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+// plugins, run: list plugins and run one with validated parameters.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <mutex>
+
+#include "cli_common.hpp"
+#include "mp/core/error.hpp"
+#include "mp/io/ogr_io.hpp"
+#include "mp/plugin/result.hpp"
+
+namespace mp::cli {
+
+namespace {
+
+// Progress on stderr: a bar when stderr is a terminal, nothing otherwise (logs stay clean).
+class TerminalProgress : public Progress {
+public:
+    explicit TerminalProgress(bool tty) : m_tty(tty) {}
+    ~TerminalProgress() override { finish(); }
+    void report(double fraction, std::string_view stage) override {
+        if (!m_tty) return;
+        std::lock_guard lock(m_mu);
+        const int width = 30;
+        const int filled = static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * width));
+        std::string s(stage.substr(0, 40));
+        std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << std::setw(3)
+                  << static_cast<int>(fraction * 100) << "% " << s << std::string(40 - s.size(), ' ') << std::flush;
+        m_drawn = true;
+    }
+    void finish() {
+        std::lock_guard lock(m_mu);
+        if (m_drawn) std::cerr << "\r" << std::string(80, ' ') << "\r" << std::flush;
+        m_drawn = false;
+    }
+
+private:
+    bool m_tty;
+    bool m_drawn = false;
+    std::mutex m_mu;
+};
+
+Progress* g_active_progress = nullptr;
+
+extern "C" void on_sigint(int) {
+    // First Ctrl-C asks the plugin to stop; a second one ends the program at once.
+    if (g_active_progress && !g_active_progress->cancelled()) {
+        g_active_progress->cancel();
+    } else {
+        signal(SIGINT, SIG_DFL);
+        raise(SIGINT);
+    }
+}
+
+void print_plain_table(const plugin::Table& t) {
+    std::vector<std::string> header;
+    for (const auto& c : t.columns) header.push_back(c.unit.empty() ? c.name : c.name + " [" + c.unit + "]");
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+        std::vector<std::string> row;
+        for (const auto& c : t.columns) row.push_back(c.cell(r));
+        rows.push_back(std::move(row));
+    }
+    print_table(header, rows);
+}
+
+int cmd_plugins(Context& ctx, const std::string& format) {
+    auto& reg = ctx.registry();
+    if (format == "json") {
+        nlohmann::json arr = nlohmann::json::array();
+        for (const auto& p : reg.plugins()) {
+            nlohmann::json j{{"id", p.id},   {"name", p.name}, {"version", p.version}, {"description", p.description},
+                             {"file", p.file}, {"origin", plugin::origin_name(p.origin)}, {"abi", p.abi},
+                             {"status", p.loaded ? "loaded" : "refused"}};
+            if (!p.loaded) j["reason"] = p.refusal;
+            if (p.loaded) j["params"] = plugin::schema_to_json(p.params);
+            arr.push_back(std::move(j));
+        }
+        std::cout << arr.dump(2) << "\n";
+        return kOk;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& p : reg.plugins())
+        rows.push_back({p.id.empty() ? "-" : p.id, p.version.empty() ? "-" : p.version, std::string(plugin::origin_name(p.origin)),
+                        p.loaded ? "loaded" : "refused: " + p.refusal, p.file});
+    print_table({"ID", "VERSION", "FROM", "STATUS", "FILE"}, rows);
+    std::cout << reg.loaded_count() << " loaded, " << reg.plugins().size() - reg.loaded_count() << " refused\n";
+    return kOk;
+}
+
+}  // namespace
+
+void add_plugin_dir_option(CLI::App& cmd, Context& ctx) {
+    cmd.add_option("--plugin-dir", ctx.plugin_dirs, "Also load plugins from this folder (repeatable)");
+}
+
+int run_plugin(Context& ctx, PluginRunRequest req) {
+    auto& reg = ctx.registry();
+    auto& ws = ctx.workspace();
+    req.options.data_sources = ctx.data_sources;
+    req.options.no_default_data = ctx.no_default_data;
+    if (!req.out.empty()) io::format_from_path(req.out);  // bad extension: usage error before running
+    TerminalProgress progress(::isatty(2) != 0);
+    g_active_progress = &progress;
+    struct sigaction sa {};
+    sa.sa_handler = on_sigint;
+    struct sigaction old {};
+    sigaction(SIGINT, &sa, &old);
+    plugin::RunResult r;
+    try {
+        r = reg.run(req.plugin_id, req.raw_params, ws, progress, req.options);
+    } catch (...) {
+        sigaction(SIGINT, &old, nullptr);
+        g_active_progress = nullptr;
+        throw;
+    }
+    sigaction(SIGINT, &old, nullptr);
+    g_active_progress = nullptr;
+    progress.finish();
+    static const char* kLevel[] = {"info", "warning", "error"};
+    for (const auto& m : r.messages) std::cerr << kLevel[std::clamp(m.level, 0, 2)] << ": " << m.text << "\n";
+    if (r.status != plugin::RunStatus::Ok) {
+        std::cerr << "error: " << r.error << " (" << (r.isolated ? "isolated" : "in-process") << " run of '"
+                  << req.plugin_id << "')\n";
+        return r.status == plugin::RunStatus::Cancelled ? 130 : kPlugin;
+    }
+    if (!req.out.empty()) {
+        for (const auto& p : plugin::write_results(r, req.out)) std::cerr << "wrote " << p << "\n";
+    } else {
+        for (const auto& t : r.tables) {
+            std::cout << t.name << ":\n";
+            print_plain_table(t);
+            std::cout << "\n";
+        }
+    }
+    std::size_t features = 0;
+    for (const auto& l : r.layers) features += l.layer.features.size();
+    std::cerr << "plugin '" << req.plugin_id << "': " << r.layers.size() << " layers (" << features << " features), "
+              << r.tables.size() << " tables, " << r.rasters.size() << " rasters in " << std::fixed << std::setprecision(2)
+              << r.seconds << " s" << (r.isolated ? " (isolated)" : "") << "\n";
+    return kOk;
+}
+
+void register_plugin_commands(CLI::App& app, Context& ctx) {
+    auto* plugins = app.add_subcommand("plugins", "List plugins: id, version, file, loaded or refused and why");
+    add_plugin_dir_option(*plugins, ctx);
+    static std::string plugins_format = "table";
+    plugins->add_option("--format", plugins_format, "table or json (json includes parameter schemas)")
+        ->check(CLI::IsMember({"table", "json"}));
+    plugins->callback([&ctx] { ctx.action = [&ctx] { return cmd_plugins(ctx, plugins_format); }; });
+
+    auto* run = app.add_subcommand("run", "Run a plugin with validated parameters and write its results");
+    add_data_options(*run, ctx);
+    add_plugin_dir_option(*run, ctx);
+    static std::string run_id, run_params_file, run_out;
+    static std::vector<std::string> run_params;
+    static bool in_process = false, isolated = false;
+    static double timeout_s = 0;
+    run->add_option("PLUGIN", run_id, "Plugin id (see 'enablement plugins')")->required();
+    run->add_option("--param,-p", run_params, "A parameter as key=value (repeatable)");
+    run->add_option("--params", run_params_file, "A JSON file of parameters {\"key\": value}");
+    run->add_option("--out,-o", run_out, "Write result layers here (.geojson, .gpkg or .csv); tables and rasters beside it");
+    auto* ip = run->add_flag("--in-process", in_process, "Run inside this process (default for built-in plugins)");
+    auto* iso = run->add_flag("--isolated", isolated, "Run in a separate plugin-host process (default for other plugins)");
+    ip->excludes(iso);
+    run->add_option("--timeout", timeout_s, "Give up after this many seconds (0: no limit)")->check(CLI::NonNegativeNumber);
+    run->callback([&ctx] {
+        ctx.action = [&ctx] {
+            PluginRunRequest req;
+            req.plugin_id = run_id;
+            if (!run_params_file.empty()) {
+                std::ifstream is(run_params_file);
+                if (!is) throw InputError("cannot read parameter file", run_params_file);
+                try {
+                    req.raw_params = nlohmann::json::parse(is);
+                } catch (const nlohmann::json::exception& e) {
+                    throw InputError(std::string("malformed JSON: ") + e.what(), run_params_file);
+                }
+                if (!req.raw_params.is_object()) throw InputError("expected a JSON object of parameters", run_params_file);
+            }
+            for (const auto& kv : run_params) {
+                auto [k, v] = plugin::split_key_value(kv);
+                req.raw_params[k] = v;
+            }
+            req.out = run_out;
+            req.options.mode = in_process ? plugin::RunOptions::Mode::InProcess
+                               : isolated ? plugin::RunOptions::Mode::Isolated
+                                          : plugin::RunOptions::Mode::Auto;
+            req.options.timeout_s = timeout_s;
+            return run_plugin(ctx, std::move(req));
+        };
+    });
+}
+
+}  // namespace mp::cli

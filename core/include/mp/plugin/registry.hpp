@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "mp/core/progress.hpp"
+#include "mp/plugin/result.hpp"
+#include "mp/plugin/schema.hpp"
+
+namespace mp::data {
+struct Workspace;
+}
+
+namespace mp::plugin {
+
+/// Where a plugin folder comes from, in search order.
+enum class Origin { BuiltIn, User, CommandLine, Environment };
+std::string_view origin_name(Origin o);
+
+struct PluginFolder {
+    std::string path;
+    Origin origin;
+};
+
+/// A plugin file found in a folder: loaded, or refused with the reason.
+struct PluginInfo {
+    std::string id;
+    std::string name;
+    std::string version;
+    std::string description;
+    std::string file;
+    Origin origin = Origin::BuiltIn;
+    std::string abi;       ///< "1.0" as the plugin reports it ("" when unknown)
+    bool loaded = false;
+    std::string refusal;   ///< why it was refused, when !loaded
+    std::vector<ParamDef> params;
+};
+
+/// How to run a plugin.
+struct RunOptions {
+    enum class Mode { Auto, InProcess, Isolated };
+    /// Auto: in-process for built-in plugins, isolated for all others.
+    Mode mode = Mode::Auto;
+    /// Wall-clock limit in seconds (0: none). An isolated plugin past it is killed.
+    double timeout_s = 0;
+    /// After a cancel, how long a plugin may take to stop before it is abandoned
+    /// (in-process) or killed (isolated).
+    double cancel_grace_s = 3;
+    /// What the isolated plugin host loads to rebuild the workspace.
+    std::vector<std::string> data_sources;
+    bool no_default_data = false;
+    /// The plugin-host executable; empty: enablement-plugin-host beside this program.
+    std::string host_executable;
+};
+
+/// The folder of the running executable (via /proc/self/exe).
+std::string executable_dir();
+
+/// The plugin folders in search order: the built-in folder next to the executables
+/// (../plugins and ../lib/enablement/plugins), the user folder
+/// ($XDG_DATA_HOME/enablement/plugins), each extra_dirs entry, then every entry of
+/// ENABLEMENT_PLUGIN_PATH (':'-separated). Never the working directory.
+std::vector<PluginFolder> default_folders(const std::vector<std::string>& extra_dirs);
+
+/// Loads plugins and runs them. A bad plugin is refused with a reason and never stops
+/// the others from loading.
+class Registry {
+public:
+    Registry();
+    ~Registry();
+    Registry(const Registry&) = delete;
+    Registry& operator=(const Registry&) = delete;
+
+    /// Loads every *.so of each folder (missing folders are skipped).
+    void discover(const std::vector<PluginFolder>& folders);
+    /// Loads one file; the returned info says whether it was accepted.
+    const PluginInfo& load_file(const std::string& path, Origin origin);
+
+    const std::vector<PluginInfo>& plugins() const noexcept { return m_infos; }
+    /// A loaded plugin by id, or nullptr.
+    const PluginInfo* find(const std::string& id) const;
+    std::size_t loaded_count() const;
+
+    /// Validates raw parameters (see validate_params) and runs the plugin. Throws
+    /// mp::PluginError for an unknown or refused plugin and mp::UsageError for bad
+    /// parameters; every outcome of the run itself (error, cancel, crash, timeout) is
+    /// in the returned RunResult.
+    RunResult run(const std::string& id, const nlohmann::json& raw_params, const data::Workspace& ws,
+                  Progress& progress, const RunOptions& opts = {});
+
+    /// Runs a plugin file in this process on validated parameters: what the isolated
+    /// plugin host does in its own process.
+    static RunResult run_in_process(const std::string& file, const ParamValues& params, const data::Workspace& ws,
+                                    Progress& progress, const RunOptions& opts);
+
+private:
+    struct Loaded;
+    std::vector<PluginInfo> m_infos;
+    std::vector<std::unique_ptr<Loaded>> m_loaded;  // parallel to accepted infos
+};
+
+}  // namespace mp::plugin

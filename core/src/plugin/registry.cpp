@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: MIT
+#include "mp/plugin/registry.hpp"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include "host_api.hpp"
+#include "mp/core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace mp::plugin {
+
+std::string_view origin_name(Origin o) {
+    switch (o) {
+    case Origin::BuiltIn: return "built-in";
+    case Origin::User: return "user";
+    case Origin::CommandLine: return "plugin-dir";
+    case Origin::Environment: return "ENABLEMENT_PLUGIN_PATH";
+    }
+    return "?";
+}
+
+std::string executable_dir() {
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string(".") : exe.parent_path().string();
+}
+
+std::vector<PluginFolder> default_folders(const std::vector<std::string>& extra_dirs) {
+    std::vector<PluginFolder> out;
+    const fs::path exe_dir = executable_dir();
+    out.push_back({(exe_dir / ".." / "plugins").lexically_normal().string(), Origin::BuiltIn});
+    out.push_back({(exe_dir / ".." / "lib" / "enablement" / "plugins").lexically_normal().string(), Origin::BuiltIn});
+    std::string data_home;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) data_home = x;
+    else if (const char* h = std::getenv("HOME"); h && *h) data_home = std::string(h) + "/.local/share";
+    if (!data_home.empty()) out.push_back({data_home + "/enablement/plugins", Origin::User});
+    for (const auto& d : extra_dirs) out.push_back({d, Origin::CommandLine});
+    if (const char* env = std::getenv("ENABLEMENT_PLUGIN_PATH")) {
+        std::stringstream ss(env);
+        for (std::string d; std::getline(ss, d, ':');)
+            if (!d.empty()) out.push_back({d, Origin::Environment});
+    }
+    return out;
+}
+
+struct Registry::Loaded {
+    std::string id;
+    std::string file;
+    Origin origin;
+    void* handle = nullptr;
+    const MpPluginV1* plugin = nullptr;
+    std::vector<ParamDef> params;
+};
+
+Registry::Registry() = default;
+
+Registry::~Registry() {
+    // Loaded libraries are deliberately never dlclose'd: a plugin abandoned after it
+    // ignored cancellation may still be running on a detached thread.
+    for (auto& l : m_loaded)
+        if (l->plugin->shutdown) l->plugin->shutdown();
+}
+
+void Registry::discover(const std::vector<PluginFolder>& folders) {
+    for (const auto& folder : folders) {
+        std::error_code ec;
+        if (!fs::is_directory(folder.path, ec)) continue;
+        std::vector<fs::path> files;
+        for (const auto& e : fs::directory_iterator(folder.path, ec))
+            if (e.path().extension() == ".so") files.push_back(e.path());
+        std::sort(files.begin(), files.end());
+        for (const auto& f : files) load_file(f.string(), folder.origin);
+    }
+}
+
+const PluginInfo& Registry::load_file(const std::string& path, Origin origin) {
+    PluginInfo info;
+    info.file = path;
+    info.origin = origin;
+    auto refuse = [&](std::string why, void* handle) -> const PluginInfo& {
+        if (handle) dlclose(handle);
+        info.loaded = false;
+        info.refusal = std::move(why);
+        m_infos.push_back(std::move(info));
+        return m_infos.back();
+    };
+    if (!fs::is_regular_file(path)) return refuse("not a file", nullptr);
+    dlerror();
+    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        const char* e = dlerror();
+        return refuse(std::string("not a loadable shared library: ") + (e ? e : "unknown error"), nullptr);
+    }
+    auto entry = reinterpret_cast<MpPluginEntryFn>(dlsym(handle, MP_PLUGIN_ENTRY_SYMBOL));
+    if (!entry) return refuse("no entry point '" MP_PLUGIN_ENTRY_SYMBOL "' (not an enablement plugin)", handle);
+    const MpPluginV1* p = entry();
+    if (!p) return refuse(MP_PLUGIN_ENTRY_SYMBOL "() returned NULL", handle);
+    info.abi = std::to_string(p->abi_major) + "." + std::to_string(p->abi_minor);
+    const std::string label = std::string("plugin '") + (p->id ? p->id : "?") + "' (" + path + ")";
+    if (p->abi_major != MP_PLUGIN_ABI_MAJOR || p->abi_minor > MP_PLUGIN_ABI_MINOR)
+        return refuse(label + " built for ABI " + info.abi + "; host supports " + std::to_string(MP_PLUGIN_ABI_MAJOR) + "." +
+                          std::to_string(MP_PLUGIN_ABI_MINOR),
+                      handle);
+    if (p->struct_size < sizeof(MpPluginV1)) return refuse(label + " has a truncated descriptor", handle);
+    if (!p->id || !*p->id) return refuse("plugin has no id", handle);
+    if (!p->run) return refuse(label + " has no run function", handle);
+    info.id = p->id;
+    info.name = p->name ? p->name : p->id;
+    info.version = p->version ? p->version : "";
+    info.description = p->description ? p->description : "";
+    for (const auto& l : m_loaded)
+        if (l->id == info.id) return refuse("duplicate plugin id '" + info.id + "': already loaded from " + l->file, handle);
+    try {
+        info.params = schema_from_c(p->params, p->param_count);
+    } catch (const PluginError& e) {
+        return refuse(label + ": bad parameter schema: " + e.what(), handle);
+    }
+    if (p->init && p->init() != MP_OK) return refuse(label + ": init failed", handle);
+    info.loaded = true;
+    auto loaded = std::make_unique<Loaded>();
+    loaded->id = info.id;
+    loaded->file = path;
+    loaded->origin = origin;
+    loaded->handle = handle;
+    loaded->plugin = p;
+    loaded->params = info.params;
+    m_loaded.push_back(std::move(loaded));
+    m_infos.push_back(std::move(info));
+    return m_infos.back();
+}
+
+const PluginInfo* Registry::find(const std::string& id) const {
+    for (const auto& i : m_infos)
+        if (i.loaded && i.id == id) return &i;
+    return nullptr;
+}
+
+std::size_t Registry::loaded_count() const { return m_loaded.size(); }
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Runs plugin->run on a worker thread so that the host can give up on a plugin that
+// ignores cancellation or overruns its time limit.
+RunResult run_on_thread(const MpPluginV1* plugin, const std::string& id, const ParamValues& params,
+                        const data::Workspace& ws, Progress& progress, const RunOptions& opts) {
+    struct Shared {
+        std::mutex mu;
+        std::condition_variable cv;
+        bool done = false;
+        MpStatus status = MP_ERROR;
+        MpRunContext ctx;
+    };
+    auto shared = std::make_shared<Shared>();
+    shared->ctx.ws = &ws;
+    shared->ctx.params = &params;
+    shared->ctx.progress = &progress;
+    shared->ctx.plugin_id = id;
+    const auto t0 = Clock::now();
+    std::thread worker([shared, plugin] {
+        MpStatus s = MP_ERROR;
+        try {
+            s = plugin->run(&detail::host_api(), &shared->ctx);
+        } catch (...) {
+            // A C++ exception crossing the C ABI is a plugin bug; we still survive it.
+            std::lock_guard lock(shared->ctx.results_mu);
+            shared->ctx.result.messages.push_back({2, "plugin let an exception escape its run function"});
+        }
+        std::lock_guard lock(shared->mu);
+        shared->status = s;
+        shared->done = true;
+        shared->cv.notify_all();
+    });
+    RunStatus abandon_status = RunStatus::Ok;
+    std::string abandon_reason;
+    {
+        std::unique_lock lock(shared->mu);
+        std::optional<Clock::time_point> deadline;
+        while (!shared->done) {
+            shared->cv.wait_for(lock, std::chrono::milliseconds(20));
+            if (shared->done) break;
+            if (!deadline && progress.cancelled()) {
+                shared->ctx.cancel_requested = true;
+                deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts.cancel_grace_s));
+                abandon_status = RunStatus::IgnoredCancel;
+                abandon_reason = "plugin '" + id + "' ignored cancellation for " + std::to_string(opts.cancel_grace_s) +
+                                 " s; abandoned (it may still use CPU until the program exits)";
+            }
+            if (!deadline && opts.timeout_s > 0 && seconds_since(t0) > opts.timeout_s) {
+                shared->ctx.cancel_requested = true;
+                deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts.cancel_grace_s));
+                abandon_status = RunStatus::TimedOut;
+                abandon_reason = "plugin '" + id + "' timed out after " + std::to_string(opts.timeout_s) + " s";
+            }
+            if (deadline && Clock::now() > *deadline) break;
+        }
+    }
+    RunResult r;
+    bool finished = false;
+    {
+        std::lock_guard lock(shared->mu);
+        finished = shared->done;
+    }
+    if (finished) {
+        worker.join();
+    } else {
+        std::unique_lock guard(shared->ctx.guard);  // waits for any host call in flight
+        shared->ctx.abandoned = true;
+        guard.unlock();
+        worker.detach();
+    }
+    {
+        std::lock_guard lock(shared->ctx.results_mu);
+        r = shared->ctx.result;
+        if (!finished) {
+            r.status = abandon_status;
+            r.error = abandon_reason;
+        } else if (!shared->ctx.invalid.empty()) {
+            r.status = RunStatus::Error;
+            r.error = "plugin '" + id + "' returned invalid results: " + shared->ctx.invalid.front() +
+                      (shared->ctx.invalid.size() > 1 ? " (and " + std::to_string(shared->ctx.invalid.size() - 1) + " more)" : "");
+        } else {
+            switch (shared->status) {
+            case MP_OK: r.status = RunStatus::Ok; break;
+            case MP_CANCELLED: r.status = RunStatus::Cancelled, r.error = "cancelled"; break;
+            default: {
+                r.status = RunStatus::Error;
+                std::string last;
+                for (const auto& m : r.messages)
+                    if (m.level == 2) last = m.text;
+                r.error = "plugin '" + id + "' failed" + (last.empty() ? "" : ": " + last);
+            }
+            }
+            if (r.status == RunStatus::Ok && abandon_status == RunStatus::TimedOut) r.status = RunStatus::TimedOut, r.error = abandon_reason;
+            if (r.status == RunStatus::Ok && progress.cancelled()) r.status = RunStatus::Cancelled, r.error = "cancelled";
+        }
+    }
+    r.seconds = seconds_since(t0);
+    r.isolated = false;
+    return r;
+}
+
+// ---- isolated runs: the plugin in a child process ---------------------------------
+
+void set_cloexec(int fd) { fcntl(fd, F_SETFD, FD_CLOEXEC); }
+
+std::string signal_text(int sig) {
+    const char* d = strsignal(sig);
+    std::string name = sig == SIGSEGV ? "SIGSEGV" : sig == SIGABRT ? "SIGABRT" : sig == SIGBUS ? "SIGBUS" : sig == SIGFPE ? "SIGFPE"
+                     : sig == SIGKILL ? "SIGKILL" : sig == SIGILL ? "SIGILL" : "signal " + std::to_string(sig);
+    return name + (d ? std::string(" (") + d + ")" : "");
+}
+
+RunResult run_isolated(const std::string& id, const std::string& file, const ParamValues& params, Progress& progress,
+                       const RunOptions& opts) {
+    const std::string exe = opts.host_executable.empty() ? executable_dir() + "/enablement-plugin-host" : opts.host_executable;
+    if (access(exe.c_str(), X_OK) != 0) throw PluginError("plugin host executable not found", exe);
+    const nlohmann::json request{{"plugin", file},
+                                 {"params", params},
+                                 {"data", opts.data_sources},
+                                 {"no_default_data", opts.no_default_data}};
+    int in_pipe[2], out_pipe[2], err_pipe[2];
+    if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw Error("cannot create pipes for the plugin host");
+    for (int fd : {in_pipe[1], out_pipe[0], err_pipe[0]}) set_cloexec(fd);
+    const auto t0 = Clock::now();
+    const pid_t pid = fork();
+    if (pid < 0) throw Error("cannot start the plugin host (fork failed)");
+    if (pid == 0) {
+        setpgid(0, 0);  // Ctrl-C in the terminal goes to the host, which cancels politely
+        dup2(in_pipe[0], 0);
+        dup2(out_pipe[1], 1);
+        dup2(err_pipe[1], 2);
+        execl(exe.c_str(), exe.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    {
+        const std::string req = request.dump();
+        std::size_t off = 0;
+        while (off < req.size()) {
+            const ssize_t n = write(in_pipe[1], req.data() + off, req.size() - off);
+            if (n <= 0) break;
+            off += static_cast<std::size_t>(n);
+        }
+        close(in_pipe[1]);
+    }
+    std::string out, err, err_line;
+    std::vector<std::string> err_tail;
+    bool out_open = true, err_open = true, killed = false;
+    RunStatus kill_status = RunStatus::Ok;
+    std::string kill_reason;
+    std::optional<Clock::time_point> kill_at;
+    while (out_open || err_open) {
+        pollfd fds[2] = {{out_open ? out_pipe[0] : -1, POLLIN, 0}, {err_open ? err_pipe[0] : -1, POLLIN, 0}};
+        poll(fds, 2, 50);
+        char buf[65536];
+        if (out_open && (fds[0].revents & (POLLIN | POLLHUP))) {
+            const ssize_t n = read(out_pipe[0], buf, sizeof buf);
+            if (n > 0) out.append(buf, static_cast<std::size_t>(n));
+            else out_open = false;
+        }
+        if (err_open && (fds[1].revents & (POLLIN | POLLHUP))) {
+            const ssize_t n = read(err_pipe[0], buf, sizeof buf);
+            if (n > 0) {
+                err_line.append(buf, static_cast<std::size_t>(n));
+                std::size_t nl;
+                while ((nl = err_line.find('\n')) != std::string::npos) {
+                    const std::string line = err_line.substr(0, nl);
+                    err_line.erase(0, nl + 1);
+                    if (line.rfind("@progress ", 0) == 0) {
+                        std::istringstream ls(line.substr(10));
+                        double f = 0;
+                        ls >> f;
+                        std::string stage;
+                        std::getline(ls, stage);
+                        if (!stage.empty() && stage[0] == ' ') stage.erase(0, 1);
+                        progress.report(f, stage);
+                    } else {
+                        err_tail.push_back(line);
+                        if (err_tail.size() > 20) err_tail.erase(err_tail.begin());
+                    }
+                }
+            } else {
+                err_open = false;
+            }
+        }
+        if (!kill_at && progress.cancelled()) {
+            kill(pid, SIGTERM);  // the plugin host turns it into a cancellation request
+            kill_at = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts.cancel_grace_s));
+            kill_status = RunStatus::IgnoredCancel;
+            kill_reason = "plugin '" + id + "' ignored cancellation for " + std::to_string(opts.cancel_grace_s) + " s; killed";
+        }
+        if (!kill_at && opts.timeout_s > 0 && seconds_since(t0) > opts.timeout_s) {
+            kill(pid, SIGKILL);
+            killed = true;
+            kill_at = Clock::now();
+            kill_status = RunStatus::TimedOut;
+            kill_reason = "plugin '" + id + "' timed out after " + std::to_string(opts.timeout_s) + " s; killed";
+        }
+        if (kill_at && !killed && Clock::now() > *kill_at) {
+            kill(pid, SIGKILL);
+            killed = true;
+        }
+    }
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    RunResult r;
+    if (killed) {
+        r.status = kill_status;
+        r.error = kill_reason;
+    } else if (WIFSIGNALED(status)) {
+        r.status = RunStatus::Crashed;
+        r.error = "plugin '" + id + "' crashed: " + signal_text(WTERMSIG(status));
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+        r.status = RunStatus::Error;
+        std::string tail;
+        for (const auto& l : err_tail) tail += (tail.empty() ? "" : " | ") + l;
+        r.error = "plugin host for '" + id + "' exited with code " + std::to_string(WEXITSTATUS(status)) +
+                  (tail.empty() ? "" : ": " + tail);
+    } else {
+        try {
+            r = run_result_from_json(nlohmann::json::parse(out));
+        } catch (const std::exception& e) {
+            r.status = RunStatus::Error;
+            r.error = std::string("unreadable result from the plugin host: ") + e.what();
+        }
+    }
+    r.isolated = true;
+    r.seconds = seconds_since(t0);
+    return r;
+}
+
+}  // namespace
+
+RunResult Registry::run(const std::string& id, const nlohmann::json& raw_params, const data::Workspace& ws,
+                        Progress& progress, const RunOptions& opts) {
+    const Loaded* lp = nullptr;
+    for (const auto& l : m_loaded)
+        if (l->id == id) lp = l.get();
+    if (!lp) {
+        for (const auto& i : m_infos)
+            if (i.id == id && !i.loaded) throw PluginError("plugin '" + id + "' was refused: " + i.refusal, i.file);
+        std::string known;
+        for (const auto& l : m_loaded) known += (known.empty() ? "" : ", ") + l->id;
+        throw PluginError("unknown plugin '" + id + "'", "loaded: " + (known.empty() ? "none" : known));
+    }
+    const ParamValues params = validate_params(lp->params, raw_params, &ws);
+    const bool isolated = opts.mode == RunOptions::Mode::Isolated ||
+                          (opts.mode == RunOptions::Mode::Auto && lp->origin != Origin::BuiltIn);
+    if (isolated) return run_isolated(id, lp->file, params, progress, opts);
+    return run_on_thread(lp->plugin, id, params, ws, progress, opts);
+}
+
+RunResult Registry::run_in_process(const std::string& file, const ParamValues& params, const data::Workspace& ws,
+                                   Progress& progress, const RunOptions& opts) {
+    static Registry local;  // kept: its plugins may be running on abandoned threads
+    const PluginInfo* info = nullptr;
+    for (const auto& i : local.plugins())
+        if (i.file == file && i.loaded) info = &i;
+    if (!info) {
+        const PluginInfo& li = local.load_file(file, Origin::CommandLine);
+        if (!li.loaded) throw PluginError(li.refusal, file);
+        info = &li;
+    }
+    const Loaded* lp = nullptr;
+    for (const auto& l : local.m_loaded)
+        if (l->file == file) lp = l.get();
+    return run_on_thread(lp->plugin, info->id, params, ws, progress, opts);
+}
+
+}  // namespace mp::plugin

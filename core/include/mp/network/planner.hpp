@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mp/core/error.hpp"
+#include "mp/layer/layer.hpp"
+#include "mp/network/router.hpp"
+#include "mp/sites/catalogue.hpp"
+
+namespace mp::network {
+
+/// How a movement goes: by road, by rail, or road - rail - road through two rail terminals.
+enum class TravelMode : std::uint8_t { Road, Rail, Multimodal };
+std::string_view travel_mode_name(TravelMode m);
+std::optional<TravelMode> parse_travel_mode(std::string_view s);
+
+/// Convoy march parameters (the march table).
+struct MarchParams {
+    int vehicles = 0;              ///< 0: no march table
+    double interval_m = 100;       ///< gap between vehicles (open column in daylight)
+    double density_per_km = 0;     ///< when > 0, replaces interval_m: vehicles per km of column
+    double march_speed_kmh = 50;   ///< ordered march speed; slower edges keep their speed
+    double halt_every_h = 2;       ///< a halt after this much driving ...
+    double halt_min = 10;          ///< ... of this length (10 min every 2 h is common practice)
+    std::string start_time = "2026-01-01T06:00:00Z";  ///< ISO 8601, UTC
+    double vehicle_length_m = 0;   ///< 0: the vehicle's length, else 10 m
+};
+
+/// One line of the march table: when the head of the column reaches a checkpoint and
+/// when its tail clears it.
+struct MarchRow {
+    int leg = 0;
+    std::string checkpoint;
+    double km = 0;              ///< along the whole movement
+    double head_arrival_s = 0;  ///< seconds after the start time
+    double tail_clear_s = 0;
+    std::string head_arrival;   ///< ISO 8601 UTC
+    std::string tail_clear;
+};
+
+struct MarchTable {
+    std::vector<MarchRow> rows;
+    double column_length_m = 0;
+    double pass_time_s = 0;     ///< time for the column to pass a point at march speed
+    double total_s = 0;         ///< start to tail clearing the destination
+    int halts = 0;
+};
+
+/// A leg of a movement on one network.
+struct Leg {
+    NetworkKind network = NetworkKind::Road;
+    std::string from_label, to_label;
+    geo::LonLat from, to;
+    Path path;
+};
+
+/// A movement from origin to destination, possibly through vias and rail terminals.
+struct Movement {
+    std::vector<Leg> legs;
+    double distance_m = 0;
+    double duration_s = 0;   ///< driving/rail time plus transfer times
+    double transfer_s = 0;
+    std::vector<std::pair<std::string, geo::LonLat>> transfers;  ///< terminal name, position
+    std::optional<MarchTable> march;
+};
+
+/// A query as the CLI and the plugin give it.
+struct PlanRequest {
+    std::string from, to;            ///< site id/name, or "lon,lat"
+    std::vector<std::string> vias;
+    TravelMode mode = TravelMode::Road;
+    QueryOptions options;
+    std::size_t alternatives = 1;    ///< road mode only
+    double default_transfer_h = 4;   ///< loading or unloading at a terminal without its own figure
+    double max_snap_m = 25'000;
+    MarchParams march;
+};
+
+/// The result: the movements (best first) and where the end points are.
+struct Plan {
+    std::vector<Movement> movements;
+    std::string from_label, to_label;
+    geo::LonLat from, to;
+    std::vector<std::pair<std::string, geo::LonLat>> vias;
+    TravelMode mode = TravelMode::Road;
+    std::string profile;  ///< vehicle id or "unrestricted"
+    Metric metric = Metric::Fastest;
+};
+
+/// Site- and mode-aware planning over a road and a rail graph (either may be absent).
+class Planner {
+public:
+    Planner(const Graph* road, const Graph* rail, const sites::Catalogue* catalogue);
+    ~Planner();
+    /// Landmarks for the road and rail graphs (the road graph's take a few seconds).
+    void prepare(Progress& progress = null_progress());
+    /// Resolves "lon,lat" or a site id/name. Throws mp::InputError (with the closest
+    /// names) for an unknown site, naming `where` (e.g. "--from").
+    std::pair<std::string, geo::LonLat> locate(const std::string& text, const std::string& where) const;
+    /// Plans a movement. Throws mp::InputError for bad input (unknown site, a point far
+    /// from any usable line); returns a failure with the reason when no route exists.
+    Result<Plan> plan(const PlanRequest& req);
+    /// Reachable area from a place within hours of driving.
+    Result<Isochrone> reach(const std::string& from, double hours, const QueryOptions& q, double cell_m = 1000);
+    Router* road_router() { return m_road.get(); }
+    Router* rail_router() { return m_rail.get(); }
+
+private:
+    Result<Path> leg(Router& r, const geo::LonLat& a, const geo::LonLat& b, const QueryOptions& q, double max_snap,
+                     const std::string& what);
+    const Graph* m_road_graph;
+    const Graph* m_rail_graph;
+    const sites::Catalogue* m_catalogue;
+    std::unique_ptr<Router> m_road, m_rail;
+};
+
+/// Computes the march table of a movement.
+MarchTable march_table(const Movement& m, const MarchParams& p, const std::optional<Vehicle>& vehicle);
+
+/// The plan as one layer of RFC 7946 features (schema in docs/routing.md): a feature per
+/// movement and per leg (LineString or MultiLineString), points for origin, destination,
+/// vias and transfers.
+layer::Layer plan_to_layer(const Plan& plan);
+/// The march table of the first movement as an attribute-only layer (for CSV and tables).
+layer::Layer march_to_layer(const MarchTable& t);
+/// An isochrone as a polygon layer.
+layer::Layer isochrone_to_layer(const Isochrone& iso, const std::string& from_label, double hours);
+
+}  // namespace mp::network

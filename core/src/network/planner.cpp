@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: MIT
+#include "mp/network/planner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "mp/geo/geodesic.hpp"
+
+namespace mp::network {
+
+std::string_view travel_mode_name(TravelMode m) {
+    switch (m) {
+        case TravelMode::Road: return "road";
+        case TravelMode::Rail: return "rail";
+        case TravelMode::Multimodal: return "multimodal";
+    }
+    return "road";
+}
+
+std::optional<TravelMode> parse_travel_mode(std::string_view s) {
+    if (s == "road") return TravelMode::Road;
+    if (s == "rail") return TravelMode::Rail;
+    if (s == "multimodal") return TravelMode::Multimodal;
+    return std::nullopt;
+}
+
+Planner::Planner(const Graph* road, const Graph* rail, const sites::Catalogue* catalogue)
+    : m_road_graph(road), m_rail_graph(rail), m_catalogue(catalogue) {
+    if (road) m_road = std::make_unique<Router>(*road);
+    if (rail) m_rail = std::make_unique<Router>(*rail);
+}
+
+Planner::~Planner() = default;
+
+void Planner::prepare(Progress& progress) {
+    if (m_road) m_road->prepare(Metric::Fastest, 12, 2, progress);
+    if (m_rail) m_rail->prepare(Metric::Fastest, 8, 2, progress);
+}
+
+std::pair<std::string, geo::LonLat> Planner::locate(const std::string& text, const std::string& where) const {
+    static const std::regex coord(R"(^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$)");
+    std::smatch m;
+    if (std::regex_match(text, m, coord)) {
+        const double lon = std::stod(m[1]), lat = std::stod(m[2]);
+        if (lon < -180 || lon > 180 || lat < -90 || lat > 90)
+            throw InputError("coordinates out of range (lon,lat expected): " + text, where);
+        return {text, geo::lonlat(lon, lat)};
+    }
+    if (!m_catalogue) throw InputError("no site catalogue to look up '" + text + "'", where);
+    auto site = m_catalogue->find(text);
+    if (!site) throw InputError(site.reason(), where);
+    return {(*site)->id, (*site)->anchor()};
+}
+
+Result<Path> Planner::leg(Router& r, const geo::LonLat& a, const geo::LonLat& b, const QueryOptions& q,
+                          double max_snap, const std::string& what) {
+    const Snap sa = r.snap(a, q, max_snap);
+    const Snap sb = r.snap(b, q, max_snap);
+    const std::string net(network_kind_name(r.graph().kind));
+    if (sa.segment == kNone)
+        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of the origin", what);
+    if (sb.segment == kNone)
+        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of the destination", what);
+    return r.route(sa, sb, q);
+}
+
+namespace {
+
+double transfer_hours(const sites::Site& s, double fallback) {
+    for (const char* k : {"transfer_time_h", "loading_time_h"})
+        if (auto v = s.attributes.number(k); v && *v > 0) return *v;
+    return fallback;
+}
+
+}  // namespace
+
+Result<Plan> Planner::plan(const PlanRequest& req) {
+    Plan plan;
+    plan.mode = req.mode;
+    plan.metric = req.options.metric;
+    plan.profile = req.options.vehicle ? req.options.vehicle->id : "unrestricted";
+    const auto from_loc = locate(req.from, "--from");
+    const auto to_loc = locate(req.to, "--to");
+    const std::string& fl = from_loc.first;
+    const geo::LonLat& fp = from_loc.second;
+    const std::string& tl = to_loc.first;
+    const geo::LonLat& tp = to_loc.second;
+    plan.from_label = fl;
+    plan.from = fp;
+    plan.to_label = tl;
+    plan.to = tp;
+    for (const auto& v : req.vias) plan.vias.push_back(locate(v, "--via"));
+
+    std::vector<std::pair<std::string, geo::LonLat>> stops{{fl, fp}};
+    for (const auto& v : plan.vias) stops.push_back(v);
+    stops.push_back({tl, tp});
+
+    auto finish = [&](Movement& mv) {
+        for (const auto& l : mv.legs) {
+            mv.distance_m += l.path.distance_m;
+            mv.duration_s += l.path.duration_s;
+        }
+        mv.duration_s += mv.transfer_s;
+        if (req.march.vehicles > 0) mv.march = march_table(mv, req.march, req.options.vehicle);
+    };
+
+    if (req.mode == TravelMode::Road || req.mode == TravelMode::Rail) {
+        const bool rail = req.mode == TravelMode::Rail;
+        Router* r = rail ? m_rail.get() : m_road.get();
+        if (!r) throw InputError(std::string("no ") + (rail ? "rail" : "road") + " network loaded", "--mode");
+        QueryOptions q = req.options;
+        if (rail) q.vehicle.reset();  // rail lines carry no road vehicle limits
+        if (stops.size() == 2 && req.alternatives > 1 && !rail) {
+            const Snap sa = r->snap(fp, q, req.max_snap_m), sb = r->snap(tp, q, req.max_snap_m);
+            if (sa.segment == kNone || sb.segment == kNone)
+                throw InputError("no usable road within " + std::to_string(int(req.max_snap_m / 1000)) + " km",
+                                 sa.segment == kNone ? "--from" : "--to");
+            auto alts = r->alternatives(sa, sb, q, req.alternatives);
+            if (!alts) return Result<Plan>::failure(alts.reason());
+            for (auto& p : alts.value()) {
+                Movement mv;
+                mv.legs.push_back({r->graph().kind, fl, tl, fp, tp, std::move(p)});
+                finish(mv);
+                plan.movements.push_back(std::move(mv));
+            }
+            return plan;
+        }
+        Movement mv;
+        for (std::size_t i = 0; i + 1 < stops.size(); ++i) {
+            auto p = leg(*r, stops[i].second, stops[i + 1].second, q, req.max_snap_m,
+                         i == 0 ? "--from" : "--via");
+            if (!p) return Result<Plan>::failure("leg " + std::to_string(i + 1) + " (" + stops[i].first + " to " +
+                                                 stops[i + 1].first + "): " + p.reason());
+            mv.legs.push_back({r->graph().kind, stops[i].first, stops[i + 1].first, stops[i].second,
+                               stops[i + 1].second, std::move(p.value())});
+        }
+        finish(mv);
+        plan.movements.push_back(std::move(mv));
+        return plan;
+    }
+
+    // Multimodal: road to a rail terminal, rail, road from a terminal. Every pair of
+    // terminals is tried; the fastest total (with transfer times) wins.
+    if (!m_road || !m_rail) throw InputError("multimodal planning needs both a road and a rail network", "--mode");
+    if (!m_catalogue) throw InputError("multimodal planning needs the site catalogue (rail terminals)", "--mode");
+    if (!plan.vias.empty()) throw InputError("via points are not supported in multimodal mode", "--via");
+    const auto terminals = m_catalogue->of_kind(sites::SiteKind::RailTerminal);
+    if (terminals.empty()) throw InputError("no rail terminals (sites of kind rail_terminal) loaded", "--mode");
+    QueryOptions road_q = req.options;
+    QueryOptions rail_q = req.options;
+    rail_q.vehicle.reset();
+    rail_q.avoid.clear();
+    rail_q.metric = Metric::Fastest;
+    road_q.metric = Metric::Fastest;
+    const Snap so = m_road->snap(fp, road_q, req.max_snap_m), sd = m_road->snap(tp, road_q, req.max_snap_m);
+    if (so.segment == kNone) throw InputError("no usable road near the origin", "--from");
+    if (sd.segment == kNone) throw InputError("no usable road near the destination", "--to");
+    struct Term {
+        const sites::Site* site;
+        Snap road, rail;
+        std::optional<Path> in, out;
+    };
+    std::vector<Term> ts;
+    for (const auto* t : terminals) {
+        Term x{t, m_road->snap(t->anchor(), road_q, 10'000), m_rail->snap(t->anchor(), rail_q, 10'000), {}, {}};
+        if (x.road.segment == kNone || x.rail.segment == kNone) continue;
+        if (auto p = m_road->route(so, x.road, road_q)) x.in = std::move(p.value());
+        if (auto p = m_road->route(x.road, sd, road_q)) x.out = std::move(p.value());
+        ts.push_back(std::move(x));
+    }
+    double best = INFINITY;
+    std::optional<Movement> best_mv;
+    for (auto& a : ts) {
+        if (!a.in) continue;
+        for (auto& b : ts) {
+            if (&a == &b || !b.out) continue;
+            const double ta = transfer_hours(*a.site, req.default_transfer_h) * 3600;
+            const double tb = transfer_hours(*b.site, req.default_transfer_h) * 3600;
+            const double lower = a.in->duration_s + ta + tb + b.out->duration_s;
+            if (lower >= best) continue;
+            auto rail = m_rail->route(a.rail, b.rail, rail_q);
+            if (!rail) continue;
+            const double total = lower + rail->duration_s;
+            if (total >= best) continue;
+            best = total;
+            Movement mv;
+            mv.legs.push_back({NetworkKind::Road, fl, a.site->id, fp, a.site->anchor(), *a.in});
+            mv.legs.push_back({NetworkKind::Rail, a.site->id, b.site->id, a.site->anchor(), b.site->anchor(), rail.value()});
+            mv.legs.push_back({NetworkKind::Road, b.site->id, tl, b.site->anchor(), tp, *b.out});
+            mv.transfer_s = ta + tb;
+            mv.transfers = {{a.site->id, a.site->anchor()}, {b.site->id, b.site->anchor()}};
+            best_mv = std::move(mv);
+        }
+    }
+    if (!best_mv) {
+        std::size_t reach_in = 0, reach_out = 0;
+        for (const auto& t : ts) reach_in += t.in.has_value(), reach_out += t.out.has_value();
+        return Result<Plan>::failure("no multimodal route: " + std::to_string(reach_in) + " of " +
+                                     std::to_string(ts.size()) + " rail terminals reachable by road from the origin, " +
+                                     std::to_string(reach_out) + " can reach the destination by road, and no rail link joins two of them");
+    }
+    finish(*best_mv);
+    plan.movements.push_back(std::move(*best_mv));
+    return plan;
+}
+
+Result<Isochrone> Planner::reach(const std::string& from, double hours, const QueryOptions& q, double cell_m) {
+    if (!m_road) throw InputError("no road network loaded", "--mode");
+    if (!(hours > 0)) throw InputError("reach time must be positive", "--hours");
+    const auto loc = locate(from, "--from");
+    const Snap s = m_road->snap(loc.second, q, 25'000);
+    if (s.segment == kNone) throw InputError("no usable road within 25 km", "--from");
+    return m_road->isochrone(s, hours * 3600, q, cell_m);
+}
+
+// ---------------------------------------------------------------------------------------
+// March table
+
+namespace {
+
+std::time_t parse_iso(const std::string& s) {
+    std::tm tm{};
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &sec) < 5)
+        throw InputError("start time must be ISO 8601 (YYYY-MM-DDTHH:MM[:SS]Z): " + s, "--start");
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    return timegm(&tm);
+}
+
+std::string iso(std::time_t t) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+}  // namespace
+
+MarchTable march_table(const Movement& m, const MarchParams& p, const std::optional<Vehicle>& vehicle) {
+    MarchTable t;
+    if (p.vehicles <= 0) return t;
+    if (!(p.march_speed_kmh > 0)) throw InputError("march speed must be positive", "--march-speed");
+    const double veh_len = p.vehicle_length_m > 0 ? p.vehicle_length_m
+                           : vehicle && vehicle->length_m > 0 ? vehicle->length_m : 10.0;
+    // Density (vehicles per km) fixes the distance head-to-head; the gap is what remains.
+    const double gap = p.density_per_km > 0 ? std::max(0.0, 1000.0 / p.density_per_km - veh_len) : p.interval_m;
+    t.column_length_m = p.vehicles * veh_len + (p.vehicles - 1) * gap;
+    const double v_ms = p.march_speed_kmh / 3.6;
+    t.pass_time_s = t.column_length_m / v_ms;
+    const std::time_t start = parse_iso(p.start_time);
+    double clock = 0, driving_since_halt = 0, km0 = 0;
+    auto row = [&](int leg, const std::string& name, double km) {
+        MarchRow r;
+        r.leg = leg;
+        r.checkpoint = name;
+        r.km = km;
+        r.head_arrival_s = clock;
+        r.tail_clear_s = clock + t.pass_time_s;
+        r.head_arrival = iso(start + static_cast<std::time_t>(std::lround(r.head_arrival_s)));
+        r.tail_clear = iso(start + static_cast<std::time_t>(std::lround(r.tail_clear_s)));
+        t.rows.push_back(r);
+    };
+    const double halt_after = p.halt_every_h * 3600;
+    for (std::size_t li = 0; li < m.legs.size(); ++li) {
+        const Leg& l = m.legs[li];
+        const int leg_no = static_cast<int>(li + 1);
+        row(leg_no, "start " + l.from_label, km0);
+        if (l.network == NetworkKind::Rail) {
+            // The column entrains at the start terminal: loading and unloading take the
+            // transfer time; the train runs at the line's speed.
+            const double transfer = m.legs.size() > 1 ? m.transfer_s / 2 : 0;
+            clock += transfer + l.path.duration_s + transfer;
+            km0 += l.path.distance_m / 1000;
+            row(leg_no, "arrive " + l.to_label + " (unloaded)", km0);
+            driving_since_halt = 0;
+            continue;
+        }
+        std::size_t next_crossing = 0;
+        double prev_m = 0, prev_s = 0;
+        for (std::size_t i = 0; i < l.path.cum_m.size(); ++i) {
+            const double dm = l.path.cum_m[i] - prev_m;
+            const double ds = std::max(l.path.cum_s[i] - prev_s, dm / v_ms);
+            while (next_crossing < l.path.crossings.size() &&
+                   l.path.crossings[next_crossing].route_km * 1000 <= prev_m + 1e-6) {
+                const auto& c = l.path.crossings[next_crossing++];
+                row(leg_no, c.label + " (" + std::string(crossing_mode_name(c.mode)) + ")", km0 + prev_m / 1000);
+            }
+            double left = ds;
+            while (halt_after > 0 && driving_since_halt + left >= halt_after) {
+                const double part = halt_after - driving_since_halt;
+                clock += part;
+                left -= part;
+                const double frac = ds > 0 ? (ds - left) / ds : 1;
+                clock += p.halt_min * 60;
+                ++t.halts;
+                driving_since_halt = 0;
+                row(leg_no, "halt " + std::to_string(static_cast<int>(p.halt_min)) + " min", km0 + (prev_m + frac * dm) / 1000);
+                t.rows.back().head_arrival_s -= p.halt_min * 60;  // arrival at the halt point
+                t.rows.back().head_arrival = iso(start + static_cast<std::time_t>(std::lround(t.rows.back().head_arrival_s)));
+            }
+            clock += left;
+            driving_since_halt += left;
+            prev_m = l.path.cum_m[i];
+            prev_s = l.path.cum_s[i];
+        }
+        km0 += l.path.distance_m / 1000;
+        row(leg_no, "arrive " + l.to_label, km0);
+    }
+    t.total_s = clock + t.pass_time_s;
+    return t;
+}
+
+// ---------------------------------------------------------------------------------------
+// Layers
+
+namespace {
+
+std::string crossings_json(const Path& p) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& c : p.crossings)
+        a.push_back({{"structure", c.label}, {"mode", crossing_mode_name(c.mode)}, {"posted_mlc", c.posted_mlc},
+                     {"vehicle_mlc", c.vehicle_mlc}, {"route_km", std::round(c.route_km * 10) / 10},
+                     {"lon", geo::lon(c.where)}, {"lat", geo::lat(c.where)}});
+    return a.dump();
+}
+
+std::string binding_json(const Path& p) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& b : p.binding)
+        a.push_back({{"quantity", b.quantity}, {"limit", b.limit}, {"vehicle", b.vehicle}, {"where", b.label}});
+    return a.dump();
+}
+
+layer::Feature point(const std::string& id, const std::string& kind, const std::string& name, const geo::LonLat& p) {
+    layer::Feature f;
+    f.id = id;
+    f.geometry = p;
+    f.attributes.set("kind", kind);
+    f.attributes.set("name", name);
+    return f;
+}
+
+}  // namespace
+
+layer::Layer plan_to_layer(const Plan& plan) {
+    layer::Layer l;
+    l.name = "routes";
+    l.source_crs = "EPSG:4326";
+    for (std::size_t mi = 0; mi < plan.movements.size(); ++mi) {
+        const Movement& mv = plan.movements[mi];
+        layer::Feature f;
+        f.id = "route-" + std::to_string(mi + 1);
+        geo::MultiLineString ml;
+        nlohmann::json crossings = nlohmann::json::array(), binding = nlohmann::json::array();
+        for (const auto& leg : mv.legs) {
+            ml.push_back(leg.path.line);
+            for (auto& c : nlohmann::json::parse(crossings_json(leg.path))) crossings.push_back(c);
+            for (auto& b : nlohmann::json::parse(binding_json(leg.path))) binding.push_back(b);
+        }
+        if (ml.size() == 1) f.geometry = ml[0];
+        else f.geometry = ml;
+        auto& a = f.attributes;
+        a.set("kind", std::string("route"));
+        a.set("route", static_cast<std::int64_t>(mi + 1));
+        a.set("leg", layer::Value{});
+        a.set("mode", std::string(travel_mode_name(plan.mode)));
+        a.set("network", layer::Value{});
+        a.set("profile", plan.profile);
+        a.set("metric", std::string(metric_name(plan.metric)));
+        a.set("from", plan.from_label);
+        a.set("to", plan.to_label);
+        a.set("distance_m", std::round(mv.distance_m));
+        a.set("duration_s", std::round(mv.duration_s));
+        a.set("transfer_s", std::round(mv.transfer_s));
+        a.set("legs", static_cast<std::int64_t>(mv.legs.size()));
+        a.set("crossings", crossings.dump());
+        a.set("binding", binding.dump());
+        if (mv.march) {
+            a.set("march_start", mv.march->rows.front().head_arrival);
+            a.set("march_head_arrival", mv.march->rows.back().head_arrival);
+            a.set("march_tail_clear", mv.march->rows.back().tail_clear);
+            a.set("column_length_m", std::round(mv.march->column_length_m));
+            a.set("pass_time_s", std::round(mv.march->pass_time_s));
+        }
+        l.features.push_back(std::move(f));
+        for (std::size_t li = 0; li < mv.legs.size(); ++li) {
+            const Leg& leg = mv.legs[li];
+            layer::Feature lf;
+            lf.id = f.id + "-leg-" + std::to_string(li + 1);
+            lf.geometry = leg.path.line;
+            auto& b = lf.attributes;
+            b.set("kind", std::string("leg"));
+            b.set("route", static_cast<std::int64_t>(mi + 1));
+            b.set("leg", static_cast<std::int64_t>(li + 1));
+            b.set("mode", std::string(travel_mode_name(plan.mode)));
+            b.set("network", std::string(network_kind_name(leg.network)));
+            b.set("profile", leg.network == NetworkKind::Rail ? std::string("train") : plan.profile);
+            b.set("metric", std::string(metric_name(plan.metric)));
+            b.set("from", leg.from_label);
+            b.set("to", leg.to_label);
+            b.set("distance_m", std::round(leg.path.distance_m));
+            b.set("duration_s", std::round(leg.path.duration_s));
+            b.set("crossings", crossings_json(leg.path));
+            b.set("binding", binding_json(leg.path));
+            if (mv.march) {
+                for (const auto& r : mv.march->rows)
+                    if (r.leg == static_cast<int>(li + 1) && r.checkpoint.rfind("start", 0) == 0) b.set("march_start", r.head_arrival);
+                for (const auto& r : mv.march->rows)
+                    if (r.leg == static_cast<int>(li + 1) && r.checkpoint.rfind("arrive", 0) == 0) {
+                        b.set("march_head_arrival", r.head_arrival);
+                        b.set("march_tail_clear", r.tail_clear);
+                    }
+            }
+            l.features.push_back(std::move(lf));
+        }
+        for (std::size_t ti = 0; ti < mv.transfers.size() && mi == 0; ++ti)
+            l.features.push_back(point("transfer-" + std::to_string(ti + 1), "transfer", mv.transfers[ti].first,
+                                       mv.transfers[ti].second));
+    }
+    l.features.push_back(point("origin", "origin", plan.from_label, plan.from));
+    for (std::size_t i = 0; i < plan.vias.size(); ++i)
+        l.features.push_back(point("via-" + std::to_string(i + 1), "via", plan.vias[i].first, plan.vias[i].second));
+    l.features.push_back(point("destination", "destination", plan.to_label, plan.to));
+    l.infer_fields();
+    return l;
+}
+
+layer::Layer march_to_layer(const MarchTable& t) {
+    layer::Layer l;
+    l.name = "march_table";
+    l.source_crs = "EPSG:4326";
+    int i = 0;
+    for (const auto& r : t.rows) {
+        layer::Feature f;
+        f.id = std::to_string(++i);
+        f.attributes.set("leg", static_cast<std::int64_t>(r.leg));
+        f.attributes.set("checkpoint", r.checkpoint);
+        f.attributes.set("km", std::round(r.km * 10) / 10);
+        f.attributes.set("head_arrival", r.head_arrival);
+        f.attributes.set("tail_clear", r.tail_clear);
+        f.attributes.set("head_arrival_s", std::round(r.head_arrival_s));
+        f.attributes.set("tail_clear_s", std::round(r.tail_clear_s));
+        l.features.push_back(std::move(f));
+    }
+    l.infer_fields();
+    return l;
+}
+
+layer::Layer isochrone_to_layer(const Isochrone& iso, const std::string& from_label, double hours) {
+    layer::Layer l;
+    l.name = "reach";
+    l.source_crs = "EPSG:4326";
+    layer::Feature f;
+    f.id = "reach";
+    f.geometry = iso.area;
+    f.attributes.set("kind", std::string("isochrone"));
+    f.attributes.set("from", from_label);
+    f.attributes.set("hours", hours);
+    f.attributes.set("nodes", static_cast<std::int64_t>(iso.nodes));
+    l.features.push_back(std::move(f));
+    l.infer_fields();
+    return l;
+}
+
+}  // namespace mp::network

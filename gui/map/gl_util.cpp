@@ -10,6 +10,16 @@ namespace mp::gui::map {
 void delete_buffer(GLuint id) { glDeleteBuffers(1, &id); }
 void delete_vertex_array(GLuint id) { glDeleteVertexArrays(1, &id); }
 void delete_program(GLuint id) { glDeleteProgram(id); }
+void delete_texture(GLuint id) { glDeleteTextures(1, &id); }
+
+Texture make_buffer_texture_rg32f(const Buffer& buffer) {
+    GLuint id = 0;
+    glGenTextures(1, &id);
+    glBindTexture(GL_TEXTURE_BUFFER, id);
+    glTexBuffer(GL_TEXTURE_BUFFER, GL_RG32F, buffer.get());
+    glBindTexture(GL_TEXTURE_BUFFER, 0);
+    return Texture(id);
+}
 
 Buffer make_buffer(const void* data, std::size_t bytes) {
     GLuint id = 0;

@@ -38,14 +38,18 @@ private:
 void delete_buffer(GLuint id);
 void delete_vertex_array(GLuint id);
 void delete_program(GLuint id);
+void delete_texture(GLuint id);
 
 using Buffer = GlName<&delete_buffer>;
 using VertexArray = GlName<&delete_vertex_array>;
 using Program = GlName<&delete_program>;
+using Texture = GlName<&delete_texture>;
 
 /// A buffer holding `bytes` of data (GL_STATIC_DRAW).
 Buffer make_buffer(const void* data, std::size_t bytes);
 VertexArray make_vertex_array();
+/// A buffer texture (GL_RG32F) viewing buffer: float pairs fetched by index in shaders.
+Texture make_buffer_texture_rg32f(const Buffer& buffer);
 /// Compiles and links a vertex + fragment shader; throws mp::Error with the GLSL log
 /// and the shader name on failure.
 Program make_program(const char* name, const char* vertex_src, const char* fragment_src);

@@ -17,9 +17,10 @@ namespace mp::gui::map {
 
 namespace {
 
-// Levels of detail in display units (metres). Four times coarser each, so that a level
-// is always within a factor of four of the ideal half-pixel tolerance.
-constexpr double kLevelTolerances[] = {0, 2, 8, 32, 128, 512, 2048, 8192};
+// Levels of detail in display units (metres). Twice as coarse each, so that the level
+// drawn has between half a pixel and one pixel of tolerance (one pixel is Leaflet's
+// default smoothFactor for polylines, https://leafletjs.com/reference.html#polyline).
+constexpr double kLevelTolerances[] = {0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192};
 // A level is kept only when it saves at least this share of the previous one's vertices.
 constexpr double kLevelMinSaving = 0.15;
 // Culling grid: up to kGrid x kGrid chunks per layer.
@@ -125,8 +126,9 @@ void push_path(std::vector<float>& out, const std::vector<XY>& path, double ox, 
         out.push_back(static_cast<float>(p.x - ox));
         out.push_back(static_cast<float>(p.y - oy));
     }
-    out.push_back(kSeparator);
-    out.push_back(kSeparator);
+    // Two separators: one collapses onto this path's end, one onto the next's start
+    // (shaders/map_line.vert).
+    for (int i = 0; i < 4; ++i) out.push_back(kSeparator);
 }
 
 // GLU tessellator callbacks (C linkage-compatible signatures via GLAPIENTRY).
@@ -236,7 +238,7 @@ std::vector<XY> triangulate(const std::vector<std::vector<XY>>& rings) {
 }
 
 const LodLevel& PreparedLayer::level_for(double units_per_pixel) const noexcept {
-    const double ideal = 0.5 * units_per_pixel;
+    const double ideal = units_per_pixel;
     std::size_t best = 0;
     for (std::size_t i = 0; i < levels.size(); ++i)
         if (levels[i].tolerance <= ideal) best = i;
@@ -313,6 +315,7 @@ PreparedLayer prepare_layer(const layer::Layer& l, const geo::Transformer& to_di
     for (double tol : kLevelTolerances) {
         LodLevel lv;
         lv.tolerance = tol;
+        lv.line_xy = {kSeparator, kSeparator};  // the first path's predecessor
         for (const auto& [b, e] : chunk_spans) {
             Range lr{static_cast<std::uint32_t>(lv.line_xy.size() / 2), 0};
             Range fr{static_cast<std::uint32_t>(lv.fill_xy.size() / 2), 0};
@@ -343,7 +346,9 @@ PreparedLayer prepare_layer(const layer::Layer& l, const geo::Transformer& to_di
                     }
                 }
             }
-            lr.count = static_cast<std::uint32_t>(lv.line_xy.size() / 2) - lr.first;
+            // The chunk's points without its trailing separators.
+            const auto end = static_cast<std::uint32_t>(lv.line_xy.size() / 2);
+            lr.count = end > lr.first ? end - lr.first - 2 : 0;
             fr.count = static_cast<std::uint32_t>(lv.fill_xy.size() / 2) - fr.first;
             lv.line_ranges.push_back(lr);
             lv.fill_ranges.push_back(fr);

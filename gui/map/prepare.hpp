@@ -36,8 +36,8 @@ struct Range {
     std::uint32_t count = 0;
 };
 
-/// Sentinel vertex x between two paths of a line buffer (the line shader drops the
-/// segments that touch it).
+/// Sentinel point between two paths of a line buffer: a line buffer starts with one,
+/// and every path is followed by two (shaders/map_line.vert collapses them).
 inline constexpr float kSeparator = 1e30f;
 
 /// One level of detail: geometry simplified to `tolerance` display units, as float
@@ -45,7 +45,7 @@ inline constexpr float kSeparator = 1e30f;
 struct LodLevel {
     double tolerance = 0;              ///< Douglas-Peucker tolerance; 0 = full detail
     std::vector<float> line_xy;        ///< line strips (lines and polygon outlines) with separators
-    std::vector<Range> line_ranges;    ///< per chunk, in vertices
+    std::vector<Range> line_ranges;    ///< per chunk, in points: first path start to last path end
     std::vector<float> fill_xy;        ///< triangles of the polygon fills
     std::vector<Range> fill_ranges;    ///< per chunk, in vertices
     std::size_t line_vertices() const noexcept { return line_xy.size() / 2; }
@@ -64,7 +64,7 @@ struct PreparedLayer {
     std::size_t input_vertices = 0;           ///< vertices of the source geometry
     std::size_t failed_points = 0;            ///< coordinates PROJ could not transform (dropped)
 
-    /// The coarsest level whose tolerance stays under about half a pixel.
+    /// The coarsest level whose tolerance stays within one pixel.
     const LodLevel& level_for(double units_per_pixel) const noexcept;
 };
 

@@ -14,7 +14,7 @@ namespace {
 void visible_ranges(const PreparedLayer& p, const std::vector<Range>& ranges, const Extent& view, bool strips,
                     std::vector<Range>& out) {
     out.clear();
-    const std::uint32_t gap = strips ? 1 : 0;
+    const std::uint32_t gap = strips ? 2 : 0;  // two separators between chunks' paths
     for (std::size_t c = 0; c < ranges.size() && c < p.chunks.size(); ++c) {
         const Range& r = ranges[c];
         if (r.count == 0 || !p.chunks[c].intersects(view)) continue;
@@ -43,9 +43,17 @@ MapRenderer::LayerId MapRenderer::upload(std::shared_ptr<const PreparedLayer> la
     GpuLayer g;
     for (const auto& lv : layer->levels) {
         GpuLevel gl;
-        if (!lv.line_xy.empty()) gl.lines = make_buffer(lv.line_xy.data(), lv.line_xy.size() * sizeof(float));
+        if (lv.line_xy.size() > 2) {
+            // Every point twice: the left and right vertex of the strip.
+            std::vector<float> twice;
+            twice.reserve(lv.line_xy.size() * 2);
+            for (std::size_t i = 0; i < lv.line_xy.size(); i += 2)
+                twice.insert(twice.end(), {lv.line_xy[i], lv.line_xy[i + 1], lv.line_xy[i], lv.line_xy[i + 1]});
+            gl.lines = make_buffer(twice.data(), twice.size() * sizeof(float));
+            g.bytes += twice.size() * sizeof(float);
+        }
         if (!lv.fill_xy.empty()) gl.fills = make_buffer(lv.fill_xy.data(), lv.fill_xy.size() * sizeof(float));
-        g.bytes += (lv.line_xy.size() + lv.fill_xy.size()) * sizeof(float);
+        g.bytes += lv.fill_xy.size() * sizeof(float);
         g.levels.push_back(std::move(gl));
     }
     if (!layer->symbols.empty()) g.symbols = make_buffer(layer->symbols.data(), layer->symbols.size() * sizeof(float));
@@ -110,7 +118,7 @@ void MapRenderer::draw(LayerId id, const LayerStyle& style) {
     const GpuLayer& g = it->second;
     const PreparedLayer& p = *g.data;
     const Extent visible = m_view.visible();
-    const LodLevel& lv = p.level_for(m_view.units_per_pixel);
+    const LodLevel& lv = m_lod ? p.level_for(m_view.units_per_pixel) : p.levels.front();
     const GpuLevel& glv = g.levels[static_cast<std::size_t>(&lv - p.levels.data())];
 
     // Fills.
@@ -148,28 +156,22 @@ void MapRenderer::draw(LayerId id, const LayerStyle& style) {
         glUniform1f(glGetUniformLocation(m_line_prog.get(), "u_half_width"), hw);
         glUniform4f(glGetUniformLocation(m_line_prog.get(), "u_colour"), style.stroke[0], style.stroke[1], style.stroke[2],
                     style.stroke[3] * style.opacity);
-        glBindBuffer(GL_ARRAY_BUFFER, m_corners.get());
-        glEnableVertexAttribArray(0);
-        glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
-        glVertexAttribDivisor(0, 0);
+        // prev, curr, next: the same buffer at offsets of one point (two vertices).
         glBindBuffer(GL_ARRAY_BUFFER, glv.lines.get());
-        glEnableVertexAttribArray(1);
-        glEnableVertexAttribArray(2);
-        glVertexAttribDivisor(1, 1);
-        glVertexAttribDivisor(2, 1);
+        for (GLuint a = 0; a < 3; ++a) {
+            glEnableVertexAttribArray(a);
+            glVertexAttribDivisor(a, 0);
+            glVertexAttribPointer(a, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float),
+                                  reinterpret_cast<const void*>(static_cast<std::uintptr_t>(a) * 4 * sizeof(float)));
+        }
         visible_ranges(p, lv.line_ranges, visible, true, m_visible);
         for (const Range& r : m_visible) {
             if (r.count < 2) continue;
-            const auto base = static_cast<std::uintptr_t>(r.first) * 2 * sizeof(float);
-            glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float), reinterpret_cast<const void*>(base));
-            glVertexAttribPointer(2, 2, GL_FLOAT, GL_FALSE, 2 * sizeof(float),
-                                  reinterpret_cast<const void*>(base + 2 * sizeof(float)));
-            glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(r.count - 1));
+            // Vertex v reads prev = point v/2, curr = v/2 + 1: start one point early.
+            glDrawArrays(GL_TRIANGLE_STRIP, static_cast<GLint>(2 * (r.first - 1)), static_cast<GLsizei>(2 * r.count));
             m_stats.line_segments += r.count - 1;
             ++m_stats.draw_calls;
         }
-        glVertexAttribDivisor(1, 0);
-        glVertexAttribDivisor(2, 0);
         glDisableVertexAttribArray(1);
         glDisableVertexAttribArray(2);
         if (translucent) glDisable(GL_STENCIL_TEST);

@@ -63,6 +63,8 @@ public:
     void end();
 
     const FrameStats& stats() const noexcept { return m_stats; }
+    /// Level of detail on (default) or off (always full detail: for benchmarks).
+    void set_lod_enabled(bool on) noexcept { m_lod = on; }
     /// Total bytes of GPU buffers.
     std::size_t gpu_bytes() const noexcept;
 
@@ -89,6 +91,7 @@ private:
     ViewTransform m_view;
     FrameStats m_stats;
     std::vector<Range> m_visible;  // scratch: merged visible ranges
+    bool m_lod = true;
 };
 
 }  // namespace mp::gui::map

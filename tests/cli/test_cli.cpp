@@ -136,3 +136,55 @@ TEST_CASE("cli: summary prints layers, sites by kind and networks (smoke)", "[cl
     CHECK(r.out.find("Sites by kind") != std::string::npos);
     CHECK(r.out.find("roads:") != std::string::npos);
 }
+
+TEST_CASE("cli: plugins lists loaded and refused plugins with reasons", "[cli][plugins]") {
+    const std::string bad = std::string(MP_TEST_PLUGIN_DIR) + "/bad";
+    auto r = run("plugins --plugin-dir " + bad);
+    REQUIRE(r.code == 0);
+    CHECK(r.out.find("built for ABI 2.0; host supports 1.0") != std::string::npos);
+    CHECK(r.out.find("duplicate plugin id 'throws'") != std::string::npos);
+    CHECK(r.out.find("no entry point") != std::string::npos);
+    auto j = run("plugins --format json --plugin-dir " + std::string(MP_TEST_PLUGIN_DIR) + "/good");
+    REQUIRE(j.code == 0);
+    const auto arr = nlohmann::json::parse(j.out);
+    bool found = false;
+    for (const auto& p : arr)
+        if (p["id"] == "echo") {
+            found = true;
+            CHECK(p["status"] == "loaded");
+            CHECK(p["params"][0]["unit"] == "km/h");
+        }
+    CHECK(found);
+}
+
+TEST_CASE("cli: run validates, runs and writes results atomically", "[cli][plugins]") {
+    const std::string good = " --plugin-dir " + std::string(MP_TEST_PLUGIN_DIR) + "/good";
+    const std::string bad = " --plugin-dir " + std::string(MP_TEST_PLUGIN_DIR) + "/bad";
+    mp::test::TempDir dir;
+    auto r = run("run echo" + good + " -p site=port-antwerp -p count=3 --out " + dir.file("echo.geojson"));
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.err.find("(isolated)") != std::string::npos);  // not built-in: isolated by default
+    const auto fc = nlohmann::json::parse(mp::test::read_text(dir.file("echo.geojson")));
+    CHECK(fc["features"].size() == 2);
+    CHECK(fc["features"][0]["properties"]["layer"] == "echo");
+    CHECK(mp::test::read_text(dir.file("echo.series.csv")).rfind("hour [h],distance [km]", 0) == 0);
+    CHECK(std::filesystem::exists(dir.file("echo.grid.tif")));
+
+    auto p = run("run echo" + good + " -p site=port-antwerp -p speed=500");
+    CHECK(p.code == 2);
+    CHECK(p.err.find("parameter 'speed'") != std::string::npos);
+    CHECK(run("run echo" + good + " -p nonsense").code == 2);
+    CHECK(run("run no-such-plugin").code == 4);
+
+    auto crash = run("run segfault" + bad + " --out " + dir.file("crash.geojson"));
+    CHECK(crash.code == 4);
+    CHECK(crash.err.find("crashed: SIGSEGV") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.file("crash.geojson")));
+    auto hang = run("run hang" + bad + " --timeout 1");
+    CHECK(hang.code == 4);
+    CHECK(hang.err.find("timed out") != std::string::npos);
+    auto thrown = run("run throws" + bad + " --in-process");
+    CHECK(thrown.code == 4);
+    CHECK(thrown.err.find("deliberate failure") != std::string::npos);
+}

@@ -232,7 +232,7 @@ TEST_CASE("Isolated runs survive a segfault, an abort and an endless loop", "[pl
     CHECK(plugin::to_json(a)["rasters"] == plugin::to_json(b)["rasters"]);
 }
 
-TEST_CASE("Plugin folders: built-in, user, --plugin-dir, then ENABLEMENT_PLUGIN_PATH; never the working directory", "[plugins]") {
+TEST_CASE("Plugin folders: built-in, user, --plugin-dir, then ENABLEMENT_PLUGIN_PATH, never the working directory", "[plugins]") {
     ::setenv("XDG_DATA_HOME", "/tmp/mp-xdg", 1);
     ::setenv("ENABLEMENT_PLUGIN_PATH", "/opt/a:/opt/b", 1);
     const auto folders = plugin::default_folders({"/cli/dir"});

@@ -111,6 +111,7 @@ const PluginInfo& Registry::load_file(const std::string& path, Origin origin) {
     const MpPluginV1* p = entry();
     if (!p) return refuse(MP_PLUGIN_ENTRY_SYMBOL "() returned NULL", handle);
     info.abi = std::to_string(p->abi_major) + "." + std::to_string(p->abi_minor);
+    if (p->id) info.id = p->id;  // the fields up to id are the same in every ABI version
     const std::string label = std::string("plugin '") + (p->id ? p->id : "?") + "' (" + path + ")";
     if (p->abi_major != MP_PLUGIN_ABI_MAJOR || p->abi_minor > MP_PLUGIN_ABI_MINOR)
         return refuse(label + " built for ABI " + info.abi + "; host supports " + std::to_string(MP_PLUGIN_ABI_MAJOR) + "." +

@@ -565,9 +565,15 @@ void run(Run& r) {
     // --- messages
     r.info("force package: " + fmt(vehicles) + " vehicles, " + fmt(loads) + " cargo loads (" + fmt(cargo_t) + " t), " +
            fmt(personnel) + " personnel = " + fmt(units) + " units; " + fmt(sea_units) + " by sea, " + fmt(air_units) + " by air");
-    if (worst)
+    if (worst) {
+        std::string sites;
+        for (const auto& u : used)
+            if (u.stage == worst->stage || (worst->stage == Stage::AirPersonnel && u.stage == Stage::AirEntry))
+                sites += (sites.empty() ? "" : ", ") + u.id;
+        if (worst->stage == Stage::Road) sites = "road convoys from the staging areas";
         r.info("bottleneck: " + std::string(stage_name(worst->stage)) + " at " + fmt(worst->stats->capacity, 1) + " " +
-               stage_unit(worst->stage) + ", at capacity on " + std::to_string(worst->stats->binding_days) + " days");
+               stage_unit(worst->stage) + ", at capacity on " + std::to_string(worst->stats->binding_days) + " days (" + sites + ")");
+    }
     else
         r.info("bottleneck: none; no stage ran at capacity");
     if (last_arrival_day) r.info("last unit arrives on day " + std::to_string(last_arrival_day));

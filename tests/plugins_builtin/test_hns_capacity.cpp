@@ -77,7 +77,7 @@ TEST_CASE("One port of 100 vehicles/day clears 450 vehicles on day 5", "[hns]") 
     const auto r = run_ok(base_params());
     CHECK(message_with(r, "last unit arrives on day 5") != "");
     CHECK(message_with(r, "clears onward movement on day 5") != "");
-    CHECK(message_with(r, "bottleneck: entry (sea)") != "");
+    CHECK(message_with(r, "bottleneck: entry (sea) at 100.0 units/day, at capacity on 4 days (t-port)") != "");
     // The port's capacity is flagged as a planning estimate by the site data.
     CHECK(message_with(r, "planning estimates in the site data: t-port (vehicles_per_day)") != "");
 
@@ -124,7 +124,7 @@ TEST_CASE("A small staging area is the bottleneck", "[hns]") {
     p["staging_dwell_days"] = "1";
     const auto r = run_ok(p);
     INFO(test::all_messages(r));
-    CHECK(message_with(r, "bottleneck: staging") != "");
+    CHECK(message_with(r, "bottleneck: staging at 30.0 units held, at capacity on 14 days (t-stage-small)") != "");
     // 450 / 30 = 15 days of admissions (days 1-15), each cohort leaving the next day.
     CHECK(message_with(r, "clears onward movement on day 16") != "");
     const auto& b = test::table(r, "bottlenecks");
@@ -245,4 +245,20 @@ TEST_CASE("hns-capacity runs on the embedded Belgian data with its defaults", "[
     CHECK(message_with(r, "clears onward movement on day") != "");
     CHECK(message_with(r, "port-antwerp (") != "");  // estimates named per site
     CHECK(test::result_layer(r, "hns_sites").layer.features.size() > 10);
+}
+
+TEST_CASE("hns-capacity gives the same results isolated as in process", "[hns][isolation]") {
+    static const data::Workspace belgium = data::load_workspace(true, {});
+    const nlohmann::json p = {{"vehicles", "2000"}, {"entry_points", "port-ostend, melsbroek-air-base"}};
+    plugin::RunOptions iso;
+    iso.mode = plugin::RunOptions::Mode::Isolated;
+    const auto a = run_plugin("hns-capacity", p, belgium);
+    const auto b = test::builtin_registry().run("hns-capacity", p, belgium, null_progress(), iso);
+    INFO(b.error);
+    REQUIRE(b.status == RunStatus::Ok);
+    CHECK(b.isolated);
+    CHECK(plugin::to_json(a)["tables"] == plugin::to_json(b)["tables"]);
+    CHECK(plugin::to_json(a)["layers"] == plugin::to_json(b)["layers"]);
+    // Ostend (400 vehicles/day, an estimate) takes the sea share: 1600 + 667 loads x 80 %.
+    CHECK(message_with(b, "bottleneck: entry (sea) at 400.0 units/day") != "");
 }

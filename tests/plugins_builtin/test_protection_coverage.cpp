@@ -205,3 +205,17 @@ TEST_CASE("protection-coverage runs on the embedded Belgian data and the roads l
     CHECK(cell_at(grid, 4.48, 50.90) >= 1);  // Melsbroek
     CHECK(cell_at(grid, 5.9, 49.7) == 0);    // southern Luxembourg province
 }
+
+TEST_CASE("protection-coverage gives the same results isolated as in process", "[coverage][isolation]") {
+    static const data::Workspace belgium = data::load_workspace(true, {});
+    const nlohmann::json p = {{"systems", "shorad@port-antwerp, cuas@4.40/51.22"}, {"resolution_km", "2"}};
+    plugin::RunOptions iso;
+    iso.mode = plugin::RunOptions::Mode::Isolated;
+    const auto a = run_plugin("protection-coverage", p, belgium);
+    const auto b = test::builtin_registry().run("protection-coverage", p, belgium, null_progress(), iso);
+    INFO(b.error);
+    REQUIRE(b.status == RunStatus::Ok);
+    CHECK(b.isolated);
+    CHECK(plugin::to_json(a)["rasters"] == plugin::to_json(b)["rasters"]);
+    CHECK(plugin::to_json(a)["tables"] == plugin::to_json(b)["tables"]);
+}

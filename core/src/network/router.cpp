@@ -7,9 +7,11 @@
 #include "mp/network/router.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <numeric>
@@ -55,10 +57,14 @@ namespace {
 constexpr std::uint32_t kInit = 0x80000000u;  // parent marker: a seed, with its seed edge in the low bits
 
 struct Landmarks {
+    double speed_cap = 0;  // 0: free-flow speeds; else the travel times at most this speed
     std::uint32_t count = 0;
     std::vector<std::uint32_t> nodes;
-    std::vector<std::uint32_t> fwd;  // d(L_i, v) at v * count + i
-    std::vector<std::uint32_t> bwd;  // d(v, L_i) at v * count + i
+    // d(L_i, v) at 2 * (v * count + i) and d(v, L_i) at 2 * (v * count + i) + 1: one
+    // node's bounds sit together, so a potential costs one or two cache lines.
+    std::vector<std::uint32_t> dist;
+    std::uint32_t fwd(std::size_t v, std::uint32_t i) const { return dist[2 * (v * count + i)]; }
+    std::uint32_t bwd(std::size_t v, std::uint32_t i) const { return dist[2 * (v * count + i) + 1]; }
 };
 
 /// Per-query edge costs: the vehicle filter, avoided areas, speed caps and penalties.
@@ -117,9 +123,15 @@ struct Router::Impl {
     const Graph& g;
     std::unique_ptr<Snapper> snapper;
     Landmarks lm[2];
-    // Search buffers with version stamps, so a query never clears O(n) memory.
-    std::vector<std::uint32_t> dist, parent, stamp, done;
-    std::vector<std::uint32_t> pot, pot_stamp;
+    std::vector<Landmarks> capped;  // fastest-metric sets for vehicle speed caps
+    // Search state with version stamps, so a query never clears O(n) memory. One
+    // 16-byte record per state keeps a relaxation to one cache miss.
+    struct State {
+        std::uint32_t dist, parent, stamp, pot;  // stamp: cur when reached, cur | kSettled when settled
+    };
+    static constexpr std::uint32_t kSettled = 0x80000000u;
+    std::vector<State> states;
+    std::vector<std::uint32_t> pot, pot_stamp;  // per-node potential cache (edge-based search)
     std::uint32_t cur = 0;
     std::vector<std::uint64_t> heap;
     // Per-query potential data.
@@ -129,46 +141,46 @@ struct Router::Impl {
 
     explicit Impl(const Graph& graph) : g(graph) {}
 
-    void ensure(std::size_t states) {
-        if (dist.size() < states) {
-            dist.assign(states, 0);
-            parent.assign(states, 0);
-            stamp.assign(states, 0);
-            done.assign(states, 0);
-        }
+    void ensure(std::size_t n_states) {
+        if (states.size() < n_states) states.assign(n_states, State{0, 0, 0, 0});
         if (pot.size() < g.nodes()) {
             pot.assign(g.nodes(), 0);
             pot_stamp.assign(g.nodes(), 0);
         }
-        if (++cur == 0) {  // wrapped: clear once every 4 billion queries
-            std::fill(stamp.begin(), stamp.end(), 0);
-            std::fill(done.begin(), done.end(), 0);
+        if (++cur >= kSettled) {  // wrapped: clear once every 2 billion queries
+            for (auto& x : states) x.stamp = 0;
             std::fill(pot_stamp.begin(), pot_stamp.end(), 0);
             cur = 1;
         }
         heap.clear();
     }
+    bool reached(std::uint32_t st) const { return (states[st].stamp & ~kSettled) == cur; }
+    bool settled(std::uint32_t st) const { return states[st].stamp == (cur | kSettled); }
 
-    std::uint32_t potential(std::uint32_t v) {
-        if (pot_stamp[v] == cur) return pot[v];
+    std::uint32_t compute_potential(std::uint32_t v) const {
         const Landmarks& L = *active_lm;
         std::int64_t best = std::numeric_limits<std::int64_t>::max();
         for (std::uint32_t t : goal_nodes) {
             std::int64_t h = 0;
             for (std::uint32_t i : active) {
-                const std::uint32_t vb = L.bwd[std::size_t{v} * L.count + i], tb = L.bwd[std::size_t{t} * L.count + i];
-                const std::uint32_t vf = L.fwd[std::size_t{v} * L.count + i], tf = L.fwd[std::size_t{t} * L.count + i];
+                const std::uint32_t vb = L.bwd(v, i), tb = L.bwd(t, i);
+                const std::uint32_t vf = L.fwd(v, i), tf = L.fwd(t, i);
                 if (vb != kInfCost && tb != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{vb} - tb);
                 if (tf != kInfCost && vf != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{tf} - vf);
             }
             best = std::min(best, h);
         }
+        return static_cast<std::uint32_t>(std::max<std::int64_t>(0, best));
+    }
+
+    std::uint32_t potential(std::uint32_t v) {
+        if (pot_stamp[v] == cur) return pot[v];
         pot_stamp[v] = cur;
-        pot[v] = static_cast<std::uint32_t>(std::max<std::int64_t>(0, best));
+        pot[v] = compute_potential(v);
         return pot[v];
     }
 
-    void choose_active(const Landmarks& L, const std::vector<Seed>& seeds, bool edge_based, std::uint32_t k = 6) {
+    void choose_active(const Landmarks& L, const std::vector<Seed>& seeds, bool edge_based, std::uint32_t k = 8) {
         active_lm = &L;
         active.clear();
         std::vector<std::pair<std::int64_t, std::uint32_t>> score;
@@ -177,8 +189,8 @@ struct Router::Impl {
         for (std::uint32_t i = 0; i < L.count; ++i) {
             std::int64_t h = 0;
             for (std::uint32_t t : goal_nodes) {
-                const std::uint32_t vb = L.bwd[std::size_t{s} * L.count + i], tb = L.bwd[std::size_t{t} * L.count + i];
-                const std::uint32_t vf = L.fwd[std::size_t{s} * L.count + i], tf = L.fwd[std::size_t{t} * L.count + i];
+                const std::uint32_t vb = L.bwd(s, i), tb = L.bwd(t, i);
+                const std::uint32_t vf = L.fwd(s, i), tf = L.fwd(t, i);
                 if (vb != kInfCost && tb != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{vb} - tb);
                 if (tf != kInfCost && vf != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{tf} - vf);
             }
@@ -196,16 +208,18 @@ struct Router::Impl {
         ensure(kEdgeBased ? g.edges() : g.nodes());
         SearchOut out;
         out.cost = direct;
-        auto key_of = [&](std::uint32_t st, std::uint32_t d) -> std::uint64_t {
-            if constexpr (kAlt) return std::uint64_t{d} + potential(node_of_state(st, kEdgeBased));
-            else return d;
-        };
         auto push = [&](std::uint32_t st, std::uint32_t d, std::uint32_t par) {
-            if (stamp[st] == cur && dist[st] <= d) return;
-            stamp[st] = cur;
-            dist[st] = d;
-            parent[st] = par;
-            heap.push_back((key_of(st, d) << 32) | st);
+            State& x = states[st];
+            if ((x.stamp & ~kSettled) == cur) {
+                if ((x.stamp & kSettled) || x.dist <= d) return;
+            } else {
+                x.stamp = cur;
+                if constexpr (kAlt) x.pot = kEdgeBased ? potential(g.head[st]) : compute_potential(st);
+                else x.pot = 0;
+            }
+            x.dist = d;
+            x.parent = par;
+            heap.push_back(((std::uint64_t{d} + x.pot) << 32) | st);
             std::push_heap(heap.begin(), heap.end(), std::greater<>());
         };
         for (const Seed& s : seeds) push(s.state, s.cost, s.edge | kInit);
@@ -215,10 +229,10 @@ struct Router::Impl {
             heap.pop_back();
             const auto st = static_cast<std::uint32_t>(top & 0xffffffffu);
             if ((top >> 32) >= out.cost) break;
-            if (done[st] == cur) continue;
-            done[st] = cur;
+            if (states[st].stamp == (cur | kSettled)) continue;
+            states[st].stamp = cur | kSettled;
             ++out.settled;
-            const std::uint32_t d = dist[st];
+            const std::uint32_t d = states[st].dist;
             const std::uint32_t v = node_of_state(st, kEdgeBased);
             for (std::size_t gi = 0; gi < goals.size(); ++gi) {
                 const Goal& goal = goals[gi];
@@ -253,7 +267,14 @@ struct Router::Impl {
         const bool eb = !g.forbidden_turns.empty();
         goal_nodes.clear();
         for (const auto& gl : goals) goal_nodes.push_back(gl.node);
-        const Landmarks& L = lm[cost.metric == Metric::Shortest ? 1 : 0];
+        const Landmarks* Lp = &lm[cost.metric == Metric::Shortest ? 1 : 0];
+        if (cost.metric == Metric::Fastest && cost.speed_cap > 0) {
+            // A set computed with cap c0 bounds every query whose cap is c <= c0 (its
+            // costs are higher); the tightest valid set is the one with the least c0.
+            for (const auto& c : capped)
+                if (c.speed_cap >= cost.speed_cap && (Lp->speed_cap == 0 || c.speed_cap < Lp->speed_cap)) Lp = &c;
+        }
+        const Landmarks& L = *Lp;
         alt = alt && L.count > 0 && !goal_nodes.empty();
         if (alt) {
             // Seeds in edge-based mode are edges; choose_active reads the head of the first.
@@ -273,7 +294,7 @@ struct Router::Impl {
         if (goal.edge != kNone) edges.push_back(goal.edge);
         std::uint32_t st = r.state;
         for (;;) {
-            const std::uint32_t p = parent[st];
+            const std::uint32_t p = states[st].parent;
             if (eb) {
                 edges.push_back(st);
                 if (p & kInit) break;
@@ -304,12 +325,13 @@ const Snapper& Router::snapper() const {
 namespace {
 
 /// Full single-source Dijkstra over base costs (no restrictions), forward or backward.
-void full_dijkstra(const Graph& g, Metric metric, bool backward, std::uint32_t source, std::vector<std::uint32_t>& d) {
+void full_dijkstra(const Graph& g, Metric metric, bool backward, std::uint32_t source, std::vector<std::uint32_t>& d,
+                   const std::vector<std::uint32_t>* weights = nullptr) {
     d.assign(g.nodes(), kInfCost);
     std::vector<std::uint64_t> heap;
     d[source] = 0;
     heap.push_back(source);
-    const auto& w = metric == Metric::Fastest ? g.time_ds : g.length_dm;
+    const auto& w = weights ? *weights : metric == Metric::Fastest ? g.time_ds : g.length_dm;
     while (!heap.empty()) {
         std::pop_heap(heap.begin(), heap.end(), std::greater<>());
         const std::uint64_t top = heap.back();
@@ -346,7 +368,7 @@ void Router::prepare(Metric metric, std::uint32_t count, unsigned threads, Progr
     if (g.nodes() == 0 || count == 0) return;
     count = static_cast<std::uint32_t>(std::min<std::size_t>(count, g.nodes()));
     const std::size_t n = g.nodes();
-    std::vector<std::uint32_t> fwd_all(n * count, kInfCost), bwd_all(n * count, kInfCost);
+    std::vector<std::uint32_t> all(2 * n * count, kInfCost);
     std::vector<std::uint32_t> d, min_d(n, kInfCost);
     // "Farthest" selection: each new landmark is the node farthest from those chosen
     // (Goldberg & Harrelson 2005), starting from the node farthest from node 0 of the
@@ -364,7 +386,7 @@ void Router::prepare(Metric metric, std::uint32_t count, unsigned threads, Progr
         L.nodes.push_back(next);
         full_dijkstra(g, metric, false, next, d);
         for (std::size_t v = 0; v < n; ++v) {
-            fwd_all[v * count + i] = d[v];
+            all[2 * (v * count + i)] = d[v];
             if (d[v] != kInfCost && (min_d[v] == kInfCost || d[v] < min_d[v])) min_d[v] = d[v];
         }
         std::uint32_t best = next;
@@ -382,7 +404,7 @@ void Router::prepare(Metric metric, std::uint32_t count, unsigned threads, Progr
         for (std::uint32_t i; (i = todo.fetch_add(1)) < count;) {
             if (progress.cancelled()) return;
             full_dijkstra(g, metric, true, L.nodes[i], local);
-            for (std::size_t v = 0; v < n; ++v) bwd_all[v * count + i] = local[v];
+            for (std::size_t v = 0; v < n; ++v) all[2 * (v * count + i) + 1] = local[v];
             ++finished;
         }
     };
@@ -391,17 +413,58 @@ void Router::prepare(Metric metric, std::uint32_t count, unsigned threads, Progr
     worker();
     for (auto& t : pool) t.join();
     if (progress.cancelled()) throw Cancelled();
-    L.fwd = std::move(fwd_all);
-    L.bwd = std::move(bwd_all);
+    L.dist = std::move(all);
     L.count = count;
     progress.report(1.0, "landmarks ready");
+}
+
+void Router::customise_speed_cap(double cap_kmh, unsigned threads, Progress& progress) {
+    const Graph& g = m_graph;
+    const Landmarks& base = m_impl->lm[0];
+    if (base.count == 0 || !(cap_kmh > 0)) return;
+    for (const auto& c : m_impl->capped)
+        if (c.speed_cap == cap_kmh) return;
+    std::uint16_t fastest = 0;
+    for (auto v : g.speed_kmh) fastest = std::max(fastest, v);
+    if (cap_kmh >= fastest) return;  // the cap changes nothing
+    // Same landmark nodes, distances under capped travel times (what such a query costs
+    // before any restriction): the bounds stay exact lower bounds and become tight again.
+    std::vector<std::uint32_t> w(g.edges());
+    for (std::size_t e = 0; e < w.size(); ++e)
+        w[e] = g.speed_kmh[e] > cap_kmh ? travel_time_ds(g.length_dm[e], cap_kmh) : g.time_ds[e];
+    Landmarks L;
+    L.speed_cap = cap_kmh;
+    L.count = base.count;
+    L.nodes = base.nodes;
+    const std::size_t n = g.nodes();
+    L.dist.assign(2 * n * L.count, kInfCost);
+    std::atomic<std::uint32_t> todo{0};
+    auto worker = [&]() {
+        std::vector<std::uint32_t> local;
+        for (std::uint32_t job; (job = todo.fetch_add(1)) < 2 * L.count;) {
+            if (progress.cancelled()) return;
+            const std::uint32_t i = job / 2;
+            const bool backward = job % 2 == 1;
+            full_dijkstra(g, Metric::Fastest, backward, L.nodes[i], local, &w);
+            for (std::size_t v = 0; v < n; ++v) L.dist[2 * (v * L.count + i) + (backward ? 1 : 0)] = local[v];
+            if (!backward) progress.report(static_cast<double>(i) / L.count, "landmarks for the speed cap");
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::max(1u, threads); ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (progress.cancelled()) throw Cancelled();
+    if (m_impl->capped.size() >= 4) m_impl->capped.erase(m_impl->capped.begin());  // keep a few
+    m_impl->capped.push_back(std::move(L));
 }
 
 bool Router::prepared(Metric metric) const { return m_impl->lm[metric == Metric::Shortest ? 1 : 0].count > 0; }
 
 std::size_t Router::memory_bytes() const {
     std::size_t b = 0;
-    for (const auto& L : m_impl->lm) b += (L.fwd.capacity() + L.bwd.capacity()) * sizeof(std::uint32_t);
+    for (const auto& L : m_impl->lm) b += L.dist.capacity() * sizeof(std::uint32_t);
+    for (const auto& L : m_impl->capped) b += L.dist.capacity() * sizeof(std::uint32_t);
     return b;
 }
 
@@ -836,9 +899,9 @@ Isochrone Router::isochrone(const Snap& from, double limit_s, const QueryOptions
     std::vector<std::uint32_t> settled;
     auto push = [&](std::uint32_t v, std::uint32_t d) {
         if (d > limit) return;
-        if (im.stamp[v] == im.cur && im.dist[v] <= d) return;
-        im.stamp[v] = im.cur;
-        im.dist[v] = d;
+        if (im.reached(v) && (im.settled(v) || im.states[v].dist <= d)) return;
+        im.states[v].stamp = im.cur;
+        im.states[v].dist = d;
         im.heap.push_back((std::uint64_t{d} << 32) | v);
         std::push_heap(im.heap.begin(), im.heap.end(), std::greater<>());
     };
@@ -866,8 +929,8 @@ Isochrone Router::isochrone(const Snap& from, double limit_s, const QueryOptions
         im.heap.pop_back();
         const auto v = static_cast<std::uint32_t>(top & 0xffffffffu);
         const auto d = static_cast<std::uint32_t>(top >> 32);
-        if (d != im.dist[v] || im.done[v] == im.cur) continue;
-        im.done[v] = im.cur;
+        if (d != im.states[v].dist || im.settled(v)) continue;
+        im.states[v].stamp = im.cur | Impl::kSettled;
         ++iso.nodes;
         for (std::uint32_t e = g.first_out[v]; e < g.first_out[v + 1]; ++e) {
             const std::uint32_t c = cost(e);

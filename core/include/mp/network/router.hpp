@@ -87,6 +87,11 @@ public:
     void prepare(Metric metric, std::uint32_t landmarks = 16, unsigned threads = 2,
                  Progress& progress = null_progress());
     bool prepared(Metric metric) const;
+    /// Re-customisation for a vehicle speed cap (km/h): landmark distances under capped
+    /// travel times, on the same landmarks (2 x count Dijkstra runs, no rebuild). Queries
+    /// are exact without it, but a cap well below motorway speeds weakens the free-flow
+    /// bounds; with it, capped queries run about as fast as free ones. Keeps a few caps.
+    void customise_speed_cap(double cap_kmh, unsigned threads = 2, Progress& progress = null_progress());
     /// Bytes held by the landmark tables.
     std::size_t memory_bytes() const;
 

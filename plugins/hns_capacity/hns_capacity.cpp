@@ -484,6 +484,12 @@ void run(Run& r) {
 
     // --- outputs
     r.progress(1.0, "writing results");
+    // Tables show units to 0.01 and percentages to 0.1: the model is no more precise.
+    auto rounded = [](std::vector<double> v, double per_unit) {  // per_unit: 100 rounds to 0.01
+        for (auto& x : v) x = std::round(x * per_unit) / per_unit;
+        return v;
+    };
+    for (auto* col : {&c_arrived, &c_pax, &c_awaiting, &c_staging, &c_rail, &c_road, &c_cum_arr, &c_cum_dep}) *col = rounded(*col, 100);
     r.table("daily_flow", "line")
         .numbers("day", c_day, "day")
         .numbers("arrived", c_arrived, "units")
@@ -528,6 +534,7 @@ void run(Run& r) {
         if (u.stage == Stage::AirEntry && air_personnel > kEps)
             add_row(Stage::AirPersonnel, u.id, u.name, u.pax_capacity, st_pax, est_text(u));
     }
+    t_cap = rounded(t_cap, 100), t_peak = rounded(t_peak, 10), t_mean = rounded(t_mean, 10);
     r.table("bottlenecks", "bar")
         .texts("stage", t_stage)
         .texts("site", t_site)
@@ -552,7 +559,7 @@ void run(Run& r) {
             .set("stage", stage_name(u.stage))
             .set("capacity_per_day", u.capacity)
             .set("capacity_unit", stage_unit(u.stage))
-            .set("peak_utilisation_pct", 100 * peak)
+            .set("peak_utilisation_pct", std::round(1000 * peak) / 10)
             .set("binding_days", stt.binding_days)
             .set("bottleneck", worst && (worst->stage == u.stage || (worst->stage == Stage::AirPersonnel && u.stage == Stage::AirEntry)))
             .set("planning_estimate", !u.estimated_keys.empty())
@@ -578,8 +585,9 @@ void run(Run& r) {
         r.info("bottleneck: none; no stage ran at capacity");
     if (last_arrival_day) r.info("last unit arrives on day " + std::to_string(last_arrival_day));
     if (cleared_day) {
-        r.info("force package clears onward movement on day " + std::to_string(cleared_day) + " (" + fmt(units * rail_share) +
-               " units by rail, " + fmt(units * (1 - rail_share)) + " by road)");
+        const double by_rail = std::round(units * rail_share);
+        r.info("force package clears onward movement on day " + std::to_string(cleared_day) + " (" + fmt(by_rail) +
+               " units by rail, " + fmt(units - by_rail) + " by road)");
     } else {
         std::string where = fmt(sea_queue + air_queue) + " units still at sea/air, " + fmt(awaiting) + " waiting for staging, " +
                             fmt(c_staging.empty() ? 0 : c_staging.back()) + " in staging";

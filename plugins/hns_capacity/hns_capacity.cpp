@@ -589,7 +589,9 @@ void run(Run& r) {
         r.info("force package clears onward movement on day " + std::to_string(cleared_day) + " (" + fmt(by_rail) +
                " units by rail, " + fmt(units - by_rail) + " by road)");
     } else {
-        std::string where = fmt(sea_queue + air_queue) + " units still at sea/air, " + fmt(awaiting) + " waiting for staging, " +
+        const double not_presented = std::max(0.0, units - cum_arrived - sea_queue - air_queue);
+        std::string where = (not_presented > kEps ? fmt(not_presented) + " units not yet presented (arrival window), " : "") +
+                            fmt(sea_queue + air_queue) + " units still at sea/air, " + fmt(awaiting) + " waiting for staging, " +
                             fmt(c_staging.empty() ? 0 : c_staging.back()) + " in staging";
         r.warning("the force package does not clear within the horizon of " + std::to_string(horizon) + " days (" + where + ")");
     }

@@ -27,6 +27,9 @@ void add_data_options(CLI::App& cmd, Context& ctx) {
     cmd.add_flag("--no-default-data", ctx.no_default_data, "Leave the embedded default data out");
 }
 
+/// Registers `route`, the alias of `run transit-routes` (cli/route_command.cpp).
+void register_route_command(CLI::App& app, Context& ctx);
+
 }  // namespace mp::cli
 
 int main(int argc, char** argv) {
@@ -38,6 +41,7 @@ int main(int argc, char** argv) {
     Context ctx;
     register_data_commands(app, ctx);
     register_plugin_commands(app, ctx);
+    register_route_command(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -362,7 +362,8 @@ layer::Layer plan_to_layer(const Plan& plan) {
     for (std::size_t mi = 0; mi < plan.movements.size(); ++mi) {
         const Movement& mv = plan.movements[mi];
         layer::Feature f;
-        f.id = "route-" + std::to_string(mi + 1);
+        const std::string route_id = "route-" + std::to_string(mi + 1);
+        f.id = route_id;
         geo::MultiLineString ml;
         nlohmann::json crossings = nlohmann::json::array(), binding = nlohmann::json::array();
         for (const auto& leg : mv.legs) {
@@ -399,7 +400,7 @@ layer::Layer plan_to_layer(const Plan& plan) {
         for (std::size_t li = 0; li < mv.legs.size(); ++li) {
             const Leg& leg = mv.legs[li];
             layer::Feature lf;
-            lf.id = f.id + "-leg-" + std::to_string(li + 1);
+            lf.id = route_id + "-leg-" + std::to_string(li + 1);
             lf.geometry = leg.path.line;
             auto& b = lf.attributes;
             b.set("kind", std::string("leg"));

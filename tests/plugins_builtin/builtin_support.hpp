@@ -4,7 +4,9 @@
 #pragma once
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <string>
+#include <sys/wait.h>
 
 #include "mp/core/progress.hpp"
 #include "mp/data/default_data.hpp"
@@ -80,6 +82,21 @@ inline long row_where(const plugin::Table& t, const std::string& col, const std:
     for (std::size_t i = 0; i < c.texts.size(); ++i)
         if (c.texts[i] == value) return static_cast<long>(i);
     return -1;
+}
+
+}  // namespace mp::test
+
+namespace mp::test {
+
+/// Runs the CLI of this build with args (a shell fragment); returns its exit code and
+/// captures stderr + stdout in output.
+inline int run_cli(const std::string& args, std::string& output) {
+    TempDir dir;
+    const std::string log = dir.file("cli.log");
+    const std::string cmd = std::string(MP_BINARY_DIR) + "/bin/enablement " + args + " > " + log + " 2>&1";
+    const int status = std::system(cmd.c_str());
+    output = read_text(log);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace mp::test

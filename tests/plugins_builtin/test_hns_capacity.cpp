@@ -262,3 +262,25 @@ TEST_CASE("hns-capacity gives the same results isolated as in process", "[hns][i
     // Ostend (400 vehicles/day, an estimate) takes the sea share: 1600 + 667 loads x 80 %.
     CHECK(message_with(b, "bottleneck: entry (sea) at 400.0 units/day") != "");
 }
+
+TEST_CASE("enablement run hns-capacity writes the layer and both tables", "[hns][cli]") {
+    test::TempDir dir;
+    std::string out;
+    const int rc = test::run_cli("run hns-capacity --param vehicles=450 --param cargo_t=0 --param personnel=0 --param sea_share=100 "
+                                 "--param entry_points=port-ostend --param staging_areas=leopoldsburg-staging-area --out " +
+                                     dir.file("hns.geojson"),
+                                 out);
+    INFO(out);
+    REQUIRE(rc == 0);
+    // Ostend: 400 vehicles/day (a planning estimate): 450 vehicles arrive on day 2.
+    CHECK(out.find("last unit arrives on day 2") != std::string::npos);
+    CHECK(out.find("port-ostend (vehicles_per_day)") != std::string::npos);
+    const auto geo = nlohmann::json::parse(test::read_text(dir.file("hns.geojson")));
+    CHECK(geo["features"].size() >= 3);
+    CHECK(test::read_text(dir.file("hns.daily_flow.csv")).rfind("day [day],arrived [units]", 0) == 0);
+    CHECK(test::read_text(dir.file("hns.bottlenecks.csv")).find("port-ostend") != std::string::npos);
+
+    const int bad = test::run_cli("run hns-capacity --param entry_points=atlantis --out " + dir.file("x.geojson"), out);
+    CHECK(bad != 0);
+    CHECK(out.find("atlantis") != std::string::npos);
+}

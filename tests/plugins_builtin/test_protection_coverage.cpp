@@ -219,3 +219,21 @@ TEST_CASE("protection-coverage gives the same results isolated as in process", "
     CHECK(plugin::to_json(a)["rasters"] == plugin::to_json(b)["rasters"]);
     CHECK(plugin::to_json(a)["tables"] == plugin::to_json(b)["tables"]);
 }
+
+TEST_CASE("enablement run protection-coverage writes rings, the gaps table and the GeoTIFF", "[coverage][cli]") {
+    test::TempDir dir;
+    std::string out;
+    const int rc = test::run_cli("run protection-coverage --param 'systems=shorad@port-antwerp, cuas@4.40/51.22' "
+                                 "--param resolution_km=2 --out " + dir.file("pc.geojson"),
+                                 out);
+    INFO(out);
+    REQUIRE(rc == 0);
+    CHECK(out.find("assets covered: ") != std::string::npos);
+    CHECK(out.find("route layer 'roads'") != std::string::npos);
+    const auto geo = nlohmann::json::parse(test::read_text(dir.file("pc.geojson")));
+    bool saw_ring = false;
+    for (const auto& f : geo["features"]) saw_ring |= f["geometry"]["type"] == "Polygon";
+    CHECK(saw_ring);
+    CHECK(test::read_text(dir.file("pc.gaps.csv")).rfind("type,id,name,length [km]", 0) == 0);
+    CHECK(std::filesystem::file_size(dir.file("pc.coverage_count.tif")) > 0);
+}

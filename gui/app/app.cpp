@@ -44,6 +44,10 @@ App::App(Options opts) : m_opts(std::move(opts)) {
 }
 
 App::~App() {
+    if (m_job) {
+        m_job->progress.cancel();
+        if (m_job->thread.joinable()) m_job->thread.join();
+    }
     m_renderer.reset();
     if (m_window) {
         ImGui_ImplOpenGL3_Shutdown();
@@ -168,6 +172,18 @@ int App::run() {
         load_initial_data();
     }
     m_last_saved_json = scenario_json();
+    init_plugins();
+    if (!m_opts.run_plugin.empty()) {
+        for (const auto& kv : m_opts.params) {
+            const auto eq = kv.find('=');
+            if (eq == std::string::npos) {
+                error("--param expects key=value: " + kv);
+                continue;
+            }
+            m_plugin_params[m_opts.run_plugin][kv.substr(0, eq)] = kv.substr(eq + 1);
+        }
+        start_run(m_opts.run_plugin);
+    }
 
     int exit_code = 0;
     while (!glfwWindowShouldClose(m_window)) {
@@ -178,10 +194,15 @@ int App::run() {
         } catch (const std::exception& e) {
             error(std::string("frame: ") + e.what());
         }
-        ++m_frame_count;
+        if (!m_pending_png.empty()) {
+            if (write_screenshot(m_pending_png)) info("wrote " + m_pending_png);
+            m_pending_png.clear();
+        }
+        // Headless runs wait for a plugin run to finish before counting frames.
+        if (!m_headless || !m_job) ++m_frame_count;
         if (m_headless && m_frame_count >= std::max(1, m_opts.frames)) {
             if (!m_opts.dump_view.empty()) write_view_dump(m_opts.dump_view);
-            exit_code = write_screenshot(m_opts.screenshot) ? 0 : 1;
+            exit_code = write_screenshot(m_opts.screenshot) ? (m_run_failed ? 4 : 0) : 1;
             break;
         }
         glfwSwapBuffers(m_window);
@@ -224,10 +245,21 @@ void App::frame() {
     ImGui::End();
 
     const float right_x = vp->WorkPos.x + vp->WorkSize.x - kPanelWidth;
+    const float msg_h = m_show_messages ? height * 0.2f : 0.0f;
     ImGui::SetNextWindowPos(ImVec2(right_x, top));
-    ImGui::SetNextWindowSize(ImVec2(kPanelWidth, height));
-    if (ImGui::Begin("Plugins and results", nullptr, panel_flags)) draw_messages();
+    ImGui::SetNextWindowSize(ImVec2(kPanelWidth, (height - msg_h) * 0.5f));
+    if (ImGui::Begin("Plugins", nullptr, panel_flags)) draw_plugins_panel();
     ImGui::End();
+    ImGui::SetNextWindowPos(ImVec2(right_x, top + (height - msg_h) * 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(kPanelWidth, (height - msg_h) * 0.5f));
+    if (ImGui::Begin("Results", nullptr, panel_flags)) draw_results_panel();
+    ImGui::End();
+    if (m_show_messages) {
+        ImGui::SetNextWindowPos(ImVec2(right_x, top + height - msg_h));
+        ImGui::SetNextWindowSize(ImVec2(kPanelWidth, msg_h));
+        if (ImGui::Begin("Messages", &m_show_messages, panel_flags)) draw_messages();
+        ImGui::End();
+    }
 
     m_canvas = {vp->WorkPos.x + kPanelWidth, top, std::max(1.0f, vp->WorkSize.x - 2 * kPanelWidth), std::max(1.0f, height)};
     draw_map_canvas();
@@ -256,8 +288,19 @@ void App::render_map(int fb_width, int fb_height) {
     const int x = static_cast<int>(std::lround(m_canvas[0] * sx));
     const int y_bottom = fb_height - static_cast<int>(std::lround((m_canvas[1] + m_canvas[3]) * sy));
     m_renderer->begin(v, x, y_bottom, &kSeaColour);
-    for (const auto& l : m_layers)
-        if (l.visible && l.gpu) m_renderer->draw(l.gpu, l.style);
+    for (const auto& l : m_layers) {
+        if (!l.visible || !l.gpu) continue;
+        if (l.casing) {
+            // Highlighted results: a white casing under the line, no symbols twice.
+            map::LayerStyle casing = l.style;
+            casing.stroke = {1, 1, 1, 1};
+            casing.width_px = l.style.width_px + 4;
+            casing.fill_opacity = 0;
+            casing.symbol_size_px = 0;
+            m_renderer->draw(l.gpu, casing);
+        }
+        m_renderer->draw(l.gpu, l.style);
+    }
     if (m_sel_gpu) {
         map::LayerStyle hl;
         hl.stroke = {1.0f, 0.85f, 0.0f, 1.0f};
@@ -328,8 +371,10 @@ void App::handle_map_input(const std::array<float, 2>& origin, bool hovered) {
         m_view.pan_pixels(io.MouseDelta.x, io.MouseDelta.y);
     }
     if (ImGui::IsItemDeactivated() && !m_dragging && hovered) {
-        // A click: pick the topmost feature within 6 pixels.
+        // A click: fills a plugin parameter being picked, else selects the topmost
+        // feature within 6 pixels.
         const auto at = m_view.to_display(mx, my);
+        if (pick_for_plugin(at[0], at[1])) return;
         const double tol = 6 * m_view.units_per_pixel;
         bool found = false;
         for (int i = static_cast<int>(m_layers.size()) - 1; i >= 0 && !found; --i) {

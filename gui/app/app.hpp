@@ -5,7 +5,10 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <atomic>
+#include <mutex>
 #include <optional>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -13,7 +16,9 @@
 
 #include "map/renderer.hpp"
 #include "map/view.hpp"
+#include "mp/core/progress.hpp"
 #include "mp/geo/crs.hpp"
+#include "mp/plugin/registry.hpp"
 #include "mp/layer/layer.hpp"
 #include "mp/sites/catalogue.hpp"
 
@@ -32,6 +37,48 @@ struct Options {
     std::string dump_view;           ///< headless: write the view transform as JSON
     std::string display_crs = "EPSG:3857";
     bool no_restore = false;         ///< do not restore the autosave
+    std::vector<std::string> plugin_dirs;  ///< extra plugin folders
+    std::string run_plugin;          ///< headless: run this plugin first, screenshot its result
+    std::vector<std::string> params; ///< key=value for run_plugin
+};
+
+/// Progress of a plugin run on the worker thread, read by the UI thread.
+class JobProgress : public Progress {
+public:
+    void report(double fraction, std::string_view stage) override {
+        m_fraction.store(fraction, std::memory_order_relaxed);
+        std::lock_guard lock(m_mutex);
+        m_stage = std::string(stage);
+    }
+    double fraction() const noexcept { return m_fraction.load(std::memory_order_relaxed); }
+    std::string stage() const {
+        std::lock_guard lock(m_mutex);
+        return m_stage;
+    }
+
+private:
+    std::atomic<double> m_fraction{0};
+    mutable std::mutex m_mutex;
+    std::string m_stage;
+};
+
+/// A plugin run in progress: its thread writes result (or error) and then sets done.
+struct PluginJob {
+    std::string plugin_id;
+    JobProgress progress;
+    std::thread thread;
+    std::atomic<bool> done{false};
+    plugin::RunResult result;
+    std::string error;
+    std::chrono::steady_clock::time_point started;
+};
+
+/// A finished run, shown in the Results panel.
+struct RunRecord {
+    std::string plugin_id;
+    plugin::RunResult result;
+    std::vector<std::string> layer_names;  ///< map layers made from its result layers
+    std::string export_path;
 };
 
 /// One layer on the map: its data, style and GPU handle.
@@ -45,6 +92,7 @@ struct MapLayer {
     std::string label_field;
     map::MapRenderer::LayerId gpu = 0;
     std::string geometry;            ///< "polygon", "line", "point" or "mixed" (for the panel)
+    bool casing = false;             ///< drawn over a white casing (highlighted results)
 };
 
 /// A message for the Messages panel.
@@ -93,9 +141,20 @@ private:
     void draw_status_bar();
     void draw_search();
     void add_source(const std::string& source);
-    void add_layer(layer::Layer l, bool fit_view_to_it);
+    void add_layer(layer::Layer l, bool fit_view_to_it, bool on_top = false);
     void rebuild_catalogue();
     int plugin_count() const;
+
+    // plugins_panel.cpp
+    void init_plugins();
+    void draw_plugins_panel();
+    void draw_results_panel();
+    void draw_param_widget(const std::string& plugin_id, const plugin::ParamDef& def);
+    void start_run(const std::string& plugin_id);
+    void poll_run();
+    void add_run_result(const std::string& plugin_id, plugin::RunResult r);
+    bool pick_for_plugin(double display_x, double display_y);
+    void draw_table(const plugin::Table& t, int index);
 
     // scenario.cpp
     std::string scenario_json() const;
@@ -147,6 +206,14 @@ private:
     std::chrono::steady_clock::time_point m_last_autosave{};
     std::string m_last_saved_json;
     bool m_headless = false;
+    // Plugins.
+    std::unique_ptr<plugin::Registry> m_registry;
+    std::unique_ptr<PluginJob> m_job;
+    std::vector<RunRecord> m_runs;
+    std::string m_pick_plugin, m_pick_key;  // a parameter waiting for a click on the map
+    std::string m_export_png;
+    std::string m_pending_png;  // written after the next frame is drawn
+    bool m_run_failed = false;  ///< a plugin run failed (headless exit code 4)
     nlohmann::json m_plugin_params = nlohmann::json::object();  ///< plugin id -> key -> text value
 };
 

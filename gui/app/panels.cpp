@@ -77,7 +77,7 @@ ImU32 to_u32(const std::array<float, 4>& c) { return ImGui::ColorConvertFloat4To
 
 }  // namespace
 
-void App::add_layer(layer::Layer l, bool fit_view_to_it) {
+void App::add_layer(layer::Layer l, bool fit_view_to_it, bool on_top) {
     MapLayer m;
     m.geometry = geometry_class(l);
     std::string base = l.name.empty() ? "layer" : l.name;
@@ -98,7 +98,8 @@ void App::add_layer(layer::Layer l, bool fit_view_to_it) {
     m.gpu = m_renderer->upload(std::move(prepared));
     // Keep areas under lines under points.
     const int rank = draw_rank(m.geometry);
-    auto pos = std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& o) { return draw_rank(o.geometry) > rank; });
+    auto pos = on_top ? m_layers.end()
+                      : std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& o) { return draw_rank(o.geometry) > rank && !o.casing; });
     const auto idx = pos - m_layers.begin();
     m_layers.insert(pos, std::move(m));
     if (m_sel_layer >= idx) ++m_sel_layer;
@@ -131,8 +132,6 @@ void App::rebuild_catalogue() {
         }
     }
 }
-
-int App::plugin_count() const { return 0; }  // TODO(#5): the plugin host
 
 void App::draw_menu_bar() {
     if (!ImGui::BeginMainMenuBar()) return;
@@ -317,11 +316,10 @@ void App::draw_inspector_panel() {
 }
 
 void App::draw_messages() {
-    if (!m_show_messages) return;
-    if (ImGui::CollapsingHeader("Messages", ImGuiTreeNodeFlags_DefaultOpen)) {
+    {
         if (ImGui::SmallButton("Clear")) m_messages.clear();
         while (m_messages.size() > 200) m_messages.pop_front();
-        ImGui::BeginChild("msgs", ImVec2(0, 180), true);
+        ImGui::BeginChild("msgs", ImVec2(0, 0), true);
         for (const auto& m : m_messages) {
             const ImVec4 c = m.level == Message::Level::Error     ? ImVec4(0.75f, 0.1f, 0.1f, 1)
                              : m.level == Message::Level::Warning ? ImVec4(0.6f, 0.45f, 0.0f, 1)
@@ -330,6 +328,7 @@ void App::draw_messages() {
             ImGui::TextWrapped("%s", m.text.c_str());
             ImGui::PopStyleColor();
         }
+        if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY()) ImGui::SetScrollHereY(1.0f);
         ImGui::EndChild();
     }
 }

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -16,6 +17,7 @@
 #include "map/view.hpp"
 #include "mp/data/default_data.hpp"
 #include "mp/geo/crs.hpp"
+#include "mp/io/ogr_io.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -167,4 +169,57 @@ TEST_CASE("a scenario restores the view and layer styles; bad sources are report
         if (l["name"] == "roads") roads_hidden = !l["visible"].get<bool>() && l["width_px"].get<double>() == 4;
     CHECK(roads_hidden);
     CHECK(mp::test::read_text(tmp.file("gui.log")).find("missing.geojson") != std::string::npos);
+}
+
+TEST_CASE("a route from transit-routes is drawn in its colour", "[gui][render][plugins]") {
+    require_xvfb();
+    const std::string plugin = std::string(MP_BINARY_DIR) + "/plugins/transit_routes.so";
+    if (!std::filesystem::exists(plugin)) {
+        std::cout << "SKIPPED: the transit-routes plugin is not built (" << plugin << ")\n";
+        std::exit(77);
+    }
+    mp::test::TempDir tmp;
+    const std::string params = " -p from=port-zeebrugge -p to=elsenborn-training-area";
+    // The route's geometry, from the CLI (same core, same plugin).
+    const std::string cli = std::string(MP_CLI_PATH) + " run transit-routes" + params + " --out " + tmp.file("route.geojson") +
+                            " >" + tmp.file("cli.log") + " 2>&1";
+    REQUIRE(std::system(cli.c_str()) == 0);
+    REQUIRE(run_gui(tmp, "--no-restore --run transit-routes" + params + " --screenshot " + tmp.file("s.png") + " --dump-view " +
+                             tmp.file("v.json")) == 0);
+    const Image img = load_png(tmp.file("s.png"));
+    const Dump d = load_dump(tmp.file("v.json"));
+    // The route's colours as the map shows them (style hints of the plugin).
+    std::vector<std::array<int, 3>> colours;
+    for (const auto& l : d.j["layers"])
+        if (l["name"].get<std::string>().rfind("routes", 0) == 0) {
+            const auto& c = l["stroke"];
+            colours.push_back({static_cast<int>(std::lround(c[0].get<double>() * 255)),
+                               static_cast<int>(std::lround(c[1].get<double>() * 255)),
+                               static_cast<int>(std::lround(c[2].get<double>() * 255))});
+        }
+    REQUIRE_FALSE(colours.empty());
+    auto layers = mp::io::read_source(tmp.file("route.geojson"));
+    REQUIRE_FALSE(layers.empty());
+    mp::geo::Transformer t(mp::geo::kWgs84, d.j["display_crs"].get<std::string>());
+    int checked = 0, hit = 0;
+    for (const auto& f : layers.front().features) {
+        const auto* line = std::get_if<mp::geo::LineString>(&f.geometry);
+        if (!line || f.attributes.text("kind") != "route") continue;
+        for (std::size_t i = 0; i < line->size(); i += std::max<std::size_t>(1, line->size() / 40)) {
+            double x = mp::geo::lon((*line)[i]), y = mp::geo::lat((*line)[i]);
+            t.forward(x, y);
+            const auto p = d.view.to_pixel(x, y);
+            if (p[0] < 40 || p[1] < 100 || p[0] > d.view.width_px - 40 || p[1] > d.view.height_px - 40) continue;
+            const int px = static_cast<int>(d.canvas_x + p[0]), py = static_cast<int>(d.canvas_y + p[1]);
+            ++checked;
+            bool found = false;
+            for (int dy = -3; dy <= 3 && !found; ++dy)
+                for (int dx = -3; dx <= 3 && !found; ++dx)
+                    for (const auto& c : colours) found = found || near(img.at(px + dx, py + dy), c, 12);
+            hit += found;
+        }
+    }
+    CHECK(checked >= 10);
+    // Labels and symbols may cover a few vertices; the line itself must be there.
+    CHECK(hit >= checked * 8 / 10);
 }

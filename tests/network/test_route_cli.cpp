@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// `enablement route` (the transit-routes plugin) as a user runs it: exit codes, messages,
+// and the GeoJSON and CSV it writes.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "test_support.hpp"
+
+namespace {
+
+struct Run {
+    int code = -1;
+    std::string out;  // stdout and stderr
+};
+
+Run run(const std::string& args) {
+    const std::string cmd = std::string(MP_CLI_PATH) + " " + args + " 2>&1";
+    Run r;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    REQUIRE(p);
+    char buf[4096];
+    while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
+    const int status = ::pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("route writes RFC 7946 GeoJSON with routes, legs, points and a march table", "[cli][network]") {
+    mp::test::TempDir dir;
+    const std::string out = dir.file("route.geojson");
+    const Run r = run("route --from port-zeebrugge --to leopoldsburg-rail-terminal --vehicle wheeled-truck "
+                      "--vehicles 12 --alternatives 2 --out " + out);
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(mp::test::read_text(out));
+    CHECK(j["type"] == "FeatureCollection");
+    int routes = 0, legs = 0, points = 0;
+    for (const auto& f : j["features"]) {
+        const auto& p = f["properties"];
+        const std::string kind = p["kind"];
+        if (kind == "route") {
+            ++routes;
+            CHECK(f["geometry"]["type"] == "LineString");
+            CHECK(p["distance_m"].get<double>() > 100'000);
+            CHECK(p["duration_s"].get<double>() > 3600);
+            CHECK(p["profile"] == "wheeled-truck");
+            CHECK(p.contains("crossings"));
+            CHECK(p.contains("binding"));
+            // RFC 7946: lon, lat in WGS84.
+            const auto& c0 = f["geometry"]["coordinates"][0];
+            CHECK(c0[0].get<double>() > 2.5);
+            CHECK(c0[0].get<double>() < 6.5);
+            CHECK(c0[1].get<double>() > 49.4);
+        } else if (kind == "leg") {
+            ++legs;
+            CHECK(p["network"] == "road");
+        } else {
+            ++points;
+            CHECK(f["geometry"]["type"] == "Point");
+        }
+    }
+    CHECK(routes == 2);
+    CHECK(legs == 2);
+    CHECK(points == 2);
+    const std::string march = mp::test::read_text(dir.file("route.march_table.csv"));
+    CHECK(march.find("head_arrival") != std::string::npos);
+    CHECK(march.find("arrive leopoldsburg-rail-terminal") != std::string::npos);
+}
+
+TEST_CASE("route: multimodal legs and transfers", "[cli][network]") {
+    mp::test::TempDir dir;
+    const std::string out = dir.file("mm.geojson");
+    const Run r = run("route --from port-zeebrugge --to leopoldsburg-rail-terminal --mode multimodal --out " + out);
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    const auto j = nlohmann::json::parse(mp::test::read_text(out));
+    int rail_legs = 0, transfers = 0;
+    for (const auto& f : j["features"]) {
+        if (f["properties"]["kind"] == "leg" && f["properties"]["network"] == "rail") ++rail_legs;
+        if (f["properties"]["kind"] == "transfer") ++transfers;
+    }
+    CHECK(rail_legs == 1);
+    CHECK(transfers == 2);
+}
+
+TEST_CASE("route: bad input and impossible constraints", "[cli][network]") {
+    const Run unknown = run("route --from atlantis --to leopoldsburg-rail-terminal");
+    CHECK(unknown.code != 0);
+    CHECK(unknown.out.find("atlantis") != std::string::npos);
+    const Run preset = run("route --from port-zeebrugge --to leopoldsburg-rail-terminal --vehicle hovercraft");
+    CHECK(preset.code != 0);
+    CHECK(preset.out.find("unknown vehicle preset") != std::string::npos);
+    const Run tall = run("route --from port-antwerp --to port-ghent --height 9.5");
+    INFO(tall.out);
+    if (tall.code != 0) CHECK(tall.out.find("height") != std::string::npos);
+    const Run bad = run("route --from port-zeebrugge --to leopoldsburg-rail-terminal --mode boat");
+    CHECK(bad.code == 2);
+}

@@ -31,15 +31,16 @@ extern "C" void on_term(int) {
 
 int main() {
     try {
-        const std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-        const auto req = nlohmann::json::parse(text);
-        const auto ws = mp::data::load_workspace(!req.value("no_default_data", false),
-                                                 req.value("data", std::vector<std::string>{}));
+        // Catch SIGTERM first: a cancel that arrives while the data loads is honoured.
         PipeProgress progress;
         g_progress = &progress;
         struct sigaction sa {};
         sa.sa_handler = on_term;
         sigaction(SIGTERM, &sa, nullptr);
+        const std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+        const auto req = nlohmann::json::parse(text);
+        const auto ws = mp::data::load_workspace(!req.value("no_default_data", false),
+                                                 req.value("data", std::vector<std::string>{}));
         mp::plugin::RunOptions opts;
         opts.cancel_grace_s = 1e9;  // the parent decides when to give up and kills us
         auto r = mp::plugin::Registry::run_in_process(req.at("plugin").get<std::string>(), req.at("params"), ws, progress, opts);

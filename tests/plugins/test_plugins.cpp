@@ -212,9 +212,10 @@ TEST_CASE("Isolated runs survive a segfault, an abort and an endless loop", "[pl
     CHECK(s < 5.0);
 
     // Cancel of an isolated plugin that ignores it: killed after the grace period.
+    // (1 s gives the child time to load the data and start the plugin, even under load.)
     Progress progress;
     std::thread canceller([&] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        std::this_thread::sleep_for(std::chrono::milliseconds(1000));
         progress.cancel();
     });
     r = reg.run("ignores-cancel", {}, ws(), progress, iso);

@@ -371,6 +371,9 @@ RunResult run_isolated(const std::string& id, const std::string& file, const Par
     if (killed) {
         r.status = kill_status;
         r.error = kill_reason;
+    } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM && kill_status == RunStatus::IgnoredCancel) {
+        r.status = RunStatus::Cancelled;  // our own polite SIGTERM ended it
+        r.error = "cancelled";
     } else if (WIFSIGNALED(status)) {
         r.status = RunStatus::Crashed;
         r.error = "plugin '" + id + "' crashed: " + signal_text(WTERMSIG(status));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <gdal_priv.h>
+#include <gdal_utils.h>
 #include <ogrsf_frmts.h>
 
 #include <catch2/catch.hpp>
@@ -125,6 +126,43 @@ TEST_CASE("GeoPackage and CSV output read back", "[io]") {
     CHECK(csv.find("WKT") != std::string::npos);
     CHECK(csv.find("LINESTRING (4.45 51.2,4.8 51.15,5.2 51.05)") != std::string::npos);
     CHECK_THROWS_AS(io::format_from_path("out.xyz"), UsageError);
+}
+
+TEST_CASE("FlatGeobuf and KML sources read through GDAL", "[io]") {
+    TempDir dir;
+    io::write_layer(sample_layer(), dir.file("s.geojson"), io::Format::GeoJson);
+    GDALAllRegister();
+    GDALDatasetUniquePtr src(GDALDataset::Open(dir.file("s.geojson").c_str(), GDAL_OF_VECTOR));
+    REQUIRE(src);
+    for (const char* fmt : {"FlatGeobuf", "KML"}) {
+        INFO(fmt);
+        const std::string out = dir.file(std::string("s.") + (std::string(fmt) == "KML" ? "kml" : "fgb"));
+        const char* argv[] = {"-f", fmt, nullptr};
+        GDALVectorTranslateOptions* o = GDALVectorTranslateOptionsNew(const_cast<char**>(argv), nullptr);
+        GDALDatasetH h = src.get();
+        GDALDatasetH dst = GDALVectorTranslate(out.c_str(), nullptr, 1, &h, o, nullptr);
+        GDALVectorTranslateOptionsFree(o);
+        REQUIRE(dst);
+        GDALClose(dst);
+        const auto layers = io::read_source(out);
+        REQUIRE_FALSE(layers.empty());
+        std::size_t n = 0;
+        for (const auto& l : layers) n += l.features.size();
+        CHECK(n == 3);
+        geo::Box b;
+        REQUIRE(layers.front().extent(b));
+        CHECK(geo::lon(b.min_corner()) == Approx(4.45).margin(1e-6));
+    }
+}
+
+TEST_CASE("A connection string that cannot connect is a clear input error", "[io][errors]") {
+    try {
+        io::read_source("PG:dbname=enablement_no_such_db host=127.0.0.1 port=1 connect_timeout=1");
+        FAIL("no error");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()).find("does not exist") == std::string::npos);  // not treated as a file
+        CHECK(e.where().find("PG:dbname=enablement_no_such_db") != std::string::npos);
+    }
 }
 
 TEST_CASE("A failed write leaves the existing file untouched", "[io][atomic]") {

@@ -296,7 +296,7 @@ void run_routes(sdk::Run& run) {
         auto iso = planner.reach(from, h, q);
         if (!iso) throw sdk::Failure(iso.reason());
         emit_layer(run, isochrone_to_layer(*iso, from, h), "#2ca02c40", 1.5, "");
-        run.info("reach from " + from + " within " + std::to_string(h) + " h (" + profile + "): " +
+        run.info("reach from " + from + " within " + hours(h * 3600) + " (" + profile + "): " +
                  std::to_string(iso->nodes) + " network nodes");
         if (!run.has("to")) return;
     }

@@ -223,6 +223,7 @@ int App::run() {
 }
 
 void App::frame() {
+    poll_run();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();

@@ -186,6 +186,7 @@ void App::start_run(const std::string& plugin_id) {
     plugin::RunOptions opts;
     opts.data_sources = m_sources;
     opts.no_default_data = !m_default_data;
+    if (m_headless) opts.timeout_s = 600;  // a headless run must end
     m_job = std::make_unique<PluginJob>();
     m_job->plugin_id = plugin_id;
     m_job->started = std::chrono::steady_clock::now();
@@ -271,7 +272,6 @@ void App::add_run_result(const std::string& plugin_id, plugin::RunResult r) {
 }
 
 void App::draw_plugins_panel() {
-    poll_run();
     if (!m_registry) {
         ImGui::TextDisabled("no plugin host");
         return;

@@ -149,7 +149,7 @@ TEST_CASE("site symbols are drawn where their coordinates project (Lambert 2008)
     CHECK(check_sites(img, d) >= 20);
 }
 
-TEST_CASE("a scenario restores the view and layer styles; bad sources are reported, not fatal", "[gui][scenario]") {
+TEST_CASE("a scenario restores the view and layer styles and bad sources are reported, not fatal", "[gui][scenario]") {
     require_xvfb();
     mp::test::TempDir tmp;
     const std::string scenario = tmp.file("s.scenario.json");

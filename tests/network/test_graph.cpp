@@ -4,6 +4,7 @@
 #include "mp/core/error.hpp"
 #include "mp/network/build.hpp"
 #include "mp/network/graph.hpp"
+#include "mp/network/planner.hpp"
 #include "mp/network/router.hpp"
 #include "network_fixtures.hpp"
 
@@ -209,4 +210,44 @@ TEST_CASE("bad sources are refused with their name", "[network]") {
     CHECK(parse_quantity("12'6\"").value() == Approx(3.81).margin(0.001));
     CHECK(parse_quantity("3,5 m").value() == Approx(3.5));
     CHECK_FALSE(parse_quantity("default"));
+}
+
+TEST_CASE("avoid areas and via points", "[network]") {
+    const Graph g = build_from_layer(test::geojson_layer(kBridgeFixture), NetworkKind::Road);
+    Planner planner(&g, nullptr, nullptr);
+    PlanRequest req;
+    req.from = "4.001,50.9";
+    req.to = "4.109,50.9";
+    auto direct = planner.plan(req);
+    REQUIRE(direct);
+    const double direct_m = direct->movements[0].distance_m;
+    // A polygon over the bridge: the route takes the detour.
+    geo::Polygon box;
+    for (auto [x, y] : {std::pair{4.052, 50.895}, {4.058, 50.895}, {4.058, 50.905}, {4.052, 50.905}, {4.052, 50.895}})
+        box.outer().push_back(geo::lonlat(x, y));
+    boost::geometry::correct(box);
+    req.options.avoid = {box};
+    auto avoided = planner.plan(req);
+    REQUIRE(avoided);
+    CHECK(avoided->movements[0].distance_m > direct_m + 3000);
+    CHECK(avoided->movements[0].legs[0].path.crossings.empty());
+    // A via point on the detour gives two legs through it, without any avoid area.
+    req.options.avoid.clear();
+    req.vias = {"4.055,50.88"};
+    auto via = planner.plan(req);
+    REQUIRE(via);
+    REQUIRE(via->movements[0].legs.size() == 2);
+    CHECK(via->movements[0].distance_m > direct_m + 2000);
+    const auto l = plan_to_layer(*via);
+    CHECK(l.features.size() == 1 + 2 + 3);  // route, 2 legs, origin, via, destination
+    // An avoid area over every way: refused with the reason.
+    geo::Polygon all;
+    for (auto [x, y] : {std::pair{4.04, 50.87}, {4.07, 50.87}, {4.07, 50.91}, {4.04, 50.91}, {4.04, 50.87}})
+        all.outer().push_back(geo::lonlat(x, y));
+    boost::geometry::correct(all);
+    req.vias.clear();
+    req.options.avoid = {all};
+    auto none = planner.plan(req);
+    REQUIRE_FALSE(none);
+    CHECK(none.reason().find("avoided areas") != std::string::npos);
 }

@@ -88,6 +88,8 @@ void App::add_layer(layer::Layer l, bool fit_view_to_it, bool on_top) {
     m.name = name;
     m.source = l.source;
     m.style = default_style(name, m.geometry, m_layers.size());
+    // Dense networks (an OSM extract) read better with thin lines.
+    if (l.features.size() > 5000 && m.geometry == "line") m.style.width_px = 1.0f;
     m.label_field = pick_label_field(l);
     m.data = std::make_shared<const layer::Layer>(std::move(l));
     auto prepared = std::make_shared<map::PreparedLayer>(map::prepare_layer(*m.data, *m_to_display));

@@ -132,12 +132,16 @@ void MapRenderer::draw(LayerId id, const LayerStyle& style) {
         glVertexAttribDivisor(0, 0);
         glDisableVertexAttribArray(1);
         glDisableVertexAttribArray(2);
+        // Opaque fills need no blending (a read-modify-write per pixel on llvmpipe).
+        const bool opaque = style.fill_opacity * style.opacity >= 0.999f;
+        if (opaque) glDisable(GL_BLEND);
         visible_ranges(p, lv.fill_ranges, visible, false, m_visible);
         for (const Range& r : m_visible) {
             glDrawArrays(GL_TRIANGLES, static_cast<GLint>(r.first), static_cast<GLsizei>(r.count));
             m_stats.fill_vertices += r.count;
             ++m_stats.draw_calls;
         }
+        if (opaque) glEnable(GL_BLEND);
     }
 
     // Lines and outlines: one capsule instance per segment.

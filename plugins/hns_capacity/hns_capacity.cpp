@@ -61,15 +61,15 @@ const MpParamDef* params() {
                                  "Share of personnel travelling with the ships (drivers); the rest arrives by air");
     g_params[i++] = number_param("vehicle_mass_t", "Airlifted vehicle mass", "t", "15", 1, 80,
                                  "Mean mass of an airlifted vehicle or load: airbase units/day = cargo_t_per_day / this");
-    g_params[i++] = site_list("entry_points", "Entry points",
-                              "Ports and airbases used (default: every port for sea, every airbase for air)");
-    g_params[i++] = site_list("staging_areas", "Staging areas",
-                              "Staging or training areas (default: every staging area of the catalogue)");
+    g_params[i++] =
+        site_list("entry_points", "Entry points", "Ports and airbases used (default: every port for sea, every airbase for air)");
+    g_params[i++] =
+        site_list("staging_areas", "Staging areas", "Staging or training areas (default: every staging area of the catalogue)");
     g_params[i++] = site_list("rail_terminals", "Rail terminals", "Rail loading terminals (default: all)");
     g_params[i++] = integer("arrival_days", "Arrival window", "days", "1", 1, 365,
                             "The force is presented at the entry points evenly over this many days");
-    g_params[i++] = integer("onward_start_day", "Onward movement starts", "day", "1", 1, 365,
-                            "First day on which units may leave staging");
+    g_params[i++] =
+        integer("onward_start_day", "Onward movement starts", "day", "1", 1, 365, "First day on which units may leave staging");
     g_params[i++] = integer("staging_dwell_days", "Staging dwell", "days", "1", 0, 30,
                             "Days a unit spends in staging (marry-up, preparation) before it may move on");
     g_params[i++] = number_param("working_hours", "Working hours", "h/day", "24", 1, 24,
@@ -86,14 +86,14 @@ const MpParamDef* params() {
                                  "Share of units moving on by rail; the rest moves by road convoy");
     g_params[i++] = number_param("wagon_length_m", "Wagon length", "m", "20", 5, 60,
                                  "Length over buffers of one flat wagon (e.g. Sgns/Rlmmps about 20 m)");
-    g_params[i++] = number_param("vehicles_per_wagon", "Vehicles per wagon", "vehicles", "1", 0.5, 4,
-                                 "Vehicles (or loads) per wagon");
-    g_params[i++] = number_param("locomotive_length_m", "Locomotive length", "m", "20", 0, 60,
-                                 "Train length taken by the locomotive(s)");
+    g_params[i++] =
+        number_param("vehicles_per_wagon", "Vehicles per wagon", "vehicles", "1", 0.5, 4, "Vehicles (or loads) per wagon");
+    g_params[i++] =
+        number_param("locomotive_length_m", "Locomotive length", "m", "20", 0, 60, "Train length taken by the locomotive(s)");
     g_params[i++] = integer("convoys_per_day", "Road convoys per staging area", "convoys/day", "8", 0, 500,
                             "Road convoys (march units) each staging area can dispatch per day");
-    g_params[i++] = integer("vehicles_per_convoy", "Vehicles per convoy", "vehicles", "24", 1, 500,
-                            "Vehicles per road convoy (march unit)");
+    g_params[i++] =
+        integer("vehicles_per_convoy", "Vehicles per convoy", "vehicles", "24", 1, 500, "Vehicles per road convoy (march unit)");
     g_params[i++] = integer("horizon_days", "Horizon", "days", "90", 1, 730, "Days simulated at most");
     done = true;
     return g_params;
@@ -104,20 +104,29 @@ constexpr std::size_t kParamCount = 23;
 enum class Stage { SeaEntry, AirEntry, AirPersonnel, Staging, Rail, Road };
 const char* stage_name(Stage s) {
     switch (s) {
-    case Stage::SeaEntry: return "entry (sea)";
-    case Stage::AirEntry: return "entry (air)";
-    case Stage::AirPersonnel: return "entry (air, personnel)";
-    case Stage::Staging: return "staging";
-    case Stage::Rail: return "onward (rail)";
-    case Stage::Road: return "onward (road)";
+        case Stage::SeaEntry:
+            return "entry (sea)";
+        case Stage::AirEntry:
+            return "entry (air)";
+        case Stage::AirPersonnel:
+            return "entry (air, personnel)";
+        case Stage::Staging:
+            return "staging";
+        case Stage::Rail:
+            return "onward (rail)";
+        case Stage::Road:
+            return "onward (road)";
     }
     return "?";
 }
 const char* stage_unit(Stage s) {
     switch (s) {
-    case Stage::Staging: return "units held";
-    case Stage::AirPersonnel: return "persons/day";
-    default: return "units/day";
+        case Stage::Staging:
+            return "units held";
+        case Stage::AirPersonnel:
+            return "persons/day";
+        default:
+            return "units/day";
     }
 }
 
@@ -143,8 +152,8 @@ struct SiteUse {
     std::size_t index = mp::sdk::kNone;
     std::string id, name, kind;
     Stage stage = Stage::SeaEntry;
-    double capacity = 0;  // per day in the stage's unit (staging: units held)
-    double pax_capacity = 0;  // airbases: persons/day
+    double capacity = 0;                      // per day in the stage's unit (staging: units held)
+    double pax_capacity = 0;                  // airbases: persons/day
     std::vector<std::string> estimated_keys;  // capacity keys flagged as planning estimates
     double lon = 0, lat = 0;
 };
@@ -189,8 +198,7 @@ Overrides parse_overrides(Run& r) {
     if (!r.has("capacity_overrides")) return o;
     for (const auto& item : r.list("capacity_overrides")) {
         const auto eq = item.find('=');
-        if (eq == std::string::npos)
-            throw Failure("capacity override '" + item + "': expected SITE:KEY=VALUE or SITE=PCT%");
+        if (eq == std::string::npos) throw Failure("capacity override '" + item + "': expected SITE:KEY=VALUE or SITE=PCT%");
         std::string left = item.substr(0, eq), right = item.substr(eq + 1);
         const bool pct = !right.empty() && right.back() == '%';
         if (pct) right.pop_back();
@@ -199,7 +207,8 @@ Overrides parse_overrides(Run& r) {
         if (right.empty() || *end != '\0' || !std::isfinite(v) || v < 0)
             throw Failure("capacity override '" + item + "': '" + right + "' is not a non-negative number");
         std::string site_ref = left, key;
-        if (const auto colon = left.find(':'); colon != std::string::npos) site_ref = left.substr(0, colon), key = left.substr(colon + 1);
+        if (const auto colon = left.find(':'); colon != std::string::npos)
+            site_ref = left.substr(0, colon), key = left.substr(colon + 1);
         const auto s = r.site(site_ref);
         if (s == mp::sdk::kNone) throw Failure("capacity override '" + item + "': unknown site '" + site_ref + "'");
         const std::string id = r.site_text(s, "id");
@@ -352,8 +361,10 @@ void run(Run& r) {
         double held = parking;
         bool no_beds = false;
         const double beds = rd.value(s, "beds", 0, &no_beds);
-        if (!no_beds && beds > kEps && crew_per_unit > kEps) held = std::min(held, beds / crew_per_unit);
-        else if (crew_per_unit > kEps) beds_unknown = true;  // no beds recorded: crews lodged elsewhere
+        if (!no_beds && beds > kEps && crew_per_unit > kEps)
+            held = std::min(held, beds / crew_per_unit);
+        else if (crew_per_unit > kEps)
+            beds_unknown = true;  // no beds recorded: crews lodged elsewhere
         s.stage = Stage::Staging;
         s.capacity = held * a;
         st_staging.capacity += s.capacity;
@@ -381,19 +392,25 @@ void run(Run& r) {
     const double rail_units = units * rail_share, road_units = units - rail_units;
     auto never = [](const std::string& why) { throw Failure("the force package can never clear: " + why); };
     if (sea_units > kEps && st_sea.capacity <= kEps)
-        never(fmt(sea_units) + " units arrive by sea but the entry points have no port discharge capacity");
+        never(fmt(sea_units) +
+              " units arrive by sea but the entry points have no port discharge capacity (add a port or set sea_share=0)");
     if (air_units > kEps && st_air.capacity <= kEps)
-        never(fmt(air_units) + " units arrive by air but the entry points have no airbase cargo capacity");
+        never(fmt(air_units) +
+              " units arrive by air but the entry points have no airbase cargo capacity (add an airbase or set sea_share=100)");
     if (air_personnel > kEps && st_pax.capacity <= kEps)
-        never(fmt(air_personnel) + " personnel arrive by air but the entry points have no airbase passenger capacity");
+        never(fmt(air_personnel) +
+              " personnel arrive by air but the entry points have no airbase passenger capacity (add an airbase or set "
+              "personnel_sea_share=100)");
     if (units > kEps && st_staging.capacity < 1.0 - kEps)
         never("the staging areas can hold " + fmt(st_staging.capacity, 1) + " units (vehicle parking/beds)");
     if (rail_units > kEps && st_rail.capacity <= kEps)
-        never(fmt(rail_units) + " units are to move by rail but the rail terminals have no capacity (trains_per_day, train length)");
+        never(fmt(rail_units) +
+              " units are to move by rail but the rail terminals have no capacity (trains_per_day, train length)");
     if (road_units > kEps && st_road.capacity <= kEps)
         never(fmt(road_units) + " units are to move by road but no road convoys can leave the staging areas");
     if (units > kEps && onward_start > horizon)
-        never("onward movement starts on day " + std::to_string(onward_start) + ", after the horizon of " + std::to_string(horizon) + " days");
+        never("onward movement starts on day " + std::to_string(onward_start) + ", after the horizon of " +
+              std::to_string(horizon) + " days");
 
     // --- daily simulation
     double sea_queue = 0, air_queue = 0, pax_queue = 0, awaiting = 0;
@@ -475,9 +492,9 @@ void run(Run& r) {
         Stage stage;
         const StageStats* stats;
     };
-    const std::vector<StageRow> stages = {{Stage::SeaEntry, &st_sea}, {Stage::AirEntry, &st_air},
+    const std::vector<StageRow> stages = {{Stage::SeaEntry, &st_sea},     {Stage::AirEntry, &st_air},
                                           {Stage::AirPersonnel, &st_pax}, {Stage::Staging, &st_staging},
-                                          {Stage::Rail, &st_rail}, {Stage::Road, &st_road}};
+                                          {Stage::Rail, &st_rail},        {Stage::Road, &st_road}};
     const StageRow* worst = nullptr;
     for (const auto& s : stages)
         if (s.stats->binding_days > 0 && (!worst || s.stats->binding_days > worst->stats->binding_days)) worst = &s;
@@ -489,7 +506,8 @@ void run(Run& r) {
         for (auto& x : v) x = std::round(x * per_unit) / per_unit;
         return v;
     };
-    for (auto* col : {&c_arrived, &c_pax, &c_awaiting, &c_staging, &c_rail, &c_road, &c_cum_arr, &c_cum_dep}) *col = rounded(*col, 100);
+    for (auto* col : {&c_arrived, &c_pax, &c_awaiting, &c_staging, &c_rail, &c_road, &c_cum_arr, &c_cum_dep})
+        *col = rounded(*col, 100);
     r.table("daily_flow", "line")
         .numbers("day", c_day, "day")
         .numbers("arrived", c_arrived, "units")
@@ -517,10 +535,10 @@ void run(Run& r) {
         t_bottleneck.push_back(worst && worst->stage == s ? "yes" : "");
     };
     for (const auto& s : stages) {
-        const bool needed = (s.stage == Stage::SeaEntry && sea_units > kEps) || (s.stage == Stage::AirEntry && air_units > kEps) ||
-                            (s.stage == Stage::AirPersonnel && air_personnel > kEps) ||
-                            (s.stage == Stage::Staging && units > kEps) || (s.stage == Stage::Rail && rail_units > kEps) ||
-                            (s.stage == Stage::Road && road_units > kEps);
+        const bool needed =
+            (s.stage == Stage::SeaEntry && sea_units > kEps) || (s.stage == Stage::AirEntry && air_units > kEps) ||
+            (s.stage == Stage::AirPersonnel && air_personnel > kEps) || (s.stage == Stage::Staging && units > kEps) ||
+            (s.stage == Stage::Rail && rail_units > kEps) || (s.stage == Stage::Road && road_units > kEps);
         if (!needed && s.stats->capacity <= kEps) continue;
         add_row(s.stage, "all", "all sites of the stage", s.stats->capacity, *s.stats, "");
     }
@@ -561,7 +579,8 @@ void run(Run& r) {
             .set("capacity_unit", stage_unit(u.stage))
             .set("peak_utilisation_pct", std::round(1000 * peak) / 10)
             .set("binding_days", stt.binding_days)
-            .set("bottleneck", worst && (worst->stage == u.stage || (worst->stage == Stage::AirPersonnel && u.stage == Stage::AirEntry)))
+            .set("bottleneck",
+                 worst && (worst->stage == u.stage || (worst->stage == Stage::AirPersonnel && u.stage == Stage::AirEntry)))
             .set("planning_estimate", !u.estimated_keys.empty())
             .set("estimated_keys", est_text(u))
             .set("label", u.id + " " + fmt(100 * peak) + "%")
@@ -571,7 +590,8 @@ void run(Run& r) {
 
     // --- messages
     r.info("force package: " + fmt(vehicles) + " vehicles, " + fmt(loads) + " cargo loads (" + fmt(cargo_t) + " t), " +
-           fmt(personnel) + " personnel = " + fmt(units) + " units; " + fmt(sea_units) + " by sea, " + fmt(air_units) + " by air");
+           fmt(personnel) + " personnel = " + fmt(units) + " units; " + fmt(sea_units) + " by sea, " + fmt(air_units) +
+           " by air");
     if (worst) {
         std::string sites;
         for (const auto& u : used)
@@ -579,9 +599,9 @@ void run(Run& r) {
                 sites += (sites.empty() ? "" : ", ") + u.id;
         if (worst->stage == Stage::Road) sites = "road convoys from the staging areas";
         r.info("bottleneck: " + std::string(stage_name(worst->stage)) + " at " + fmt(worst->stats->capacity, 1) + " " +
-               stage_unit(worst->stage) + ", at capacity on " + std::to_string(worst->stats->binding_days) + " days (" + sites + ")");
-    }
-    else
+               stage_unit(worst->stage) + ", at capacity on " + std::to_string(worst->stats->binding_days) + " days (" + sites +
+               ")");
+    } else
         r.info("bottleneck: none; no stage ran at capacity");
     if (last_arrival_day) r.info("last unit arrives on day " + std::to_string(last_arrival_day));
     if (cleared_day) {

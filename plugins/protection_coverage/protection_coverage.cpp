@@ -57,8 +57,8 @@ const MpParamDef* params() {
                         "shorad (12 km), medium (40 km) or custom (custom_range_km), e.g. vshorad@port-antwerp");
     g_params[1].item_type = MP_PARAM_STRING;
     g_params[1].has_min = 1, g_params[1].min = 1;
-    g_params[2] = number_param("custom_range_km", "Custom system range", "km", "10", 0.1, 500,
-                               "Range of systems of type 'custom'");
+    g_params[2] =
+        number_param("custom_range_km", "Custom system range", "km", "10", 0.1, 500, "Range of systems of type 'custom'");
     g_params[3] = param("route_layer", "Routes to assess", MP_PARAM_LAYER, nullptr, 0,
                         "A line layer, e.g. roads, rail or a result layer (default: roads when loaded)");
     g_params[4] = number_param("resolution_km", "Grid resolution", "km", "1", 0.05, 50, "Cell size of the coverage raster");
@@ -124,7 +124,8 @@ System parse_system(Run& r, const std::string& item, std::size_t n, double custo
     s.basis = preset->basis;
     if (const auto colon = where.rfind(':'); colon != std::string::npos) {
         const auto v = to_double(trim(where.substr(colon + 1)));
-        if (!v || *v <= 0 || *v > 1000) throw Failure("system '" + item + "': range '" + where.substr(colon + 1) + "' is not a range in km (0-1000)");
+        if (!v || *v <= 0 || *v > 1000)
+            throw Failure("system '" + item + "': range '" + where.substr(colon + 1) + "' is not a range in km (0-1000)");
         range_km = *v;
         s.basis = "range given by the planner";
         where = trim(where.substr(0, colon));
@@ -152,15 +153,20 @@ System parse_system(Run& r, const std::string& item, std::size_t n, double custo
 // prefilter before the exact geodesic test.
 bool maybe_within(const System& s, double lon, double lat) {
     const double dy = (lat - s.lat) * kKmPerDegLat * 1000;
-    const double dx = (lon - s.lon) * kKmPerDegLat * 1000 * std::cos(s.lat * std::numbers::pi / 180);
-    const double r = s.range_m * 1.01 + 200;
+    // The cosine of the higher latitude underestimates east-west distances, so the
+    // filter never drops a point that is within range (2 % covers the ellipsoid).
+    const double cos_lat = std::cos(std::max(std::abs(lat), std::abs(s.lat)) * std::numbers::pi / 180);
+    const double dx = (lon - s.lon) * kKmPerDegLat * 1000 * cos_lat;
+    const double r = s.range_m * 1.02 + 200;
     return dx * dx + dy * dy <= r * r;
 }
 
 int covering(const std::vector<System>& systems, double lon, double lat) {
     int n = 0;
     for (const auto& s : systems)
-        if (maybe_within(s, lon, lat) && mp::geo::distance_m(mp::geo::lonlat(s.lon, s.lat), mp::geo::lonlat(lon, lat)) <= s.range_m) ++n;
+        if (maybe_within(s, lon, lat) &&
+            mp::geo::distance_m(mp::geo::lonlat(s.lon, s.lat), mp::geo::lonlat(lon, lat)) <= s.range_m)
+            ++n;
     return n;
 }
 
@@ -253,7 +259,8 @@ void run(Run& r) {
     const auto height = static_cast<std::size_t>(std::ceil((north - south) / dlat));
     if (width == 0 || height == 0 || width * height > kMaxCells)
         throw Failure("the coverage grid would have " + std::to_string(width) + " x " + std::to_string(height) +
-                      " cells (at most " + std::to_string(kMaxCells) + "): choose a coarser resolution_km than " + fmt(res_km, 2));
+                      " cells (at most " + std::to_string(kMaxCells) + "): choose a coarser resolution_km than " +
+                      fmt(res_km, 2));
     std::vector<double> grid(width * height, 0.0);
     for (std::size_t k = 0; k < systems.size(); ++k) {
         const auto& s = systems[k];
@@ -281,8 +288,10 @@ void run(Run& r) {
 
     // --- routes
     std::string route_layer;
-    if (r.has("route_layer")) route_layer = r.text("route_layer");
-    else if (r.layer("roads") != mp::sdk::kNone) route_layer = "roads";
+    if (r.has("route_layer"))
+        route_layer = r.text("route_layer");
+    else if (r.layer("roads") != mp::sdk::kNone)
+        route_layer = "roads";
     struct RouteRow {
         std::string id, name;
         double length_km = 0, uncovered_km = 0;
@@ -339,7 +348,9 @@ void run(Run& r) {
             }
             routes.push_back(std::move(row));
         }
-        if (skipped) r.warning("route layer '" + route_layer + "': " + std::to_string(skipped) + " features are not lines and were skipped");
+        if (skipped)
+            r.warning("route layer '" + route_layer + "': " + std::to_string(skipped) +
+                      " features are not lines and were skipped");
     } else {
         r.info("no route layer given and none named 'roads' loaded: routes not assessed");
     }
@@ -356,7 +367,10 @@ void run(Run& r) {
             .set("label", s.name + " " + fmt(s.range_m / 1000) + " km");
     auto positions = r.result_layer("ad_systems", "#1f77b4", 6, "system");
     for (const auto& s : systems)
-        positions.add(s.name, Geometry::point(s.lon, s.lat)).set("system", s.name).set("type", s.type).set("range_km", s.range_m / 1000);
+        positions.add(s.name, Geometry::point(s.lon, s.lat))
+            .set("system", s.name)
+            .set("type", s.type)
+            .set("range_km", s.range_m / 1000);
     auto asset_layer = r.result_layer("defended_assets", "#2ca02c", 8, "label");
     std::size_t covered_assets = 0;
     for (const auto& a : assets) {
@@ -378,10 +392,11 @@ void run(Run& r) {
             gaps.add(gap_owner[i] + ":gap" + std::to_string(i + 1), Geometry::line(gap_lines[i]))
                 .set("route", gap_owner[i])
                 .set("length_km", mp::geo::length_m([&] {
-                    mp::geo::LineString ls;
-                    for (auto [x, y] : gap_lines[i]) ls.push_back(mp::geo::lonlat(x, y));
-                    return ls;
-                }()) / 1000);
+                                      mp::geo::LineString ls;
+                                      for (auto [x, y] : gap_lines[i]) ls.push_back(mp::geo::lonlat(x, y));
+                                      return ls;
+                                  }()) /
+                                      1000);
     }
 
     // --- gaps table: uncovered assets, then every route with its uncovered length
@@ -418,8 +433,9 @@ void run(Run& r) {
     if (!route_layer.empty())
         r.info("route layer '" + route_layer + "': " + fmt(total_km - uncovered_km) + " of " + fmt(total_km) + " km covered (" +
                fmt(total_km > 0 ? 100 * (1 - uncovered_km / total_km) : 0) + " %), " + fmt(uncovered_km) + " km uncovered");
-    r.info("system ranges are generic planning figures from open sources, not classified performance data; "
-           "terrain masking and altitude are not modelled");
+    r.info(
+        "system ranges are generic planning figures from open sources, not classified performance data; "
+        "terrain masking and altitude are not modelled");
     r.progress(1.0, "done");
 }
 

@@ -40,9 +40,16 @@ const data::Workspace& ws() {
 
 // 450 vehicles by sea through t-port, big staging, ample road convoys, no rail.
 nlohmann::json base_params() {
-    return {{"vehicles", "450"},         {"personnel", "0"},          {"cargo_t", "0"},  {"sea_share", "100"},
-            {"entry_points", "t-port"},  {"staging_areas", "t-stage"}, {"rail_terminals", "t-rail"},
-            {"rail_share", "0"},         {"convoys_per_day", "100"},  {"vehicles_per_convoy", "100"},
+    return {{"vehicles", "450"},
+            {"personnel", "0"},
+            {"cargo_t", "0"},
+            {"sea_share", "100"},
+            {"entry_points", "t-port"},
+            {"staging_areas", "t-stage"},
+            {"rail_terminals", "t-rail"},
+            {"rail_share", "0"},
+            {"convoys_per_day", "100"},
+            {"vehicles_per_convoy", "100"},
             {"staging_dwell_days", "0"}};
 }
 
@@ -170,8 +177,13 @@ TEST_CASE("Cargo moves as truckloads of load_t tonnes", "[hns]") {
 }
 
 TEST_CASE("Personnel by air are limited by the airbase passenger capacity", "[hns]") {
-    const nlohmann::json p = {{"vehicles", "0"},           {"personnel", "2500"},       {"cargo_t", "0"},       {"personnel_sea_share", "0"},
-                              {"entry_points", "t-air"},   {"staging_areas", "t-stage"}, {"rail_terminals", "t-rail"}};
+    const nlohmann::json p = {{"vehicles", "0"},
+                              {"personnel", "2500"},
+                              {"cargo_t", "0"},
+                              {"personnel_sea_share", "0"},
+                              {"entry_points", "t-air"},
+                              {"staging_areas", "t-stage"},
+                              {"rail_terminals", "t-rail"}};
     const auto r = run_ok(p);
     CHECK(message_with(r, "last unit arrives on day 3") != "");
     CHECK(message_with(r, "bottleneck: entry (air, personnel)") != "");
@@ -266,10 +278,11 @@ TEST_CASE("hns-capacity gives the same results isolated as in process", "[hns][i
 TEST_CASE("enablement run hns-capacity writes the layer and both tables", "[hns][cli]") {
     test::TempDir dir;
     std::string out;
-    const int rc = test::run_cli("run hns-capacity --param vehicles=450 --param cargo_t=0 --param personnel=0 --param sea_share=100 "
-                                 "--param entry_points=port-ostend --param staging_areas=leopoldsburg-staging-area --out " +
-                                     dir.file("hns.geojson"),
-                                 out);
+    const int rc = test::run_cli(
+        "run hns-capacity --param vehicles=450 --param cargo_t=0 --param personnel=0 --param sea_share=100 "
+        "--param entry_points=port-ostend --param staging_areas=leopoldsburg-staging-area --out " +
+            dir.file("hns.geojson"),
+        out);
     INFO(out);
     REQUIRE(rc == 0);
     // Ostend: 400 vehicles/day (a planning estimate): 450 vehicles arrive on day 2.

@@ -108,7 +108,8 @@ TEST_CASE("A system at a site covers it; an asset 50 km away is a gap", "[covera
 
 TEST_CASE("Overlapping rings count two systems in the raster", "[coverage]") {
     // Two 10 km systems 0.1 deg (about 7.1 km) apart on the 50.5 N parallel.
-    const auto r = run_ok({{"assets", "a-near"}, {"systems", "custom@5.0/50.5:10, custom@5.1/50.5:10"}, {"resolution_km", "0.5"}});
+    const auto r =
+        run_ok({{"assets", "a-near"}, {"systems", "custom@5.0/50.5:10, custom@5.1/50.5:10"}, {"resolution_km", "0.5"}});
     const auto& grid = raster(r, "coverage_count");
     CHECK(grid.crs == "EPSG:4326");
     CHECK(grid.unit == "systems");
@@ -131,7 +132,8 @@ TEST_CASE("Overlapping rings count two systems in the raster", "[coverage]") {
 TEST_CASE("Uncovered length of a straight route through a ring matches the chord", "[coverage]") {
     const auto r = run_ok({{"assets", "a-near"}, {"systems", "custom@5.0/50.5:10"}, {"route_layer", "test_routes"}});
     const double total_km = (geo::distance_m(geo::lonlat(5.0, 50.2), geo::lonlat(5.0, 50.5)) +
-                             geo::distance_m(geo::lonlat(5.0, 50.5), geo::lonlat(5.0, 50.8))) / 1000;
+                             geo::distance_m(geo::lonlat(5.0, 50.5), geo::lonlat(5.0, 50.8))) /
+                            1000;
     const auto& gaps = test::table(r, "gaps");
     const long m = test::row_where(gaps, "id", "meridian");
     REQUIRE(m >= 0);
@@ -195,7 +197,8 @@ TEST_CASE("protection-coverage runs on the embedded Belgian data and the roads l
     static const data::Workspace belgium = data::load_workspace(true, {});
     const auto r = run_plugin("protection-coverage",
                               {{"systems", "medium@melsbroek-air-base, shorad@port-antwerp, cuas@zeebrugge-rail-terminal"},
-                               {"grid_extent", "belgium"}, {"resolution_km", "2"}},
+                               {"grid_extent", "belgium"},
+                               {"resolution_km", "2"}},
                               belgium);
     INFO(test::all_messages(r));
     REQUIRE(r.status == RunStatus::Ok);
@@ -223,9 +226,11 @@ TEST_CASE("protection-coverage gives the same results isolated as in process", "
 TEST_CASE("enablement run protection-coverage writes rings, the gaps table and the GeoTIFF", "[coverage][cli]") {
     test::TempDir dir;
     std::string out;
-    const int rc = test::run_cli("run protection-coverage --param 'systems=shorad@port-antwerp, cuas@4.40/51.22' "
-                                 "--param resolution_km=2 --out " + dir.file("pc.geojson"),
-                                 out);
+    const int rc = test::run_cli(
+        "run protection-coverage --param 'systems=shorad@port-antwerp, cuas@4.40/51.22' "
+        "--param resolution_km=2 --out " +
+            dir.file("pc.geojson"),
+        out);
     INFO(out);
     REQUIRE(rc == 0);
     CHECK(out.find("assets covered: ") != std::string::npos);

@@ -4,6 +4,7 @@
 #include <GL/glew.h>
 #include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 
@@ -193,6 +194,11 @@ int App::run() {
             frame();
         } catch (const std::exception& e) {
             error(std::string("frame: ") + e.what());
+            // Close the windows left open by the throw, so the next frame starts clean.
+            if (ImGui::GetCurrentContext() && ImGui::GetCurrentContext()->WithinFrameScope) {
+                ImGui::ErrorCheckEndFrameRecover(nullptr);
+                ImGui::EndFrame();
+            }
         }
         if (!m_pending_png.empty()) {
             if (write_screenshot(m_pending_png)) info("wrote " + m_pending_png);

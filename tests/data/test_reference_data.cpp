@@ -90,31 +90,44 @@ TEST_CASE("Sites lie inside Natural Earth's Belgium; crossings near its border",
     }
 }
 
-TEST_CASE("Authored motorways follow the real OSM motorways around Ghent", "[data][network]") {
-    const auto& osm = first_layer("ghent_roads_osm.gpkg");
-    layer::Layer motorways;
-    for (const auto& f : osm.features) {
-        const auto hw = f.attributes.text("highway");
-        if (hw == "motorway" || hw == "trunk" || hw == "motorway_link") motorways.features.push_back(f);
-    }
-    REQUIRE(motorways.features.size() > 100);
-    geo::Box box;
-    osm.extent(box);
-    // Sample every authored motorway vertex inside the OSM extract (shrunk by ~1 km).
-    std::size_t samples = 0, near = 0;
+namespace {
+// Share of the authored motorway vertices inside box (shrunk by a margin in degrees)
+// that lie within 1 km of one of the reference lines; counts samples too.
+double share_near(const layer::Layer& reference, const geo::Box& box, double margin_lon, double margin_lat,
+                  std::size_t& samples) {
+    std::size_t near = 0;
+    samples = 0;
     for (const auto& f : ws().layers.get("roads").features) {
         if (f.attributes.text("class") != "motorway") continue;
         for (const auto& p : std::get<geo::LineString>(f.geometry)) {
-            if (geo::lon(p) < geo::lon(box.min_corner()) + 0.015 || geo::lon(p) > geo::lon(box.max_corner()) - 0.015 ||
-                geo::lat(p) < geo::lat(box.min_corner()) + 0.01 || geo::lat(p) > geo::lat(box.max_corner()) - 0.01)
+            if (geo::lon(p) < geo::lon(box.min_corner()) + margin_lon || geo::lon(p) > geo::lon(box.max_corner()) - margin_lon ||
+                geo::lat(p) < geo::lat(box.min_corner()) + margin_lat || geo::lat(p) > geo::lat(box.max_corner()) - margin_lat)
                 continue;
             ++samples;
-            near += test::distance_to_layer_m(p, motorways) < 1'000;
+            near += test::distance_to_layer_m(p, reference) < 1'000;
         }
     }
-    INFO(near << " of " << samples << " authored motorway vertices within 1 km of an OSM motorway");
+    return samples ? static_cast<double>(near) / samples : 0.0;
+}
+
+bool is_motorway_like(const std::string& hw) {
+    return hw == "motorway" || hw == "trunk" || hw == "motorway_link" || hw == "trunk_link";
+}
+}  // namespace
+
+TEST_CASE("Authored motorways follow the real OSM motorways around Ghent", "[data][network]") {
+    const auto& osm = first_layer("ghent_roads_osm.gpkg");
+    layer::Layer motorways;
+    for (const auto& f : osm.features)
+        if (is_motorway_like(f.attributes.text("highway"))) motorways.features.push_back(f);
+    REQUIRE(motorways.features.size() > 100);
+    geo::Box box;
+    osm.extent(box);
+    std::size_t samples = 0;
+    const double share = share_near(motorways, box, 0.015, 0.01, samples);
+    INFO(share * 100 << " % of " << samples << " authored motorway vertices within 1 km of an OSM motorway");
     REQUIRE(samples >= 5);
-    CHECK(static_cast<double>(near) / samples >= 0.9);
+    CHECK(share >= 0.9);
 }
 
 TEST_CASE("Authored motorways follow the real OSM motorways around Antwerp", "[data][network]") {
@@ -124,27 +137,16 @@ TEST_CASE("Authored motorways follow the real OSM motorways around Antwerp", "[d
     for (const auto& l : io::read_source(test::shared_data("antwerp_2014.osm.pbf"))) {
         if (l.name != "lines") continue;
         have_box = l.extent(box);
-        for (const auto& f : l.features) {
-            const auto hw = f.attributes.text("highway");
-            if (hw == "motorway" || hw == "trunk" || hw == "motorway_link" || hw == "trunk_link") motorways.features.push_back(f);
-        }
+        for (const auto& f : l.features)
+            if (is_motorway_like(f.attributes.text("highway"))) motorways.features.push_back(f);
     }
     REQUIRE(have_box);
     REQUIRE(motorways.features.size() > 50);
-    std::size_t samples = 0, near = 0;
-    for (const auto& f : ws().layers.get("roads").features) {
-        if (f.attributes.text("class") != "motorway") continue;
-        for (const auto& p : std::get<geo::LineString>(f.geometry)) {
-            if (geo::lon(p) < geo::lon(box.min_corner()) + 0.01 || geo::lon(p) > geo::lon(box.max_corner()) - 0.01 ||
-                geo::lat(p) < geo::lat(box.min_corner()) + 0.008 || geo::lat(p) > geo::lat(box.max_corner()) - 0.008)
-                continue;
-            ++samples;
-            near += test::distance_to_layer_m(p, motorways) < 1'000;
-        }
-    }
-    INFO(near << " of " << samples << " authored motorway vertices within 1 km of an OSM motorway");
+    std::size_t samples = 0;
+    const double share = share_near(motorways, box, 0.01, 0.008, samples);
+    INFO(share * 100 << " % of " << samples << " authored motorway vertices within 1 km of an OSM motorway");
     REQUIRE(samples >= 3);
-    CHECK(static_cast<double>(near) / samples >= 0.85);
+    CHECK(share >= 0.85);
 }
 
 TEST_CASE("Provinces match the real province polygons (name-suggestion-index)", "[data][boundaries]") {

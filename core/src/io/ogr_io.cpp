@@ -513,13 +513,19 @@ void write_dataset(const std::vector<const layer::Layer*>& layers, const std::st
 
 }  // namespace
 
-void write_layers(const std::vector<const layer::Layer*>& layers, const std::string& path, Format format) {
+std::string temp_path_beside(const std::string& path) {
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     if (!fs::is_directory(dir)) throw InputError("output folder does not exist", dir.string());
     static std::atomic<int> counter{0};
-    const fs::path tmp = dir / ("." + target.stem().string() + ".tmp" + std::to_string(::getpid()) + "-" +
-                                std::to_string(counter++) + target.extension().string());
+    return (dir / ("." + target.stem().string() + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
+                   target.extension().string()))
+        .string();
+}
+
+void write_layers(const std::vector<const layer::Layer*>& layers, const std::string& path, Format format) {
+    const fs::path target(path);
+    const fs::path tmp = temp_path_beside(path);
     try {
         write_dataset(layers, tmp.string(), format, path);
         fs::rename(tmp, target);
@@ -543,11 +549,7 @@ std::string to_geojson(const layer::Layer& l) {
 
 void write_file_atomic(const std::string& path, const std::string& bytes) {
     const fs::path target(path);
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    if (!fs::is_directory(dir)) throw InputError("output folder does not exist", dir.string());
-    static std::atomic<int> counter{0};
-    const fs::path tmp = dir / ("." + target.filename().string() + ".tmp" + std::to_string(::getpid()) + "-" +
-                                std::to_string(counter++));
+    const fs::path tmp = temp_path_beside(path);
     {
         std::ofstream os(tmp, std::ios::binary);
         os.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

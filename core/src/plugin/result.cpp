@@ -286,9 +286,7 @@ void write_geotiff(const Raster& r, const std::string& path) {
         throw Error("raster '" + r.name + "' has " + std::to_string(r.values.size()) + " values for " +
                     std::to_string(r.width) + " x " + std::to_string(r.height) + " cells");
     const fs::path target(path);
-    static std::atomic<int> counter{0};
-    const fs::path tmp = target.parent_path() / ("." + target.stem().string() + ".tmp" + std::to_string(::getpid()) + "-" +
-                                                 std::to_string(counter++) + ".tif");
+    const fs::path tmp = io::temp_path_beside(path);
     try {
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
         if (!drv) throw Error("GDAL GTiff driver is not available");

@@ -49,6 +49,11 @@ inline void write_layer(const layer::Layer& l, const std::string& path, Format f
 /// The RFC 7946 GeoJSON text of one layer (as write_layer would write it).
 std::string to_geojson(const layer::Layer& l);
 
+/// A fresh hidden temporary path in path's folder, keeping its extension (GDAL picks
+/// drivers by extension): "dir/.name.tmp<pid>-<n>.ext". Throws mp::InputError when the
+/// folder does not exist. Rename it over path once written.
+std::string temp_path_beside(const std::string& path);
+
 /// Writes bytes to path atomically (temp file + rename). Throws mp::Error.
 void write_file_atomic(const std::string& path, const std::string& bytes);
 

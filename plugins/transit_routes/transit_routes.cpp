@@ -332,6 +332,10 @@ void run_routes(sdk::Run& run) {
         std::size_t crossings = 0;
         for (const auto& l : m.legs) crossings += l.path.crossings.size();
         os << ", " << m.legs.size() << (m.legs.size() == 1 ? " leg" : " legs") << ", " << crossings << " bridge crossings";
+        std::string roads;
+        for (const auto& l : m.legs)
+            for (const auto& c : l.path.road_changes) roads += (roads.empty() ? "" : " > ") + c.ref;
+        if (!roads.empty()) os << "; via " << roads;
         for (const auto& l : m.legs)
             for (const auto& cr : l.path.crossings)
                 if (cr.mode != CrossingMode::Normal) os << "; " << crossing_mode_name(cr.mode) << " crossing: " << cr.label;
@@ -340,7 +344,7 @@ void run_routes(sdk::Run& run) {
     // Table: legs of every route; and the march table of the first route.
     {
         std::vector<double> route, leg, dist, dur, cross;
-        std::vector<std::string> net, from_l, to_l, binding;
+        std::vector<std::string> net, from_l, to_l, binding, roads;
         for (std::size_t i = 0; i < plan->movements.size(); ++i)
             for (std::size_t j = 0; j < plan->movements[i].legs.size(); ++j) {
                 const Leg& l = plan->movements[i].legs[j];
@@ -352,13 +356,16 @@ void run_routes(sdk::Run& run) {
                 dist.push_back(std::round(l.path.distance_m));
                 dur.push_back(std::round(l.path.duration_s));
                 cross.push_back(static_cast<double>(l.path.crossings.size()));
+                std::string rd;
+                for (const auto& c : l.path.road_changes) rd += (rd.empty() ? "" : " > ") + c.ref;
+                roads.push_back(rd);
                 std::string b;
                 for (const auto& x : l.path.binding) b += (b.empty() ? "" : "; ") + x.quantity + " " + std::to_string(x.limit).substr(0, 5);
                 binding.push_back(b);
             }
         run.table("legs").numbers("route", route).numbers("leg", leg).texts("network", net).texts("from", from_l)
             .texts("to", to_l).numbers("distance_m", dist, "m").numbers("duration_s", dur, "s")
-            .numbers("crossings", cross).texts("binding", binding);
+            .texts("roads", roads).numbers("crossings", cross).texts("binding", binding);
     }
     if (const auto& march = plan->movements.front().march) {
         std::vector<double> leg, km, ha_s, tc_s;

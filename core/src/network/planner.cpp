@@ -288,11 +288,16 @@ MarchTable march_table(const Movement& m, const MarchParams& p, const std::optio
             driving_since_halt = 0;
             continue;
         }
-        std::size_t next_crossing = 0;
+        std::size_t next_crossing = 0, next_change = 0;
         double prev_m = 0, prev_s = 0;
         for (std::size_t i = 0; i < l.path.cum_m.size(); ++i) {
             const double dm = l.path.cum_m[i] - prev_m;
             const double ds = std::max(l.path.cum_s[i] - prev_s, dm / v_ms);
+            while (next_change < l.path.road_changes.size() &&
+                   l.path.road_changes[next_change].route_km * 1000 <= prev_m + 1e-6) {
+                const auto& c = l.path.road_changes[next_change++];
+                row(leg_no, "onto " + c.ref + (c.name.empty() ? "" : " (" + c.name + ")"), km0 + prev_m / 1000);
+            }
             while (next_crossing < l.path.crossings.size() &&
                    l.path.crossings[next_crossing].route_km * 1000 <= prev_m + 1e-6) {
                 const auto& c = l.path.crossings[next_crossing++];
@@ -344,6 +349,13 @@ std::string binding_json(const Path& p) {
     return a.dump();
 }
 
+/// "N31 > E40 > E313": the roads of a path in order.
+std::string roads_text(const Path& p) {
+    std::string out;
+    for (const auto& c : p.road_changes) out += (out.empty() ? "" : " > ") + c.ref;
+    return out;
+}
+
 layer::Feature point(const std::string& id, const std::string& kind, const std::string& name, const geo::LonLat& p) {
     layer::Feature f;
     f.id = id;
@@ -366,8 +378,11 @@ layer::Layer plan_to_layer(const Plan& plan) {
         f.id = route_id;
         geo::MultiLineString ml;
         nlohmann::json crossings = nlohmann::json::array(), binding = nlohmann::json::array();
+        std::string roads;
         for (const auto& leg : mv.legs) {
             ml.push_back(leg.path.line);
+            const std::string lr = roads_text(leg.path);
+            if (!lr.empty()) roads += (roads.empty() ? "" : " | ") + lr;
             for (auto& c : nlohmann::json::parse(crossings_json(leg.path))) crossings.push_back(c);
             for (auto& b : nlohmann::json::parse(binding_json(leg.path))) binding.push_back(b);
         }
@@ -387,6 +402,7 @@ layer::Layer plan_to_layer(const Plan& plan) {
         a.set("duration_s", std::round(mv.duration_s));
         a.set("transfer_s", std::round(mv.transfer_s));
         a.set("legs", static_cast<std::int64_t>(mv.legs.size()));
+        a.set("roads", roads);
         a.set("crossings", crossings.dump());
         a.set("binding", binding.dump());
         if (mv.march) {
@@ -414,6 +430,7 @@ layer::Layer plan_to_layer(const Plan& plan) {
             b.set("to", leg.to_label);
             b.set("distance_m", std::round(leg.path.distance_m));
             b.set("duration_s", std::round(leg.path.duration_s));
+            b.set("roads", roads_text(leg.path));
             b.set("crossings", crossings_json(leg.path));
             b.set("binding", binding_json(leg.path));
             if (mv.march) {

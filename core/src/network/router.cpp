@@ -4,6 +4,11 @@
 // are pi(v) = max_L max(d(v,L) - d(t,L), d(L,t) - d(L,v)); each term is feasible by the
 // triangle inequality, so is their maximum, and they stay feasible on any subgraph and
 // under any cost increase because true distances there can only grow.
+// On node-based graphs the ALT search is bidirectional with the average potential
+// p(v) = (pi_t(v) - pi_s(v)) / 2 (Ikeda et al. 1994; Goldberg & Harrelson, section 5),
+// which is feasible for the forward search and its negation for the backward one, so
+// both run on the same reduced costs and stop when top_f + top_b >= mu (the best meeting
+// cost): exact, like plain bidirectional Dijkstra on the reduced graph.
 #include "mp/network/router.hpp"
 
 #include <algorithm>
@@ -111,6 +116,7 @@ struct SearchOut {
     std::uint32_t state = kNone;  // the state the goal was reached from (kNone: direct)
     int goal = -1;
     std::size_t settled = 0;
+    bool bidirectional = false;   // then `state` is the node where both searches met
 };
 
 std::uint32_t frac_cost(double f, std::uint32_t c) {
@@ -134,6 +140,12 @@ struct Router::Impl {
     std::vector<std::uint32_t> pot, pot_stamp;  // per-node potential cache (edge-based search)
     std::uint32_t cur = 0;
     std::vector<std::uint64_t> heap;
+    // Bidirectional search: backward states (same stamps), both heaps keyed by doubled
+    // reduced distances (signed), and the tail of every reverse-adjacency entry.
+    std::vector<State> bstates;
+    std::vector<std::pair<std::int64_t, std::uint32_t>> fheap, bheap;
+    std::vector<std::uint32_t> in_tail;
+    std::vector<std::uint32_t> seed_nodes;
     // Per-query potential data.
     const Landmarks* active_lm = nullptr;
     std::vector<std::uint32_t> active;
@@ -149,6 +161,7 @@ struct Router::Impl {
         }
         if (++cur >= kSettled) {  // wrapped: clear once every 2 billion queries
             for (auto& x : states) x.stamp = 0;
+            for (auto& x : bstates) x.stamp = 0;
             std::fill(pot_stamp.begin(), pot_stamp.end(), 0);
             cur = 1;
         }
@@ -198,6 +211,130 @@ struct Router::Impl {
         }
         std::sort(score.rbegin(), score.rend());
         for (std::size_t i = 0; i < std::min<std::size_t>(k, score.size()); ++i) active.push_back(score[i].second);
+    }
+
+    /// Lower bound of d(S, v) over the seed nodes S (the mirror of compute_potential).
+    std::uint32_t compute_source_potential(std::uint32_t v) const {
+        const Landmarks& L = *active_lm;
+        std::int64_t best = std::numeric_limits<std::int64_t>::max();
+        for (std::uint32_t s : seed_nodes) {
+            std::int64_t h = 0;
+            for (std::uint32_t i : active) {
+                const std::uint32_t vb = L.bwd(v, i), sb = L.bwd(s, i);
+                const std::uint32_t vf = L.fwd(v, i), sf = L.fwd(s, i);
+                if (sb != kInfCost && vb != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{sb} - vb);
+                if (vf != kInfCost && sf != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{vf} - sf);
+            }
+            best = std::min(best, h);
+        }
+        return static_cast<std::uint32_t>(std::max<std::int64_t>(0, best));
+    }
+
+    /// Doubled average potential 2p(v) = pi_t(v) - pi_s(v), cached per node and query.
+    std::int64_t average_potential(std::uint32_t v) {
+        if (pot_stamp[v] != cur) {
+            pot_stamp[v] = cur;
+            const std::int64_t d = std::int64_t{compute_potential(v)} - compute_source_potential(v);
+            pot[v] = static_cast<std::uint32_t>(static_cast<std::int32_t>(d));
+        }
+        return static_cast<std::int32_t>(pot[v]);
+    }
+
+    void build_in_tail() {
+        if (in_tail.size() == g.in_edge.size()) return;
+        in_tail.resize(g.in_edge.size());
+        for (std::size_t i = 0; i < g.in_edge.size(); ++i) {
+            const std::uint32_t e = g.in_edge[i];
+            const Segment& sg = g.segments[g.segment_of(e)];
+            in_tail[i] = g.reversed(e) ? sg.to : sg.from;
+        }
+    }
+
+    /// Bidirectional ALT on a node-based graph. Forward labels live in `states`, backward
+    /// ones in `bstates`; a backward parent is the edge leaving the node towards the goal.
+    SearchOut search_bidirectional(const Costs& cost, const std::vector<Seed>& seeds, const std::vector<Goal>& goals,
+                                   std::uint32_t direct) {
+        ensure(g.nodes());
+        if (bstates.size() < g.nodes()) bstates.assign(g.nodes(), State{0, 0, 0, 0});
+        build_in_tail();
+        seed_nodes.clear();
+        for (const Seed& sd : seeds) seed_nodes.push_back(sd.state);
+        fheap.clear();
+        bheap.clear();
+        SearchOut out;
+        out.bidirectional = true;
+        std::uint64_t mu = direct;
+        const auto cmp = std::greater<>();
+        auto reached = [&](const std::vector<State>& st, std::uint32_t v) { return (st[v].stamp & ~kSettled) == cur; };
+        auto meet = [&](std::uint32_t v) {
+            if (!reached(states, v) || !reached(bstates, v)) return;
+            const std::uint64_t c = std::uint64_t{states[v].dist} + bstates[v].dist;
+            if (c < mu) {
+                mu = c;
+                out.state = v;
+            }
+        };
+        // Returns true when the label improved.
+        auto push = [&](std::vector<State>& st, auto& heap_, bool forward, std::uint32_t v, std::uint32_t d,
+                        std::uint32_t par) {
+            State& x = st[v];
+            if ((x.stamp & ~kSettled) == cur) {
+                if ((x.stamp & kSettled) || x.dist <= d) return;
+            } else {
+                x.stamp = cur;
+            }
+            x.dist = d;
+            x.parent = par;
+            const std::int64_t p = average_potential(v);
+            heap_.emplace_back(2 * std::int64_t{d} + (forward ? p : -p), v);
+            std::push_heap(heap_.begin(), heap_.end(), cmp);
+            meet(v);
+        };
+        for (const Seed& sd : seeds) push(states, fheap, true, sd.state, sd.cost, sd.edge | kInit);
+        for (const Goal& gl : goals) push(bstates, bheap, false, gl.node, gl.extra, gl.edge | kInit);
+        while (!fheap.empty() && !bheap.empty()) {
+            if (fheap.front().first + bheap.front().first >= 2 * static_cast<std::int64_t>(std::min<std::uint64_t>(mu, kInfCost)))
+                break;
+            const bool forward = fheap.front().first <= bheap.front().first;
+            auto& heap_ = forward ? fheap : bheap;
+            std::vector<State>& st = forward ? states : bstates;
+            std::pop_heap(heap_.begin(), heap_.end(), cmp);
+            const std::uint32_t v = heap_.back().second;
+            heap_.pop_back();
+            if (st[v].stamp == (cur | kSettled)) continue;
+            st[v].stamp = cur | kSettled;
+            ++out.settled;
+            const std::uint32_t d = st[v].dist;
+            if (forward) {
+                for (std::uint32_t e = g.first_out[v], end = g.first_out[v + 1]; e < end; ++e) {
+                    const std::uint32_t c = cost(e);
+                    if (c != kInfCost) push(states, fheap, true, g.head[e], d + c, e);
+                }
+            } else {
+                for (std::uint32_t i = g.first_in[v], end = g.first_in[v + 1]; i < end; ++i) {
+                    const std::uint32_t e = g.in_edge[i];
+                    const std::uint32_t c = cost(e);
+                    if (c != kInfCost) push(bstates, bheap, false, in_tail[i], d + c, e);
+                }
+            }
+        }
+        out.cost = static_cast<std::uint32_t>(std::min<std::uint64_t>(mu, kInfCost));
+        if (out.state != kNone) {
+            // Which goal the backward chain started from.
+            std::uint32_t v = out.state;
+            for (;;) {
+                const std::uint32_t par = bstates[v].parent;
+                if (par & kInit) {
+                    const std::uint32_t edge = par & ~kInit;
+                    for (std::size_t gi = 0; gi < goals.size(); ++gi)
+                        if (goals[gi].node == v && (goals[gi].edge & ~kInit) == edge) out.goal = static_cast<int>(gi);
+                    break;
+                }
+                v = g.head[par];
+            }
+            assert(out.goal >= 0);
+        }
+        return out;
     }
 
     std::uint32_t node_of_state(std::uint32_t st, bool edge_based) const { return edge_based ? g.head[st] : st; }
@@ -280,7 +417,7 @@ struct Router::Impl {
             // Seeds in edge-based mode are edges; choose_active reads the head of the first.
             choose_active(L, seeds, eb);
             if (eb) return search<true, true>(cost, seeds, goals, direct);
-            return search<false, true>(cost, seeds, goals, direct);
+            return search_bidirectional(cost, seeds, goals, direct);
         }
         if (eb) return search<true, false>(cost, seeds, goals, direct);
         return search<false, false>(cost, seeds, goals, direct);
@@ -290,6 +427,33 @@ struct Router::Impl {
     std::vector<std::uint32_t> unpack(const SearchOut& r, const std::vector<Goal>& goals) const {
         const bool eb = !g.forbidden_turns.empty();
         std::vector<std::uint32_t> edges;
+        if (r.bidirectional) {
+            // Forward chain from the meeting node back to the seed, then the backward
+            // chain on to the goal.
+            std::uint32_t v = r.state;
+            for (;;) {
+                const std::uint32_t p = states[v].parent;
+                if (p & kInit) {
+                    if ((p & ~kInit) != (kNone & ~kInit)) edges.push_back(p & ~kInit);
+                    break;
+                }
+                edges.push_back(p);
+                const Segment& sg = g.segments[g.segment_of(p)];
+                v = g.reversed(p) ? sg.to : sg.from;
+            }
+            std::reverse(edges.begin(), edges.end());
+            v = r.state;
+            for (;;) {
+                const std::uint32_t p = bstates[v].parent;
+                if (p & kInit) {
+                    if ((p & ~kInit) != (kNone & ~kInit)) edges.push_back(p & ~kInit);
+                    break;
+                }
+                edges.push_back(p);
+                v = g.head[p];
+            }
+            return edges;
+        }
         const Goal& goal = goals[static_cast<std::size_t>(r.goal)];
         if (goal.edge != kNone) edges.push_back(goal.edge);
         std::uint32_t st = r.state;
@@ -602,6 +766,44 @@ std::uint32_t Router::node_cost(std::uint32_t s, std::uint32_t t, const QueryOpt
 
 namespace {
 
+/// Road changes of a described path: runs of edges on one ref (or name, when the edge has
+/// no ref) of at least kMinRun metres; a shorter run (a slip road, a link through a
+/// junction) does not count as a change, so the table names only the roads a column
+/// follows for a while. The first such run is the road the leg starts on.
+std::vector<RoadChange> road_changes(const Graph& g, const Path& p) {
+    constexpr double kMinRun = 2000;
+    struct Run {
+        std::uint32_t ref, name;
+        double start_m, length_m;
+        std::size_t first;
+    };
+    std::vector<Run> runs;
+    double at = 0;
+    for (std::size_t i = 0; i < p.edges.size(); ++i) {
+        const Segment& s = g.segments[g.segment_of(p.edges[i])];
+        const std::uint32_t key = s.ref != kNone ? s.ref : s.name;
+        const double end = p.cum_m[i];
+        if (runs.empty() || runs.back().ref != key) runs.push_back({key, s.name, at, 0, i});
+        runs.back().length_m += end - at;
+        at = end;
+    }
+    std::vector<RoadChange> out;
+    std::uint32_t current = kNone;
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+        const Run& run = runs[r];
+        if (run.ref == kNone || run.ref == current || run.length_m < kMinRun) continue;
+        current = run.ref;
+        RoadChange c;
+        c.route_km = run.start_m / 1000;
+        c.ref = g.str(run.ref);
+        const std::string& name = g.str(run.name);
+        if (name != c.ref) c.name = name;
+        c.where = g.edge_line(p.edges[run.first]).front();
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
 Path describe(const Graph& g, const Costs& cost, const Costs& time_cost, const std::vector<std::uint32_t>& edges,
               double first_from, double last_to, const QueryOptions& q) {
     Path p;
@@ -657,6 +859,7 @@ Path describe(const Graph& g, const Costs& cost, const Costs& time_cost, const s
     }
     if (p.line.size() == 1) p.line.push_back(p.line.front());
     for (auto& [k, v] : binding) p.binding.push_back(v);
+    p.road_changes = road_changes(g, p);
     return p;
 }
 

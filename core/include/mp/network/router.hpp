@@ -48,6 +48,16 @@ struct BindingLimit {
     std::string label;     ///< where: "bridge on N4 ... at route km 12.3"
 };
 
+/// A point where a route turns onto another road or line for a stretch worth naming in a
+/// march table (a critical point): the first edge of a run of at least 2 km on one ref.
+/// The first entry of a path is the first road it follows that far (often at km 0).
+struct RoadChange {
+    double route_km = 0;   ///< where along the leg the new road begins
+    std::string ref;       ///< road or line number ("E313", "L36"), or its name when it has no ref
+    std::string name;      ///< street or line name ("" when none, or equal to ref)
+    geo::LonLat where;
+};
+
 /// One path on one graph between two snapped points.
 struct Path {
     std::uint64_t cost = 0;   ///< in the metric's unit: deciseconds or decimetres
@@ -58,6 +68,7 @@ struct Path {
     double last_to = 1;       ///< fraction of edges.back() where it ends
     geo::LineString line;
     std::vector<Crossing> crossings;
+    std::vector<RoadChange> road_changes;  ///< the roads followed, in order, and where each begins
     std::vector<BindingLimit> binding;
     std::size_t settled = 0;  ///< search states settled (a measure of work)
     std::vector<double> cum_m, cum_s;  ///< distance and duration at the end of each edge

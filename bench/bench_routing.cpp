@@ -165,12 +165,12 @@ GraphResult bench_graph(const std::string& name, const Graph& g, double build_s,
     v.max_speed_kmh = 80;
     heavy.vehicle = v;
     t0 = Clock::now();
-    router.customise_speed_cap(v.max_speed_kmh, threads);
+    router.customise(heavy, threads);
     r.custom_s = seconds_since(t0);
     r.restricted = run_queries(g, router, bgraph, queries, 43, heavy);
     r.mem_mb = static_cast<double>(g.memory_bytes() + router.memory_bytes()) / (1024.0 * 1024.0);
-    std::printf("  speed-cap customisation (%.0f km/h) %.1f s; graph + landmark memory %.1f MB\n", v.max_speed_kmh,
-                r.custom_s, r.mem_mb);
+    std::printf("  vehicle customisation (MLC %.0f, %.1f m, %.0f t, %.0f km/h) %.1f s; graph + landmark memory %.1f MB\n",
+                v.mlc, v.height_m, v.gross_weight_t, v.max_speed_kmh, r.custom_s, r.mem_mb);
     for (const auto* s : {&r.free, &r.restricted})
         std::printf("  %-10s ours median %8.3f ms p99 %8.3f ms | boost median %8.3f ms p99 %8.3f ms | speedup %6.1fx | identical %s (%zu reachable)\n",
                     s == &r.free ? "free" : "restricted", s->ours_median_ms, s->ours_p99_ms, s->boost_median_ms,

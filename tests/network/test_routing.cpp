@@ -85,6 +85,11 @@ TEST_CASE("ALT equals Dijkstra on random graphs, with and without restrictions",
         CHECK(check_exact(g, r, 200, seed, std::nullopt) > 100);
         check_exact(g, r, 200, seed + 10, test::heavy_vehicle(50, 4.0));
         check_exact(g, r, 100, seed + 20, test::heavy_vehicle(70, 4.5), Metric::Shortest);
+        // Customised for the vehicle: its own bounds, still exact.
+        QueryOptions q;
+        q.vehicle = test::heavy_vehicle(50, 4.0);
+        r.customise(q);
+        check_exact(g, r, 200, seed + 10, q.vehicle);
     }
 }
 
@@ -105,6 +110,28 @@ TEST_CASE("ALT equals Dijkstra on a synthetic road network", "[network]") {
     r.node_cost(0, static_cast<std::uint32_t>(g.nodes() - 1), alt, &s_alt);
     r.node_cost(0, static_cast<std::uint32_t>(g.nodes() - 1), ref, &s_ref);
     CHECK(s_alt * 3 < s_ref);
+    // A vehicle customisation: exact for that vehicle, and tighter bounds mean less work
+    // than with the free-flow landmarks on the same queries.
+    QueryOptions heavy;
+    heavy.vehicle = test::heavy_vehicle(60, 4.2);
+    heavy.vehicle->max_speed_kmh = 70;
+    std::size_t before = 0, after = 0, s = 0;
+    std::mt19937_64 rng(11);
+    std::uniform_int_distribution<std::uint32_t> node(0, static_cast<std::uint32_t>(g.nodes() - 1));
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs;
+    for (int i = 0; i < 50; ++i) pairs.emplace_back(node(rng), node(rng));
+    std::vector<std::uint32_t> costs;
+    for (auto [a, b] : pairs) {
+        costs.push_back(r.node_cost(a, b, heavy, &s));
+        before += s;
+    }
+    r.customise(heavy);
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+        CHECK(r.node_cost(pairs[i].first, pairs[i].second, heavy, &s) == costs[i]);
+        after += s;
+    }
+    CHECK(after < before);
+    check_exact(g, r, 200, 9, heavy.vehicle);
 }
 
 TEST_CASE("ALT equals Dijkstra on the Ghent OSM road layer", "[network][data]") {

@@ -80,8 +80,11 @@ double transfer_hours(const sites::Site& s, double fallback) {
 }  // namespace
 
 Result<Plan> Planner::plan(const PlanRequest& req) {
-    if (m_road && req.options.vehicle && req.options.vehicle->max_speed_kmh > 0 && m_road->prepared(Metric::Fastest))
-        m_road->customise_speed_cap(req.options.vehicle->max_speed_kmh);
+    if (m_road && req.options.vehicle && m_road->prepared(Metric::Fastest)) {
+        QueryOptions vq = req.options;
+        vq.metric = Metric::Fastest;
+        m_road->customise(vq);
+    }
     Plan plan;
     plan.mode = req.mode;
     plan.metric = req.options.metric;

@@ -63,6 +63,9 @@ constexpr std::uint32_t kInit = 0x80000000u;  // parent marker: a seed, with its
 
 struct Landmarks {
     double speed_cap = 0;  // 0: free-flow speeds; else the travel times at most this speed
+    // A vehicle customisation: the crossing mode per restriction (0 blocked) the set was
+    // computed with; empty for the free-flow and speed-cap-only sets.
+    std::vector<std::uint8_t> restr_mode;
     std::uint32_t count = 0;
     std::vector<std::uint32_t> nodes;
     // d(L_i, v) at 2 * (v * count + i) and d(v, L_i) at 2 * (v * count + i) + 1: one
@@ -405,11 +408,20 @@ struct Router::Impl {
         goal_nodes.clear();
         for (const auto& gl : goals) goal_nodes.push_back(gl.node);
         const Landmarks* Lp = &lm[cost.metric == Metric::Shortest ? 1 : 0];
-        if (cost.metric == Metric::Fastest && cost.speed_cap > 0) {
+        const Landmarks* exact = nullptr;
+        if (cost.metric == Metric::Fastest && !cost.restr_mode.empty())
+            for (const auto& c : capped)
+                if (!c.restr_mode.empty() && c.speed_cap == cost.speed_cap && c.restr_mode == cost.restr_mode) exact = &c;
+        if (exact) {
+            // Customised for exactly this vehicle: the bounds are its own distances
+            // (avoided areas and penalties only raise costs, so they stay valid).
+            Lp = exact;
+        } else if (cost.metric == Metric::Fastest && cost.speed_cap > 0) {
             // A set computed with cap c0 bounds every query whose cap is c <= c0 (its
             // costs are higher); the tightest valid set is the one with the least c0.
             for (const auto& c : capped)
-                if (c.speed_cap >= cost.speed_cap && (Lp->speed_cap == 0 || c.speed_cap < Lp->speed_cap)) Lp = &c;
+                if (c.restr_mode.empty() && c.speed_cap >= cost.speed_cap && (Lp->speed_cap == 0 || c.speed_cap < Lp->speed_cap))
+                    Lp = &c;
         }
         const Landmarks& L = *Lp;
         alt = alt && L.count > 0 && !goal_nodes.empty();
@@ -504,6 +516,7 @@ void full_dijkstra(const Graph& g, Metric metric, bool backward, std::uint32_t s
         const auto dv = static_cast<std::uint32_t>(top >> 32);
         if (dv != d[v]) continue;
         auto relax = [&](std::uint32_t u, std::uint32_t c) {
+            if (c == kInfCost) return;  // blocked for a customised vehicle
             const std::uint32_t nd = dv + c;
             if (nd < d[u]) {
                 d[u] = nd;
@@ -582,47 +595,6 @@ void Router::prepare(Metric metric, std::uint32_t count, unsigned threads, Progr
     progress.report(1.0, "landmarks ready");
 }
 
-void Router::customise_speed_cap(double cap_kmh, unsigned threads, Progress& progress) {
-    const Graph& g = m_graph;
-    const Landmarks& base = m_impl->lm[0];
-    if (base.count == 0 || !(cap_kmh > 0)) return;
-    for (const auto& c : m_impl->capped)
-        if (c.speed_cap == cap_kmh) return;
-    std::uint16_t fastest = 0;
-    for (auto v : g.speed_kmh) fastest = std::max(fastest, v);
-    if (cap_kmh >= fastest) return;  // the cap changes nothing
-    // Same landmark nodes, distances under capped travel times (what such a query costs
-    // before any restriction): the bounds stay exact lower bounds and become tight again.
-    std::vector<std::uint32_t> w(g.edges());
-    for (std::size_t e = 0; e < w.size(); ++e)
-        w[e] = g.speed_kmh[e] > cap_kmh ? travel_time_ds(g.length_dm[e], cap_kmh) : g.time_ds[e];
-    Landmarks L;
-    L.speed_cap = cap_kmh;
-    L.count = base.count;
-    L.nodes = base.nodes;
-    const std::size_t n = g.nodes();
-    L.dist.assign(2 * n * L.count, kInfCost);
-    std::atomic<std::uint32_t> todo{0};
-    auto worker = [&]() {
-        std::vector<std::uint32_t> local;
-        for (std::uint32_t job; (job = todo.fetch_add(1)) < 2 * L.count;) {
-            if (progress.cancelled()) return;
-            const std::uint32_t i = job / 2;
-            const bool backward = job % 2 == 1;
-            full_dijkstra(g, Metric::Fastest, backward, L.nodes[i], local, &w);
-            for (std::size_t v = 0; v < n; ++v) L.dist[2 * (v * L.count + i) + (backward ? 1 : 0)] = local[v];
-            if (!backward) progress.report(static_cast<double>(i) / L.count, "landmarks for the speed cap");
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::max(1u, threads); ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
-    if (progress.cancelled()) throw Cancelled();
-    if (m_impl->capped.size() >= 4) m_impl->capped.erase(m_impl->capped.begin());  // keep a few
-    m_impl->capped.push_back(std::move(L));
-}
-
 bool Router::prepared(Metric metric) const { return m_impl->lm[metric == Metric::Shortest ? 1 : 0].count > 0; }
 
 std::size_t Router::memory_bytes() const {
@@ -676,6 +648,52 @@ Costs make_costs(const Graph& g, const QueryOptions& q, const std::vector<float>
     }
     return c;
 }
+
+}  // namespace
+
+void Router::customise(const QueryOptions& q, unsigned threads, Progress& progress) {
+    const Graph& g = m_graph;
+    const Landmarks& base = m_impl->lm[0];
+    if (base.count == 0 || q.metric != Metric::Fastest || !q.vehicle) return;
+    QueryOptions vq = q;
+    vq.avoid.clear();  // areas are per query; they only raise costs, so bounds stay valid
+    const Costs cost = make_costs(g, vq);
+    for (const auto& c : m_impl->capped)
+        if (c.speed_cap == cost.speed_cap && c.restr_mode == cost.restr_mode) return;
+    // Same landmark nodes, distances under this vehicle's own costs (capped travel
+    // times, crossing speeds, blocked structures at infinity): exact lower bounds for
+    // its queries, and tight again however much it is restricted.
+    std::vector<std::uint32_t> w(g.edges());
+    for (std::size_t e = 0; e < w.size(); ++e) w[e] = cost(static_cast<std::uint32_t>(e));
+    Landmarks L;
+    L.speed_cap = cost.speed_cap;
+    L.restr_mode = cost.restr_mode;
+    L.count = base.count;
+    L.nodes = base.nodes;
+    const std::size_t n = g.nodes();
+    L.dist.assign(2 * n * L.count, kInfCost);
+    std::atomic<std::uint32_t> todo{0};
+    auto worker = [&]() {
+        std::vector<std::uint32_t> local;
+        for (std::uint32_t job; (job = todo.fetch_add(1)) < 2 * L.count;) {
+            if (progress.cancelled()) return;
+            const std::uint32_t i = job / 2;
+            const bool backward = job % 2 == 1;
+            full_dijkstra(g, Metric::Fastest, backward, L.nodes[i], local, &w);
+            for (std::size_t v = 0; v < n; ++v) L.dist[2 * (v * L.count + i) + (backward ? 1 : 0)] = local[v];
+            if (!backward) progress.report(static_cast<double>(i) / L.count, "landmarks for the vehicle");
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::max(1u, threads); ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+    if (progress.cancelled()) throw Cancelled();
+    if (m_impl->capped.size() >= 4) m_impl->capped.erase(m_impl->capped.begin());  // keep a few
+    m_impl->capped.push_back(std::move(L));
+}
+
+namespace {
 
 std::string structure_label(const Graph& g, std::uint32_t seg) {
     const Segment& s = g.segments[seg];

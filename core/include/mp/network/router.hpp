@@ -98,11 +98,13 @@ public:
     void prepare(Metric metric, std::uint32_t landmarks = 16, unsigned threads = 2,
                  Progress& progress = null_progress());
     bool prepared(Metric metric) const;
-    /// Re-customisation for a vehicle speed cap (km/h): landmark distances under capped
-    /// travel times, on the same landmarks (2 x count Dijkstra runs, no rebuild). Queries
-    /// are exact without it, but a cap well below motorway speeds weakens the free-flow
-    /// bounds; with it, capped queries run about as fast as free ones. Keeps a few caps.
-    void customise_speed_cap(double cap_kmh, unsigned threads = 2, Progress& progress = null_progress());
+    /// Re-customisation for a vehicle (fastest metric): landmark distances under that
+    /// vehicle's own edge costs (its speed cap, crossing speeds, and the structures it may
+    /// not use removed), on the same landmarks: 2 x count Dijkstra runs on threads, no
+    /// rebuild (seconds on a million nodes). Queries are exact without it, but a vehicle
+    /// that many bridges or a low cap restrict makes the free-flow bounds loose; with it,
+    /// that vehicle's queries run as fast as free ones. Keeps the last four vehicles.
+    void customise(const QueryOptions& q, unsigned threads = 2, Progress& progress = null_progress());
     /// Bytes held by the landmark tables.
     std::size_t memory_bytes() const;
 

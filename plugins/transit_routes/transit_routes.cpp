@@ -334,7 +334,7 @@ void run_routes(sdk::Run& run) {
         os << ", " << m.legs.size() << (m.legs.size() == 1 ? " leg" : " legs") << ", " << crossings << " bridge crossings";
         std::string roads;
         for (const auto& l : m.legs)
-            for (const auto& c : l.path.road_changes) roads += (roads.empty() ? "" : " > ") + c.ref;
+            for (const auto& rc : l.path.road_changes) roads += (roads.empty() ? "" : " > ") + rc.ref;
         if (!roads.empty()) os << "; via " << roads;
         for (const auto& l : m.legs)
             for (const auto& cr : l.path.crossings)
@@ -357,7 +357,7 @@ void run_routes(sdk::Run& run) {
                 dur.push_back(std::round(l.path.duration_s));
                 cross.push_back(static_cast<double>(l.path.crossings.size()));
                 std::string rd;
-                for (const auto& c : l.path.road_changes) rd += (rd.empty() ? "" : " > ") + c.ref;
+                for (const auto& rc : l.path.road_changes) rd += (rd.empty() ? "" : " > ") + rc.ref;
                 roads.push_back(rd);
                 std::string b;
                 for (const auto& x : l.path.binding) b += (b.empty() ? "" : "; ") + x.quantity + " " + std::to_string(x.limit).substr(0, 5);

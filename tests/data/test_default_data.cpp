@@ -94,7 +94,7 @@ TEST_CASE("Every site has names, a source and capacities of its kind", "[default
     }
 }
 
-TEST_CASE("Sites lie in Belgium; border crossings on the border", "[default-data][sites]") {
+TEST_CASE("Sites lie in Belgium and border crossings on the border", "[default-data][sites]") {
     for (const auto& s : ws().catalogue.sites()) {
         INFO(s.id);
         const auto a = s.anchor();

@@ -70,7 +70,7 @@ TEST_CASE("Rail terminals lie near a real NMBS/SNCB station (iRail)", "[data][si
     CHECK(d[d.size() / 2] < 2'000);  // and most terminals sit at a station
 }
 
-TEST_CASE("Sites lie inside Natural Earth's Belgium; crossings near its border", "[data][sites]") {
+TEST_CASE("Sites lie inside Natural Earth's Belgium and crossings near its border", "[data][sites]") {
     const auto& be = first_layer("be_boundary_ne50m.geojson");
     const auto& feature = be.features.at(0);
     geo::MultiPolygon mp;

@@ -144,7 +144,7 @@ TEST_CASE("A small staging area is the bottleneck", "[hns]") {
     CHECK(column(flow, "awaiting_staging").numbers[0] == Approx(70));
 }
 
-TEST_CASE("Rail throughput follows trains/day and train length; overrides and availability apply", "[hns]") {
+TEST_CASE("Rail throughput follows trains/day and train length - overrides and availability apply", "[hns]") {
     auto p = base_params();
     p["vehicles"] = "300";
     p["rail_share"] = "100";

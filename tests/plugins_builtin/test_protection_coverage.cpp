@@ -75,7 +75,7 @@ TEST_CASE("protection-coverage is a loaded built-in plugin with a typed schema",
     CHECK(saw_res);
 }
 
-TEST_CASE("A system at a site covers it; an asset 50 km away is a gap", "[coverage]") {
+TEST_CASE("A system at a site covers it and an asset 50 km away is a gap", "[coverage]") {
     const auto r = run_ok({{"assets", "a-near, a-far"}, {"systems", "vshorad@a-near"}});
     CHECK(message_with(r, "assets covered: 1 of 2 (50.0 %); gaps: a-far") != "");
     CHECK(message_with(r, "generic planning figures") != "");

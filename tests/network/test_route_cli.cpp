@@ -51,6 +51,7 @@ TEST_CASE("route writes RFC 7946 GeoJSON with routes, legs, points and a march t
             CHECK(p["profile"] == "wheeled-truck");
             CHECK(p.contains("crossings"));
             CHECK(p.contains("binding"));
+            CHECK(p["roads"].get<std::string>().find("E313") != std::string::npos);
             // RFC 7946: lon, lat in WGS84.
             const auto& c0 = f["geometry"]["coordinates"][0];
             CHECK(c0[0].get<double>() > 2.5);
@@ -70,6 +71,11 @@ TEST_CASE("route writes RFC 7946 GeoJSON with routes, legs, points and a march t
     const std::string march = mp::test::read_text(dir.file("route.march_table.csv"));
     CHECK(march.find("head_arrival") != std::string::npos);
     CHECK(march.find("arrive leopoldsburg-rail-terminal") != std::string::npos);
+    // Critical points where the column changes road, between start and arrival.
+    const auto onto = march.find("onto A13;E313");
+    CHECK(onto != std::string::npos);
+    CHECK(onto > march.find("start "));
+    CHECK(onto < march.find("arrive leopoldsburg-rail-terminal"));
 }
 
 TEST_CASE("route: multimodal legs and transfers", "[cli][network]") {

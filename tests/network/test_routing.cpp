@@ -183,6 +183,23 @@ TEST_CASE("Zeebrugge port to Leopoldsburg by road takes the motorways", "[networ
     CHECK(motorway_share(be.road, p) > 0.6);
     CHECK(p.duration_s > 3600);
     CHECK(p.duration_s < 4 * 3600);
+    // The roads it follows, in order, each named once per stretch: the A11 out of the
+    // port, the E17 and the Antwerp ring, then the E313 towards Limburg.
+    std::string roads;
+    for (std::size_t i = 0; i < p.road_changes.size(); ++i) {
+        roads += p.road_changes[i].ref + " ";
+        if (i > 0) {
+            CHECK(p.road_changes[i].ref != p.road_changes[i - 1].ref);
+            CHECK(p.road_changes[i].route_km > p.road_changes[i - 1].route_km);
+        }
+    }
+    INFO("roads: " << roads);
+    const auto at = [&](const char* ref) { return roads.find(ref); };
+    REQUIRE(at("A11") != std::string::npos);
+    REQUIRE(at("E17") != std::string::npos);
+    REQUIRE(at("E313") != std::string::npos);
+    CHECK(at("A11") < at("E17"));
+    CHECK(at("E17") < at("E313"));
 }
 
 TEST_CASE("Zeebrugge to Leopoldsburg by rail uses the rail network", "[network]") {

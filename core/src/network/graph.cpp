@@ -113,8 +113,11 @@ std::uint32_t GraphBuilder::node_at(const geo::LonLat& p) {
 
 std::uint32_t GraphBuilder::intern(const std::string& s) {
     if (s.empty()) return kNone;
-    m_graph.strings.push_back(s);
-    return static_cast<std::uint32_t>(m_graph.strings.size() - 1);
+    // One copy per distinct text: an OSM extract repeats the same names and refs on
+    // thousands of ways.
+    const auto [it, added] = m_strings.try_emplace(s, static_cast<std::uint32_t>(m_graph.strings.size()));
+    if (added) m_graph.strings.push_back(s);
+    return it->second;
 }
 
 std::uint32_t GraphBuilder::add_restriction(const Restriction& r) {
@@ -242,6 +245,7 @@ Graph GraphBuilder::build(Progress& progress) {
     m_seg_oneway.clear();
     m_turns.clear();
     m_index.clear();
+    m_strings.clear();
     return out;
 }
 

@@ -801,7 +801,7 @@ std::vector<RoadChange> road_changes(const Graph& g, const Path& p) {
         const Segment& s = g.segments[g.segment_of(p.edges[i])];
         const std::uint32_t key = s.ref != kNone ? s.ref : s.name;
         const double end = p.cum_m[i];
-        if (runs.empty() || runs.back().ref != key) runs.push_back({key, s.name, at, 0, i});
+        if (runs.empty() || g.str(runs.back().ref) != g.str(key)) runs.push_back({key, s.name, at, 0, i});
         runs.back().length_m += end - at;
         at = end;
     }
@@ -809,7 +809,7 @@ std::vector<RoadChange> road_changes(const Graph& g, const Path& p) {
     std::uint32_t current = kNone;
     for (std::size_t r = 0; r < runs.size(); ++r) {
         const Run& run = runs[r];
-        if (run.ref == kNone || run.ref == current || run.length_m < kMinRun) continue;
+        if (run.ref == kNone || g.str(run.ref) == g.str(current) || run.length_m < kMinRun) continue;
         current = run.ref;
         RoadChange c;
         c.route_km = run.start_m / 1000;

@@ -167,6 +167,7 @@ private:
     std::vector<std::int8_t> m_seg_oneway;
     std::vector<TurnRule> m_turns;
     std::unordered_map<std::uint64_t, std::uint32_t> m_index;  // rounded coordinate -> node
+    std::unordered_map<std::string, std::uint32_t> m_strings;  // interned text -> index
 };
 
 /// Travel time in deciseconds of length_dm at speed_kmh (never below 1 for a positive length).

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -35,6 +36,32 @@ void CPL_STDCALL quiet_handler(CPLErr level, CPLErrorNum, const char* msg) {
     if (level >= CE_Warning && msg) t_last_gdal_message = msg;
 }
 
+// A source name as messages show it: a password in a connection string
+// ("PG:... password=secret") or URL ("user:secret@host") becomes "***".
+std::string redacted(std::string s) {
+    for (std::size_t pos = 0; (pos = s.find("password=", pos)) != std::string::npos;) {
+        const std::size_t v = pos + 9;
+        std::size_t end = v;
+        if (end < s.size() && s[end] == '\'') {
+            for (++end; end < s.size() && s[end] != '\''; ++end)
+                if (s[end] == '\\') ++end;
+            end = std::min(s.size(), end + 1);
+        } else {
+            while (end < s.size() && !std::isspace(static_cast<unsigned char>(s[end]))) ++end;
+        }
+        s.replace(v, end - v, "***");
+        pos = v + 3;
+    }
+    for (std::size_t pos = 0; (pos = s.find("://", pos)) != std::string::npos; pos += 3) {
+        const std::size_t at = s.find('@', pos + 3), colon = s.find(':', pos + 3), stop = s.find_first_of(" /", pos + 3);
+        if (at == std::string::npos || colon == std::string::npos || colon > at || (stop != std::string::npos && stop < at))
+            continue;
+        s.replace(colon + 1, at - colon - 1, "***");
+    }
+    return s;
+}
+
+// GDAL's message on one line (libpq's span several) and without passwords.
 std::string take_gdal_message() {
     std::string m = t_last_gdal_message;
     t_last_gdal_message.clear();
@@ -42,7 +69,14 @@ std::string take_gdal_message() {
         const char* c = CPLGetLastErrorMsg();
         if (c && *c) m = c;
     }
-    return m;
+    std::string out;
+    for (char c : m) {
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+        if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+        out += c;
+    }
+    while (!out.empty() && (out.back() == ' ' || out.back() == '.')) out.pop_back();
+    return redacted(out);
 }
 
 struct OgrGeomDeleter {
@@ -186,7 +220,7 @@ struct LayerReader {
         wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     }
 
-    std::string where(const OGRLayer& l) const { return source + ": layer '" + std::string(const_cast<OGRLayer&>(l).GetName()) + "'"; }
+    std::string where(const OGRLayer& l) const { return redacted(source) + ": layer '" + std::string(const_cast<OGRLayer&>(l).GetName()) + "'"; }
 
     State prepare(OGRLayer& l) {
         State st;
@@ -206,7 +240,9 @@ struct LayerReader {
         OGRSpatialReference assumed;
         if (!srs && has_geometry) {
             if (opts.assume_crs.empty())
-                throw InputError("layer has no CRS; give one explicitly (e.g. --assume-crs EPSG:31370)", where(l));
+                throw InputError("layer has no CRS; declare it in the source (a .prj beside a shapefile, the SRS of a "
+                                 "GeoPackage layer) or assign one with ogr2ogr -a_srs EPSG:31370 out.gpkg in.shp",
+                                 where(l));
             if (assumed.SetFromUserInput(opts.assume_crs.c_str()) != OGRERR_NONE)
                 throw InputError("unknown CRS '" + opts.assume_crs + "'", where(l));
             srs = &assumed;
@@ -284,12 +320,12 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
     ensure_gdal();
     if (source.empty()) throw InputError("empty data source name");
     if (!is_connection_string(source) && !fs::exists(source))
-        throw InputError("file does not exist", source);
+        throw InputError("file does not exist", redacted(source));
     t_last_gdal_message.clear();
     GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     if (!ds) {
         std::string why = take_gdal_message();
-        throw InputError("cannot open as a vector data source" + (why.empty() ? std::string() : ": " + why), source);
+        throw InputError("cannot open as a vector data source" + (why.empty() ? std::string() : ": " + why), redacted(source));
     }
     LayerReader reader(source, opts, progress);
     std::vector<layer::Layer> out;
@@ -341,7 +377,7 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
     }
     for (const auto& name : opts.layers) {
         if (std::none_of(out.begin(), out.end(), [&](const layer::Layer& l) { return l.name == name; }))
-            throw InputError("no layer named '" + name + "'", source);
+            throw InputError("no layer named '" + name + "'", redacted(source));
     }
     progress.report(1.0, "read " + source);
     return out;

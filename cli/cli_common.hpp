@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,7 @@ private:
 struct PluginRunRequest {
     std::string plugin_id;
     nlohmann::json raw_params = nlohmann::json::object();  ///< key -> text or JSON value
-    std::string out;  ///< result file ("" = print a summary only)
+    std::string out;  ///< result file ("" or "-": layers as GeoJSON on stdout, tables on stderr)
     plugin::RunOptions options;
 };
 
@@ -59,8 +60,13 @@ void add_data_options(CLI::App& cmd, Context& ctx);
 /// Registers layers, sites, info, export and summary.
 void register_data_commands(CLI::App& app, Context& ctx);
 
-/// Prints rows as an aligned text table with a header.
-void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+/// Prints rows as an aligned text table with a header (to stdout unless told).
+void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                 std::ostream& os = std::cout);
+
+/// The text with any password in it replaced by "***": password=... / password='...'
+/// (libpq keywords) and user:secret@ in URLs. For echoing connection strings.
+std::string redact_secrets(std::string text);
 
 /// Writes text to a file atomically, or to stdout when path is "-" or empty.
 void write_output(const std::string& path, const std::string& text);

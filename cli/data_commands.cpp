@@ -3,6 +3,7 @@
 #include <GeographicLib/MGRS.hpp>
 #include <GeographicLib/UTMUPS.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -102,7 +103,7 @@ int cmd_layers(Context& ctx, const std::string& format) {
     if (format == "json") {
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& l : ws.layers.layers()) {
-            nlohmann::json j{{"name", l.name},       {"source", l.source},
+            nlohmann::json j{{"name", l.name},       {"source", redact_secrets(l.source)},
                              {"crs", l.source_crs},  {"features", l.features.size()},
                              {"geometry_types", l.geometry_types()}};
             geo::Box b;
@@ -121,7 +122,7 @@ int cmd_layers(Context& ctx, const std::string& format) {
     for (const auto& l : ws.layers.layers())
         rows.push_back({l.name, std::to_string(l.features.size()), join(l.geometry_types(), "+"),
                         l.source_crs.size() > 24 ? l.source_crs.substr(0, 21) + "..." : l.source_crs, extent_text(l),
-                        l.source});
+                        redact_secrets(l.source)});
     print_table({"LAYER", "FEATURES", "GEOMETRY", "CRS", "EXTENT (lon,lat)", "SOURCE"}, rows);
     return kOk;
 }
@@ -161,24 +162,27 @@ int cmd_info(Context& ctx, const std::string& query) {
     if (!found) throw InputError(found.reason(), "SITE argument");
     const sites::Site& s = **found;
     const auto a = s.anchor();
-    std::cout << s.name_en << "  [" << s.id << "]\n";
-    std::cout << "  kind            " << sites::kind_name(s.kind) << "\n";
-    std::cout << "  name (nl)       " << s.name_nl << "\n";
-    std::cout << "  name (fr)       " << s.name_fr << "\n";
-    std::cout << "  location        " << fixed(geo::lat(a), 6) << " N, " << fixed(geo::lon(a), 6) << " E (WGS84)\n";
-    std::cout << "  MGRS            " << mgrs_of(a) << "\n";
+    std::vector<std::pair<std::string, std::string>> rows;
+    rows.emplace_back("kind", std::string(sites::kind_name(s.kind)));
+    rows.emplace_back("name (nl)", s.name_nl);
+    rows.emplace_back("name (fr)", s.name_fr);
+    rows.emplace_back("location", fixed(geo::lat(a), 6) + " N, " + fixed(geo::lon(a), 6) + " E (WGS84)");
+    rows.emplace_back("MGRS", mgrs_of(a));
     const auto l72 = geo::project(a, geo::kLambert72);
-    std::cout << "  Lambert 72      " << fixed(l72.x(), 1) << " E, " << fixed(l72.y(), 1) << " N (EPSG:31370)\n";
+    rows.emplace_back("Lambert 72", fixed(l72.x(), 1) + " E, " + fixed(l72.y(), 1) + " N (EPSG:31370)");
     const double area = geo::area_m2(s.geometry);
-    if (area > 0) std::cout << "  area            " << fixed(area / 1e6, 2) << " km2 (geodesic, from the outline)\n";
+    if (area > 0) rows.emplace_back("area", fixed(area / 1e6, 2) + " km2 (geodesic, from the outline)");
     static const std::vector<std::string> skip = {"id", "kind", "name_en", "name_nl", "name_fr", "estimates", "source"};
     for (const auto& [k, v] : s.attributes.items()) {
         if (std::find(skip.begin(), skip.end(), k) != skip.end() || std::holds_alternative<std::monostate>(v)) continue;
-        std::string key = k;
-        key.resize(std::max<std::size_t>(key.size(), 16), ' ');
-        std::cout << "  " << key << layer::to_string(v) << (s.is_estimate(k) ? "   (planning estimate)" : "") << "\n";
+        rows.emplace_back(k, layer::to_string(v) + (s.is_estimate(k) ? "   (planning estimate)" : ""));
     }
-    std::cout << "  source          " << (s.source.empty() ? "-" : s.source) << " (see data/SOURCES.md)\n";
+    rows.emplace_back("source", (s.source.empty() ? "-" : s.source) + " (see data/SOURCES.md)");
+    // The key column fits the longest key, plus two spaces (16 columns at least).
+    std::size_t width = 14;
+    for (const auto& r : rows) width = std::max(width, r.first.size());
+    std::cout << s.name_en << "  [" << s.id << "]\n";
+    for (const auto& [k, v] : rows) std::cout << "  " << k << std::string(width + 2 - k.size(), ' ') << v << "\n";
     return kOk;
 }
 
@@ -231,7 +235,35 @@ int cmd_summary(Context& ctx) {
 
 }  // namespace
 
-void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+std::string redact_secrets(std::string text) {
+    // libpq keyword/value strings: password=secret or password='se cret' (with \' escapes).
+    for (std::size_t pos = 0; (pos = text.find("password=", pos)) != std::string::npos;) {
+        const std::size_t v = pos + 9;
+        std::size_t end = v;
+        if (end < text.size() && text[end] == '\'') {
+            for (++end; end < text.size() && text[end] != '\''; ++end)
+                if (text[end] == '\\') ++end;
+            end = std::min(text.size(), end + 1);
+        } else {
+            while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+        }
+        text.replace(v, end - v, "***");
+        pos = v + 3;
+    }
+    // URLs: scheme://user:secret@host
+    for (std::size_t pos = 0; (pos = text.find("://", pos)) != std::string::npos; pos += 3) {
+        const std::size_t at = text.find('@', pos + 3);
+        const std::size_t colon = text.find(':', pos + 3);
+        const std::size_t stop = text.find_first_of(" /", pos + 3);
+        if (at == std::string::npos || colon == std::string::npos || colon > at || (stop != std::string::npos && stop < at))
+            continue;
+        text.replace(colon + 1, at - colon - 1, "***");
+    }
+    return text;
+}
+
+void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
+                 std::ostream& os) {
     // Widths in code points so accented names align.
     auto width = [](const std::string& s) {
         std::size_t n = 0;
@@ -248,7 +280,7 @@ void print_table(const std::vector<std::string>& header, const std::vector<std::
             out += r[i];
             if (i + 1 < r.size()) out += std::string(w[i] - width(r[i]) + 2, ' ');
         }
-        std::cout << out << "\n";
+        os << out << "\n";
     };
     line(header);
     for (const auto& r : rows) line(r);

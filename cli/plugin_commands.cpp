@@ -57,7 +57,7 @@ extern "C" void on_sigint(int) {
     }
 }
 
-void print_plain_table(const plugin::Table& t) {
+void print_plain_table(const plugin::Table& t, std::ostream& os) {
     std::vector<std::string> header;
     for (const auto& c : t.columns) header.push_back(c.unit.empty() ? c.name : c.name + " [" + c.unit + "]");
     std::vector<std::vector<std::string>> rows;
@@ -66,7 +66,7 @@ void print_plain_table(const plugin::Table& t) {
         for (const auto& c : t.columns) row.push_back(c.cell(r));
         rows.push_back(std::move(row));
     }
-    print_table(header, rows);
+    print_table(header, rows, os);
 }
 
 int cmd_plugins(Context& ctx, const std::string& format) {
@@ -96,7 +96,9 @@ int cmd_plugins(Context& ctx, const std::string& format) {
 }  // namespace
 
 void add_plugin_dir_option(CLI::App& cmd, Context& ctx) {
-    cmd.add_option("--plugin-dir", ctx.plugin_dirs, "Also load plugins from this folder (repeatable)");
+    // One value per occurrence: a repeatable option must not swallow the positionals after it.
+    cmd.add_option("--plugin-dir", ctx.plugin_dirs, "Also load plugins from this folder (repeatable)")
+        ->allow_extra_args(false);
 }
 
 int run_plugin(Context& ctx, PluginRunRequest req) {
@@ -104,7 +106,8 @@ int run_plugin(Context& ctx, PluginRunRequest req) {
     auto& ws = ctx.workspace();
     req.options.data_sources = ctx.data_sources;
     req.options.no_default_data = ctx.no_default_data;
-    if (!req.out.empty()) io::format_from_path(req.out);  // bad extension: usage error before running
+    const bool to_stdout = req.out.empty() || req.out == "-";
+    if (!to_stdout) io::format_from_path(req.out);  // bad extension: usage error before running
     TerminalProgress progress(::isatty(2) != 0);
     g_active_progress = &progress;
     struct sigaction sa {};
@@ -122,27 +125,42 @@ int run_plugin(Context& ctx, PluginRunRequest req) {
     sigaction(SIGINT, &old, nullptr);
     g_active_progress = nullptr;
     progress.finish();
+    // A failed run's error already quotes the plugin's last error message: print it once,
+    // in the final error line.
+    const plugin::Message* quoted = nullptr;
+    if (r.status != plugin::RunStatus::Ok)
+        for (const auto& m : r.messages)
+            if (m.level == 2 && r.error.find(m.text) != std::string::npos) quoted = &m;
     static const char* kLevel[] = {"info", "warning", "error"};
-    for (const auto& m : r.messages) std::cerr << kLevel[std::clamp(m.level, 0, 2)] << ": " << m.text << "\n";
+    for (const auto& m : r.messages)
+        if (&m != quoted) std::cerr << kLevel[std::clamp(m.level, 0, 2)] << ": " << m.text << "\n";
     if (r.status != plugin::RunStatus::Ok) {
-        std::cerr << "error: " << r.error << " (" << (r.isolated ? "isolated" : "in-process") << " run of '"
-                  << req.plugin_id << "')\n";
+        const std::string mode = r.isolated ? "isolated run" : "in-process run";
+        const bool names_plugin = r.error.find("'" + req.plugin_id + "'") != std::string::npos;
+        std::cerr << "error: " << r.error << " (" << mode << (names_plugin ? "" : " of '" + req.plugin_id + "'") << ")\n";
         return r.status == plugin::RunStatus::Cancelled ? 130 : kPlugin;
     }
-    if (!req.out.empty()) {
+    if (!to_stdout) {
         for (const auto& p : plugin::write_results(r, req.out)) std::cerr << "wrote " << p << "\n";
     } else {
+        // stdout carries only the result layers, as one RFC 7946 FeatureCollection (each
+        // feature with a "layer" property, as in a --out FILE.geojson), so that it can be
+        // piped; tables go to stderr as text, and rasters need a file.
+        std::cout << io::to_geojson(plugin::merged_layers(r)) << std::flush;
         for (const auto& t : r.tables) {
-            std::cout << t.name << ":\n";
-            print_plain_table(t);
-            std::cout << "\n";
+            std::cerr << t.name << ":\n";
+            print_plain_table(t, std::cerr);
+            std::cerr << "\n";
         }
+        for (const auto& ra : r.rasters)
+            std::cerr << "note: raster '" << ra.name << "' (" << ra.width << " x " << ra.height
+                      << ") not written; use --out FILE to write it as a GeoTIFF beside FILE\n";
     }
     std::size_t features = 0;
     for (const auto& l : r.layers) features += l.layer.features.size();
     std::cerr << "plugin '" << req.plugin_id << "': " << r.layers.size() << " layers (" << features << " features), "
-              << r.tables.size() << " tables, " << r.rasters.size() << " rasters in " << std::fixed << std::setprecision(2)
-              << r.seconds << " s" << (r.isolated ? " (isolated)" : "") << "\n";
+              << r.tables.size() << " tables, " << r.rasters.size() << " rasters in " << plugin::format_seconds(r.seconds)
+              << (r.isolated ? " (isolated)" : "") << "\n";
     return kOk;
 }
 
@@ -162,13 +180,23 @@ void register_plugin_commands(CLI::App& app, Context& ctx) {
     static bool in_process = false, isolated = false;
     static double timeout_s = 0;
     run->add_option("PLUGIN", run_id, "Plugin id (see 'enablement plugins')")->required();
-    run->add_option("--param,-p", run_params, "A parameter as key=value (repeatable)");
+    run->add_option("--param,-p", run_params, "A parameter as key=value (repeatable)")->allow_extra_args(false);
     run->add_option("--params", run_params_file, "A JSON file of parameters {\"key\": value}");
-    run->add_option("--out,-o", run_out, "Write result layers here (.geojson, .gpkg or .csv); tables and rasters beside it");
+    run->add_option("--out,-o", run_out,
+                    "Write result layers here (.geojson, .gpkg or .csv); tables and rasters beside it. "
+                    "'-' or none: the layers as GeoJSON on stdout, tables as text on stderr");
     auto* ip = run->add_flag("--in-process", in_process, "Run inside this process (default for built-in plugins)");
     auto* iso = run->add_flag("--isolated", isolated, "Run in a separate plugin-host process (default for other plugins)");
     ip->excludes(iso);
-    run->add_option("--timeout", timeout_s, "Give up after this many seconds (0: no limit)")->check(CLI::NonNegativeNumber);
+    run->add_option("--timeout", timeout_s, "Give up after this many seconds (0: no limit)")
+        ->check(CLI::Validator(
+            [](std::string& v) -> std::string {
+                double d = 0;
+                if (!CLI::detail::lexical_cast(v, d) || !std::isfinite(d)) return "expected a number of seconds, got '" + v + "'";
+                if (d < 0) return "must be 0 (no limit) or more seconds, got " + v;
+                return {};
+            },
+            "SECONDS"));
     run->callback([&ctx] {
         ctx.action = [&ctx] {
             PluginRunRequest req;

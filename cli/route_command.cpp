@@ -57,7 +57,7 @@ void register_route_command(CLI::App& app, Context& ctx) {
     static std::string out;
     static bool tracked = false;
     for (const auto& [opt, key] : kOptions) cmd->add_option(opt, values[key], kHelp.at(opt));
-    cmd->add_option("--via", vias, "Via point (site or lon,lat); repeatable, in order");
+    cmd->add_option("--via", vias, "Via point (site or lon,lat); repeatable, in order")->allow_extra_args(false);
     cmd->add_flag("--tracked", tracked, "The vehicle is tracked (use the tracked bridge class)");
     cmd->add_option("--out,-o", out, "Write the routes (.geojson, .gpkg or .csv); tables beside it as CSV");
     cmd->callback([&ctx] {

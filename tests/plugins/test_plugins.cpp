@@ -48,7 +48,7 @@ const plugin::PluginInfo* info_for_file(const std::string& name) {
 nlohmann::json echo_params() { return {{"site", "Haven van Zeebrugge"}, {"point", "5.25,51.12"}, {"count", "4"}}; }
 }  // namespace
 
-TEST_CASE("Bad plugin files are refused with a clear reason; the rest load", "[plugins]") {
+TEST_CASE("Bad plugin files are refused with a clear reason and the rest load", "[plugins]") {
     auto& reg = registry();
     const auto* text = info_for_file("not_a_library.so");
     REQUIRE(text);
@@ -63,9 +63,11 @@ TEST_CASE("Bad plugin files are refused with a clear reason; the rest load", "[p
     const auto* abi = info_for_file("future_abi.so");
     REQUIRE(abi);
     CHECK_FALSE(abi->loaded);
-    CHECK(abi->refusal.find("plugin 'future-abi'") != std::string::npos);
-    CHECK(abi->refusal.find("future_abi.so") != std::string::npos);
-    CHECK(abi->refusal.find("built for ABI 2.0; host supports 1.0") != std::string::npos);
+    CHECK(abi->id == "future-abi");
+    CHECK(abi->abi == "2.0");
+    // The reason leaves the id and file to their own fields (shown beside it).
+    CHECK(abi->refusal == "built for ABI 2.0; host supports 1.0");
+    CHECK(plugin::refusal_message(*abi) == "plugin 'future-abi' was refused: built for ABI 2.0; host supports 1.0");
 
     const auto* dup = info_for_file("zz_duplicate.so");
     REQUIRE(dup);
@@ -78,7 +80,16 @@ TEST_CASE("Bad plugin files are refused with a clear reason; the rest load", "[p
         CHECK(reg.find(id));
     }
     // Refused plugins cannot be run, and say why.
-    CHECK_THROWS_AS(reg.run("future-abi", {}, ws(), null_progress()), PluginError);
+    try {
+        reg.run("future-abi", {}, ws(), null_progress());
+        FAIL("a refused plugin ran");
+    } catch (const PluginError& e) {
+        const std::string what = e.what();
+        CHECK(what.find("plugin 'future-abi' was refused: built for ABI 2.0") != std::string::npos);
+        CHECK(what.find("future_abi.so") != std::string::npos);  // the where
+    }
+    // No folder was missing.
+    CHECK(reg.warnings().empty());
 }
 
 TEST_CASE("A plugin's schema is validated and typed before it runs", "[plugins][params]") {
@@ -231,6 +242,32 @@ TEST_CASE("Isolated runs survive a segfault, an abort and an endless loop", "[pl
     CHECK(plugin::to_json(a)["layers"] == plugin::to_json(b)["layers"]);
     CHECK(plugin::to_json(a)["tables"] == plugin::to_json(b)["tables"]);
     CHECK(plugin::to_json(a)["rasters"] == plugin::to_json(b)["rasters"]);
+}
+
+TEST_CASE("A missing --plugin-dir or ENABLEMENT_PLUGIN_PATH folder is a warning, a missing built-in folder is not", "[plugins]") {
+    test::TempDir dir;
+    test::write_text(dir.file("plain"), "a file, not a folder");
+    plugin::Registry reg;
+    reg.discover({{"/nonexistent/built-in", plugin::Origin::BuiltIn},
+                  {"/nonexistent/user", plugin::Origin::User},
+                  {"/nonexistent/cli", plugin::Origin::CommandLine},
+                  {dir.file("plain"), plugin::Origin::CommandLine},
+                  {"/nonexistent/env", plugin::Origin::Environment},
+                  {kGood, plugin::Origin::CommandLine}});
+    REQUIRE(reg.warnings().size() == 3);
+    CHECK(reg.warnings()[0] == "plugin folder does not exist (--plugin-dir /nonexistent/cli)");
+    CHECK(reg.warnings()[1] == "plugin folder is not a folder (--plugin-dir " + dir.file("plain") + ")");
+    CHECK(reg.warnings()[2] == "plugin folder does not exist (ENABLEMENT_PLUGIN_PATH entry /nonexistent/env)");
+    CHECK(reg.find("echo"));  // the folders that exist still load
+}
+
+TEST_CASE("Durations in messages read as seconds", "[plugins]") {
+    CHECK(plugin::format_seconds(2) == "2 s");
+    CHECK(plugin::format_seconds(0.35) == "0.35 s");
+    CHECK(plugin::format_seconds(1.5) == "1.5 s");
+    CHECK(plugin::format_seconds(0.042) == "0.042 s");
+    CHECK(plugin::format_seconds(0) == "0 s");
+    CHECK(plugin::format_seconds(120) == "120 s");
 }
 
 TEST_CASE("Plugin folders: built-in, user, --plugin-dir, then ENABLEMENT_PLUGIN_PATH, never the working directory", "[plugins]") {

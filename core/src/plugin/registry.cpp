@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -32,6 +33,10 @@ std::string_view origin_name(Origin o) {
     case Origin::Environment: return "ENABLEMENT_PLUGIN_PATH";
     }
     return "?";
+}
+
+std::string refusal_message(const PluginInfo& info) {
+    return (info.id.empty() ? std::string("plugin") : "plugin '" + info.id + "'") + " was refused: " + info.refusal;
 }
 
 std::string executable_dir() {
@@ -76,10 +81,35 @@ Registry::~Registry() {
         if (l->plugin->shutdown) l->plugin->shutdown();
 }
 
+std::string format_seconds(double s) {
+    // "2 s", "0.35 s", "1.5 s": at most two decimals, no trailing zeros; below 0.1 s two
+    // significant digits ("0.042 s"), so a quick run does not read "0 s".
+    char buf[64];
+    if (s > 1e-4 && s < 0.1) {
+        std::snprintf(buf, sizeof buf, "%.2g s", s);
+        return buf;
+    }
+    std::snprintf(buf, sizeof buf, "%.2f", s);
+    std::string t = buf;
+    if (t.find('.') != std::string::npos) {
+        while (t.back() == '0') t.pop_back();
+        if (t.back() == '.') t.pop_back();
+    }
+    return t + " s";
+}
+
 void Registry::discover(const std::vector<PluginFolder>& folders) {
     for (const auto& folder : folders) {
         std::error_code ec;
-        if (!fs::is_directory(folder.path, ec)) continue;
+        if (!fs::is_directory(folder.path, ec)) {
+            // The built-in and user folders are optional; a folder the user named is not.
+            if (folder.origin == Origin::CommandLine || folder.origin == Origin::Environment) {
+                const char* what = fs::exists(folder.path, ec) ? "plugin folder is not a folder" : "plugin folder does not exist";
+                const char* where = folder.origin == Origin::CommandLine ? "--plugin-dir " : "ENABLEMENT_PLUGIN_PATH entry ";
+                m_warnings.push_back(std::string(what) + " (" + where + folder.path + ")");
+            }
+            continue;
+        }
         std::vector<fs::path> files;
         for (const auto& e : fs::directory_iterator(folder.path, ec))
             if (e.path().extension() == ".so") files.push_back(e.path());
@@ -112,14 +142,15 @@ const PluginInfo& Registry::load_file(const std::string& path, Origin origin) {
     if (!p) return refuse(MP_PLUGIN_ENTRY_SYMBOL "() returned NULL", handle);
     info.abi = std::to_string(p->abi_major) + "." + std::to_string(p->abi_minor);
     if (p->id) info.id = p->id;  // the fields up to id are the same in every ABI version
-    const std::string label = std::string("plugin '") + (p->id ? p->id : "?") + "' (" + path + ")";
+    // Refusal reasons leave out the id and file: they are fields of their own, and every
+    // display (CLI table, GUI panel, refusal_message) shows them beside the reason.
     if (p->abi_major != MP_PLUGIN_ABI_MAJOR || p->abi_minor > MP_PLUGIN_ABI_MINOR)
-        return refuse(label + " built for ABI " + info.abi + "; host supports " + std::to_string(MP_PLUGIN_ABI_MAJOR) + "." +
+        return refuse("built for ABI " + info.abi + "; host supports " + std::to_string(MP_PLUGIN_ABI_MAJOR) + "." +
                           std::to_string(MP_PLUGIN_ABI_MINOR),
                       handle);
-    if (p->struct_size < sizeof(MpPluginV1)) return refuse(label + " has a truncated descriptor", handle);
+    if (p->struct_size < sizeof(MpPluginV1)) return refuse("truncated descriptor", handle);
     if (!p->id || !*p->id) return refuse("plugin has no id", handle);
-    if (!p->run) return refuse(label + " has no run function", handle);
+    if (!p->run) return refuse("no run function", handle);
     info.id = p->id;
     info.name = p->name ? p->name : p->id;
     info.version = p->version ? p->version : "";
@@ -129,9 +160,9 @@ const PluginInfo& Registry::load_file(const std::string& path, Origin origin) {
     try {
         info.params = schema_from_c(p->params, p->param_count);
     } catch (const PluginError& e) {
-        return refuse(label + ": bad parameter schema: " + e.what(), handle);
+        return refuse(std::string("bad parameter schema: ") + e.what(), handle);
     }
-    if (p->init && p->init() != MP_OK) return refuse(label + ": init failed", handle);
+    if (p->init && p->init() != MP_OK) return refuse("init failed", handle);
     info.loaded = true;
     auto loaded = std::make_unique<Loaded>();
     loaded->id = info.id;
@@ -202,14 +233,14 @@ RunResult run_on_thread(const MpPluginV1* plugin, const std::string& id, const P
                 shared->ctx.cancel_requested = true;
                 deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts.cancel_grace_s));
                 abandon_status = RunStatus::IgnoredCancel;
-                abandon_reason = "plugin '" + id + "' ignored cancellation for " + std::to_string(opts.cancel_grace_s) +
-                                 " s; abandoned (it may still use CPU until the program exits)";
+                abandon_reason = "plugin '" + id + "' ignored cancellation for " + format_seconds(opts.cancel_grace_s) +
+                                 "; abandoned (it may still use CPU until the program exits)";
             }
             if (!deadline && opts.timeout_s > 0 && seconds_since(t0) > opts.timeout_s) {
                 shared->ctx.cancel_requested = true;
                 deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts.cancel_grace_s));
                 abandon_status = RunStatus::TimedOut;
-                abandon_reason = "plugin '" + id + "' timed out after " + std::to_string(opts.timeout_s) + " s";
+                abandon_reason = "plugin '" + id + "' timed out after " + format_seconds(opts.timeout_s);
             }
             if (deadline && Clock::now() > *deadline) break;
         }
@@ -349,14 +380,14 @@ RunResult run_isolated(const std::string& id, const std::string& file, const Par
             kill(pid, SIGTERM);  // the plugin host turns it into a cancellation request
             kill_at = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts.cancel_grace_s));
             kill_status = RunStatus::IgnoredCancel;
-            kill_reason = "plugin '" + id + "' ignored cancellation for " + std::to_string(opts.cancel_grace_s) + " s; killed";
+            kill_reason = "plugin '" + id + "' ignored cancellation for " + format_seconds(opts.cancel_grace_s) + "; killed";
         }
         if (!kill_at && opts.timeout_s > 0 && seconds_since(t0) > opts.timeout_s) {
             kill(pid, SIGKILL);
             killed = true;
             kill_at = Clock::now();
             kill_status = RunStatus::TimedOut;
-            kill_reason = "plugin '" + id + "' timed out after " + std::to_string(opts.timeout_s) + " s; killed";
+            kill_reason = "plugin '" + id + "' timed out after " + format_seconds(opts.timeout_s) + "; killed";
         }
         if (kill_at && !killed && Clock::now() > *kill_at) {
             kill(pid, SIGKILL);
@@ -405,7 +436,7 @@ RunResult Registry::run(const std::string& id, const nlohmann::json& raw_params,
         if (l->id == id) lp = l.get();
     if (!lp) {
         for (const auto& i : m_infos)
-            if (i.id == id && !i.loaded) throw PluginError("plugin '" + id + "' was refused: " + i.refusal, i.file);
+            if (i.id == id && !i.loaded) throw PluginError(refusal_message(i), i.file);
         std::string known;
         for (const auto& l : m_loaded) known += (known.empty() ? "" : ", ") + l->id;
         throw PluginError("unknown plugin '" + id + "'", "loaded: " + (known.empty() ? "none" : known));
@@ -425,7 +456,7 @@ RunResult Registry::run_in_process(const std::string& file, const ParamValues& p
         if (i.file == file && i.loaded) info = &i;
     if (!info) {
         const PluginInfo& li = local.load_file(file, Origin::CommandLine);
-        if (!li.loaded) throw PluginError(li.refusal, file);
+        if (!li.loaded) throw PluginError(refusal_message(li), file);
         info = &li;
     }
     const Loaded* lp = nullptr;

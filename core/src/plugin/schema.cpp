@@ -283,7 +283,7 @@ ParamValues validate_params(const std::vector<ParamDef>& schema, const nlohmann:
         } else if (d.default_value) {
             out[d.key] = value_from(d, *d.default_value, ws);
         } else if (d.required) {
-            throw UsageError("missing required value (" + std::string(param_type_name(d.type)) + ")", where_key(d.key));
+            throw UsageError("missing required " + std::string(param_type_name(d.type)) + " value", where_key(d.key));
         }
     }
     return out;

@@ -35,9 +35,19 @@ struct PluginInfo {
     Origin origin = Origin::BuiltIn;
     std::string abi;       ///< "1.0" as the plugin reports it ("" when unknown)
     bool loaded = false;
-    std::string refusal;   ///< why it was refused, when !loaded
+    /// Why it was refused, when !loaded, e.g. "built for ABI 2.0; host supports 1.0".
+    /// Leaves out the id and file, which are shown beside it (see refusal_message).
+    std::string refusal;
     std::vector<ParamDef> params;
 };
+
+/// One line for a refused plugin: "plugin 'x' was refused: <refusal>" (the file is the
+/// where; PluginError(refusal_message(i), i.file) says both).
+std::string refusal_message(const PluginInfo& info);
+
+/// A duration for messages: "2 s", "0.35 s", "1.5 s" (at most two decimals), "0.042 s"
+/// below 0.1 s (two significant digits).
+std::string format_seconds(double s);
 
 /// How to run a plugin.
 struct RunOptions {
@@ -74,8 +84,13 @@ public:
     Registry(const Registry&) = delete;
     Registry& operator=(const Registry&) = delete;
 
-    /// Loads every *.so of each folder (missing folders are skipped).
+    /// Loads every *.so of each folder. Missing built-in and user folders are skipped
+    /// silently; a missing --plugin-dir or ENABLEMENT_PLUGIN_PATH folder is skipped with
+    /// a warning (see warnings()).
     void discover(const std::vector<PluginFolder>& folders);
+    /// Problems found by discover() that refused no plugin, e.g. "plugin folder does not
+    /// exist (--plugin-dir /x)", in the order found.
+    const std::vector<std::string>& warnings() const noexcept { return m_warnings; }
     /// Loads one file; the returned info says whether it was accepted.
     const PluginInfo& load_file(const std::string& path, Origin origin);
 
@@ -99,6 +114,7 @@ public:
 private:
     struct Loaded;
     std::vector<PluginInfo> m_infos;
+    std::vector<std::string> m_warnings;
     std::vector<std::unique_ptr<Loaded>> m_loaded;  // parallel to accepted infos
 };
 

@@ -23,7 +23,8 @@ void register_route_command(CLI::App& app, Context& ctx) {
         {"--transfer-h", "transfer_h"}, {"--vehicles", "vehicles"}, {"--interval", "interval"},
         {"--density", "density"}, {"--march-speed", "march_speed"}, {"--halt-every", "halt_every"},
         {"--halt-min", "halt_min"}, {"--start", "start"}, {"--reach-hours", "reach_hours"},
-        {"--roads-layer", "roads_layer"}, {"--rail-layer", "rail_layer"}};
+        {"--roads-layer", "roads_layer"}, {"--rail-layer", "rail_layer"}, {"--road-network", "road_network"},
+        {"--rail-network", "rail_network"}};
     static const std::map<std::string, std::string> kHelp = {
         {"--from", "Origin: site id or name, or lon,lat"},
         {"--to", "Destination: site id or name, or lon,lat"},
@@ -51,7 +52,10 @@ void register_route_command(CLI::App& app, Context& ctx) {
         {"--start", "Start time, ISO 8601 UTC"},
         {"--reach-hours", "Also compute the area reachable from --from within this many hours"},
         {"--roads-layer", "Road line layer (default roads)"},
-        {"--rail-layer", "Rail line layer (default rail)"}};
+        {"--rail-layer", "Rail line layer (default rail)"},
+        {"--road-network", "Road network file instead of the road layer: OSM .osm/.pbf (turn restrictions), .mpgraph or "
+                           "a GDAL line source; cached after the first build"},
+        {"--rail-network", "Rail network file instead of the rail layer (as --road-network)"}};
     static std::map<std::string, std::string> values;
     static std::vector<std::string> vias;
     static std::string out;

@@ -4,6 +4,9 @@
 // crossing modes, avoid areas, alternatives, a march table and isochrones. Layers and
 // sites come from the host through the SDK; the routing is mp::network.
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -66,6 +69,12 @@ const MpParamDef kParams[] = {
     sdk::number_param("reach_hours", "Reach within", "h", nullptr, 0.05, 48, "Also (or only) compute the area reachable from 'from' within this time"),
     sdk::param("roads_layer", "Road layer", MP_PARAM_LAYER, "roads", 0, "Line layer of the road network"),
     sdk::param("rail_layer", "Rail layer", MP_PARAM_LAYER, "rail", 0, "Line layer of the rail network"),
+    sdk::param("road_network", "Road network file", MP_PARAM_STRING, nullptr, 0,
+               "Route on this file instead of the road layer: an OSM .osm/.osm.pbf extract (libosmium: access, "
+               "limits and turn restrictions), a .mpgraph cache, or any GDAL line source; built once, then "
+               "reloaded from the graph cache"),
+    sdk::param("rail_network", "Rail network file", MP_PARAM_STRING, nullptr, 0,
+               "Like road_network, for the rail network (OSM railway=rail)"),
 };
 
 // Attribute keys the network builder reads (LineMapping candidates and OSM access tags).
@@ -258,21 +267,97 @@ std::string hours(double s) {
     return os.str();
 }
 
+/// Core progress reported through the run, mapped onto [lo, hi]; it turns the host's
+/// cancel into the core's cancel flag.
+class RunProgress : public Progress {
+public:
+    RunProgress(sdk::Run& run, double lo, double hi) : m_run(run), m_lo(lo), m_hi(hi) {}
+    void report(double fraction, std::string_view stage) override {
+        m_run.progress(m_lo + (m_hi - m_lo) * fraction, std::string(stage));
+        if (m_run.cancelled()) cancel();
+    }
+
+private:
+    sdk::Run& m_run;
+    double m_lo, m_hi;
+};
+
+/// Where built graphs are cached: $ENABLEMENT_CACHE_DIR, else $XDG_CACHE_HOME/enablement/
+/// graphs, else ~/.cache/enablement/graphs.
+std::filesystem::path graph_cache_dir() {
+    if (const char* d = std::getenv("ENABLEMENT_CACHE_DIR"); d && *d) return d;
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::filesystem::path(x) / "enablement" / "graphs";
+    if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / ".cache" / "enablement" / "graphs";
+    return {};
+}
+
+/// A network from a file, through the on-disk graph cache: the cache entry is keyed by
+/// the file's absolute path, size, modification time and the network kind, so an edited
+/// extract is built again. A cache that cannot be read or written only costs a rebuild.
+Graph network_from_file(sdk::Run& run, const std::string& path, NetworkKind kind, double lo, double hi) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        throw sdk::Failure("network file '" + path + "' does not exist or is not a file");
+    const std::string ext = fs::path(path).extension().string();
+    RunProgress progress(run, lo, hi);
+    if (ext == ".mpgraph") return build_from_source(path, kind, {}, {}, progress);
+    const fs::path abs = fs::absolute(path, ec);
+    const auto size = fs::file_size(path, ec);
+    const auto mtime = fs::last_write_time(path, ec).time_since_epoch().count();
+    const std::string key = abs.string() + "|" + std::to_string(size) + "|" + std::to_string(mtime) + "|" +
+                            std::string(network_kind_name(kind)) + "|v1";
+    char name[32];
+    std::snprintf(name, sizeof name, "%016zx.mpgraph", std::hash<std::string>{}(key));
+    const fs::path dir = graph_cache_dir();
+    const fs::path cached = dir.empty() ? fs::path() : dir / name;
+    if (!cached.empty() && fs::exists(cached, ec)) {
+        try {
+            Graph g = load_cache(cached.string());
+            run.info("network " + path + ": loaded from the graph cache " + cached.string() + " (" +
+                     std::to_string(g.nodes()) + " nodes, " + std::to_string(g.edges()) + " edges)");
+            return g;
+        } catch (const std::exception& e) {
+            run.warning("graph cache " + cached.string() + " unreadable (" + e.what() + "): building again");
+        }
+    }
+    Graph g = build_from_source(path, kind, {}, {}, progress);
+    if (progress.cancelled()) throw sdk::CancelledRun();
+    run.info("network " + path + ": built " + std::to_string(g.nodes()) + " nodes, " + std::to_string(g.edges()) +
+             " edges, " + std::to_string(g.forbidden_turns.size()) + " forbidden turns");
+    if (!cached.empty()) {
+        try {
+            fs::create_directories(dir);
+            save_cache(g, cached.string());
+        } catch (const std::exception& e) {
+            run.warning(std::string("graph not cached: ") + e.what());
+        }
+    }
+    return g;
+}
+
 void run_routes(sdk::Run& run) {
     // Networks from the host's layers, cached across runs while the layers are the same.
-    const std::size_t rl = run.layer(run.has("roads_layer") ? run.text("roads_layer") : "roads");
-    const std::size_t tl = run.layer(run.has("rail_layer") ? run.text("rail_layer") : "rail");
-    if (rl == sdk::kNone && tl == sdk::kNone) throw sdk::Failure("no road or rail layer loaded (roads_layer, rail_layer)");
+    const std::string road_file = run.has("road_network") ? run.text("road_network") : "";
+    const std::string rail_file = run.has("rail_network") ? run.text("rail_network") : "";
+    const std::size_t rl = road_file.empty() ? run.layer(run.has("roads_layer") ? run.text("roads_layer") : "roads") : sdk::kNone;
+    const std::size_t tl = rail_file.empty() ? run.layer(run.has("rail_layer") ? run.text("rail_layer") : "rail") : sdk::kNone;
+    if (rl == sdk::kNone && tl == sdk::kNone && road_file.empty() && rail_file.empty())
+        throw sdk::Failure("no road or rail layer loaded (roads_layer, rail_layer, road_network, rail_network)");
     static std::mutex mutex;
     std::lock_guard lock(mutex);
     Cached& c = cache();
-    const std::string key = layer_key(run, rl) + "|" + layer_key(run, tl);
+    const std::string key = (road_file.empty() ? layer_key(run, rl) : "file:" + road_file) + "|" +
+                            (rail_file.empty() ? layer_key(run, tl) : "file:" + rail_file);
     if (c.key != key) {
         run.progress(0.05, "building networks");
         c.road.reset();
         c.rail.reset();
-        if (rl != sdk::kNone) c.road = std::make_unique<Graph>(build_from_layer(host_layer(run, rl, run.layer_name(rl)), NetworkKind::Road));
-        if (tl != sdk::kNone) c.rail = std::make_unique<Graph>(build_from_layer(host_layer(run, tl, run.layer_name(tl)), NetworkKind::Rail));
+        c.key.clear();
+        if (!road_file.empty()) c.road = std::make_unique<Graph>(network_from_file(run, road_file, NetworkKind::Road, 0.05, 0.15));
+        else if (rl != sdk::kNone) c.road = std::make_unique<Graph>(build_from_layer(host_layer(run, rl, run.layer_name(rl)), NetworkKind::Road));
+        if (!rail_file.empty()) c.rail = std::make_unique<Graph>(network_from_file(run, rail_file, NetworkKind::Rail, 0.15, 0.2));
+        else if (tl != sdk::kNone) c.rail = std::make_unique<Graph>(build_from_layer(host_layer(run, tl, run.layer_name(tl)), NetworkKind::Rail));
         c.key = key;
     }
     run.check_cancelled();

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -16,8 +17,8 @@ struct Run {
     std::string out;  // stdout and stderr
 };
 
-Run run(const std::string& args) {
-    const std::string cmd = std::string(MP_CLI_PATH) + " " + args + " 2>&1";
+Run run_env(const std::string& env, const std::string& args) {
+    const std::string cmd = env + std::string(MP_CLI_PATH) + " " + args + " 2>&1";
     Run r;
     FILE* p = ::popen(cmd.c_str(), "r");
     REQUIRE(p);
@@ -27,6 +28,8 @@ Run run(const std::string& args) {
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
 }
+
+Run run(const std::string& args) { return run_env("", args); }
 
 }  // namespace
 
@@ -106,4 +109,33 @@ TEST_CASE("route: bad input and impossible constraints", "[cli][network]") {
     if (tall.code != 0) CHECK(tall.out.find("height") != std::string::npos);
     const Run bad = run("route --from port-zeebrugge --to leopoldsburg-rail-terminal --mode boat");
     CHECK(bad.code == 2);
+}
+
+TEST_CASE("route on an OSM extract file, built once and then read from the graph cache", "[cli][network][data]") {
+    const std::string pbf = mp::test::shared_data("antwerp_2014.osm.pbf");
+    mp::test::TempDir dir;
+    const std::string env = "ENABLEMENT_CACHE_DIR=" + dir.file("cache") + " ";
+    const std::string args = "route --road-network " + pbf + " --from 4.395,51.205 --to 4.405,51.22 --vehicle wheeled-truck";
+    auto with_env = [&](const std::string& a) { return run_env(env, a); };
+    const Run first = with_env(args + " --out " + dir.file("a.geojson"));
+    INFO(first.out);
+    REQUIRE(first.code == 0);
+    CHECK(first.out.find("built") != std::string::npos);
+    CHECK(first.out.find("forbidden turns") != std::string::npos);
+    REQUIRE(std::filesystem::exists(dir.file("cache")));
+    CHECK(!std::filesystem::is_empty(dir.file("cache")));
+    const Run second = with_env(args + " --out " + dir.file("b.geojson"));
+    INFO(second.out);
+    REQUIRE(second.code == 0);
+    CHECK(second.out.find("loaded from the graph cache") != std::string::npos);
+    // Same route either way.
+    const auto a = nlohmann::json::parse(mp::test::read_text(dir.file("a.geojson")));
+    const auto b = nlohmann::json::parse(mp::test::read_text(dir.file("b.geojson")));
+    CHECK(a["features"][0]["properties"]["distance_m"] == b["features"][0]["properties"]["distance_m"]);
+    CHECK(a["features"][0]["properties"]["distance_m"].get<double>() > 1000);
+    CHECK(a["features"][0]["properties"]["profile"] == "wheeled-truck");
+    // A missing file is refused with its name.
+    const Run bad = with_env("route --road-network " + dir.file("nope.osm.pbf") + " --from 4.39,51.20 --to 4.40,51.22");
+    CHECK(bad.code != 0);
+    CHECK(bad.out.find("nope.osm.pbf") != std::string::npos);
 }

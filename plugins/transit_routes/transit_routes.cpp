@@ -134,11 +134,22 @@ layer::Layer host_layer(sdk::Run& run, std::size_t l, const std::string& name) {
     return out;
 }
 
-/// Graphs and routers survive between runs of the same layers (in-process runs).
+/// Graphs, routers and their landmarks survive between runs of the same networks
+/// (in-process runs: the map view). The catalogue is refreshed on every run.
 struct Cached {
     std::string key;
     std::unique_ptr<Graph> road, rail;
+    sites::Catalogue catalogue;
+    std::unique_ptr<Planner> planner;
+    bool prepared = false;
+    int runs = 0;  // runs on these networks so far
 };
+
+/// Landmarks cost about 2 x 12 full Dijkstra runs: nothing on the embedded networks,
+/// seconds on an extract of a million nodes, where one query alone is a fraction of a
+/// second. So a large network gets them from its second run in the same process on
+/// (the map view, batch runs in process), and a one-off CLI query runs without them.
+constexpr std::size_t kPrepareAtOnceNodes = 200'000;
 
 Cached& cache() {
     static Cached c;
@@ -351,9 +362,12 @@ void run_routes(sdk::Run& run) {
                             (rail_file.empty() ? layer_key(run, tl) : "file:" + rail_file);
     if (c.key != key) {
         run.progress(0.05, "building networks");
+        c.planner.reset();
         c.road.reset();
         c.rail.reset();
         c.key.clear();
+        c.prepared = false;
+        c.runs = 0;
         if (!road_file.empty()) c.road = std::make_unique<Graph>(network_from_file(run, road_file, NetworkKind::Road, 0.05, 0.15));
         else if (rl != sdk::kNone) c.road = std::make_unique<Graph>(build_from_layer(host_layer(run, rl, run.layer_name(rl)), NetworkKind::Road));
         if (!rail_file.empty()) c.rail = std::make_unique<Graph>(network_from_file(run, rail_file, NetworkKind::Rail, 0.15, 0.2));
@@ -361,10 +375,17 @@ void run_routes(sdk::Run& run) {
         c.key = key;
     }
     run.check_cancelled();
-    const sites::Catalogue catalogue = host_sites(run);
-    Planner planner(c.road.get(), c.rail.get(), &catalogue);
-    run.progress(0.2, "landmarks");
-    planner.prepare();
+    c.catalogue = host_sites(run);
+    if (!c.planner) c.planner = std::make_unique<Planner>(c.road.get(), c.rail.get(), &c.catalogue);
+    Planner& planner = *c.planner;
+    ++c.runs;
+    const std::size_t nodes = std::max(c.road ? c.road->nodes() : 0, c.rail ? c.rail->nodes() : 0);
+    if (!c.prepared && (nodes < kPrepareAtOnceNodes || c.runs > 1)) {
+        run.progress(0.2, "landmarks");
+        RunProgress lp(run, 0.2, 0.45);
+        planner.prepare(lp);
+        c.prepared = true;
+    }
     run.check_cancelled();
 
     QueryOptions q;

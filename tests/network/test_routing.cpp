@@ -90,6 +90,10 @@ TEST_CASE("ALT equals Dijkstra on random graphs, with and without restrictions",
         q.vehicle = test::heavy_vehicle(50, 4.0);
         r.customise(q);
         check_exact(g, r, 200, seed + 10, q.vehicle);
+        // Without landmarks the search is bidirectional Dijkstra: exact too.
+        Router plain(g);
+        CHECK(check_exact(g, plain, 200, seed, std::nullopt) > 100);
+        check_exact(g, plain, 200, seed + 10, test::heavy_vehicle(50, 4.0));
     }
 }
 

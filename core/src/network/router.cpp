@@ -235,6 +235,7 @@ struct Router::Impl {
 
     /// Doubled average potential 2p(v) = pi_t(v) - pi_s(v), cached per node and query.
     std::int64_t average_potential(std::uint32_t v) {
+        if (!active_lm) return 0;
         if (pot_stamp[v] != cur) {
             pot_stamp[v] = cur;
             const std::int64_t d = std::int64_t{compute_potential(v)} - compute_source_potential(v);
@@ -424,11 +425,17 @@ struct Router::Impl {
                     Lp = &c;
         }
         const Landmarks& L = *Lp;
+        const bool speed_up = alt;
         alt = alt && L.count > 0 && !goal_nodes.empty();
         if (alt) {
             // Seeds in edge-based mode are edges; choose_active reads the head of the first.
             choose_active(L, seeds, eb);
             if (eb) return search<true, true>(cost, seeds, goals, direct);
+            return search_bidirectional(cost, seeds, goals, direct);
+        }
+        if (speed_up && !eb && !goal_nodes.empty()) {
+            // No landmarks (yet): bidirectional Dijkstra, the same search with p = 0.
+            active_lm = nullptr;
             return search_bidirectional(cost, seeds, goals, direct);
         }
         if (eb) return search<true, false>(cost, seeds, goals, direct);

@@ -4,6 +4,7 @@
 // crossing modes, avoid areas, alternatives, a march table and isochrones. Layers and
 // sites come from the host through the SDK; the routing is mp::network.
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -466,7 +467,17 @@ void run_routes(sdk::Run& run) {
                 for (const auto& rc : l.path.road_changes) rd += (rd.empty() ? "" : " > ") + rc.ref;
                 roads.push_back(rd);
                 std::string b;
-                for (const auto& x : l.path.binding) b += (b.empty() ? "" : "; ") + x.quantity + " " + std::to_string(x.limit).substr(0, 5);
+                for (const auto& x : l.path.binding) {
+                    // "mlc 60 (vehicle 50) at bridge on N4 ... at route km 12.3"
+                    char buf[64];
+                    std::snprintf(buf, sizeof buf, "%s %g", x.quantity.c_str(), x.limit);
+                    b += (b.empty() ? "" : "; ") + std::string(buf);
+                    if (x.vehicle > 0) {
+                        std::snprintf(buf, sizeof buf, " (vehicle %g)", x.vehicle);
+                        b += buf;
+                    }
+                    if (!x.label.empty()) b += " at " + x.label;
+                }
                 binding.push_back(b);
             }
         run.table("legs").numbers("route", route).numbers("leg", leg).texts("network", net).texts("from", from_l)

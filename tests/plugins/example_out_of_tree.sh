@@ -43,4 +43,59 @@ for f in feats:
         assert p["road_km"] >= p["straight_km"] * 0.99, p   # a road is never shorter than the crow flies
 print("example plugin output ok:", len(feats), "training areas")
 PY
+
+# A plugin that needs only the C ABI: find_package(EnablementSDK) without components links
+# Enablement::plugin_sdk and must not look for GDAL, PROJ or Boost (disabled here, so a
+# find_dependency on any of them fails the configure). The source is the docs/plugins.md
+# walkthrough's.
+mkdir -p "$work/pure"
+cat > "$work/pure/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.20)
+project(my_plugin LANGUAGES CXX)
+set(CMAKE_CXX_STANDARD 20)
+find_package(EnablementSDK 0.1 REQUIRED)
+enablement_add_plugin(my_plugin my_plugin.cpp)
+if(TARGET Enablement::core)
+  message(FATAL_ERROR "Enablement::core imported without COMPONENTS core")
+endif()
+CMAKE
+cat > "$work/pure/my_plugin.cpp" <<'CPP'
+#include "mp/plugin.hpp"
+
+static const MpParamDef* params() {
+    static MpParamDef p[] = {
+        mp::sdk::param("site", "Site", MP_PARAM_SITE, "port-antwerp", 1),
+        mp::sdk::number_param("radius_km", "Radius", "km", "10", 0.5, 200),
+    };
+    return p;
+}
+
+static void run(mp::sdk::Run& r) {
+    const auto site = r.site(r.text("site"));
+    const auto [lon, lat] = r.site_location(site);
+    r.result_layer("marker", "#2ca02c", 4, "name")
+        .add("centre", mp::sdk::Geometry::point(lon, lat))
+        .set("name", r.site_text(site, "name_en"))
+        .set("radius_km", r.number("radius_km"));
+    r.info("done");
+}
+
+MP_SDK_PLUGIN("my-plugin", "My plugin", "1.0.0", "What it does.", params(), 2, run)
+CPP
+cmake -S "$work/pure" -B "$work/pure/build" -DCMAKE_PREFIX_PATH="$work/prefix" -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_DISABLE_FIND_PACKAGE_GDAL=ON -DCMAKE_DISABLE_FIND_PACKAGE_PROJ=ON -DCMAKE_DISABLE_FIND_PACKAGE_Boost=ON >/dev/null
+cmake --build "$work/pure/build" -j2 >/dev/null
+test -f "$work/pure/build/my_plugin.so"
+"$cli" run my-plugin --plugin-dir "$work/pure/build" -p site=port-zeebrugge -p radius_km=25 > "$work/pure.geojson"
+python3 - "$work/pure.geojson" <<'PY'
+import json, sys
+fc = json.load(open(sys.argv[1]))
+assert fc["type"] == "FeatureCollection", fc
+(f,) = fc["features"]
+assert f["geometry"]["type"] == "Point"
+assert f["properties"]["radius_km"] == 25, f
+assert "Zeebrugge" in f["properties"]["name"], f
+print("pure-SDK plugin output ok:", f["properties"]["name"])
+PY
+
 echo "example out-of-tree plugin: PASS"

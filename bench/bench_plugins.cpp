@@ -20,6 +20,13 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
+        std::printf("usage: bench-plugins [PLUGIN_DIR] [RUNS]\n"
+                    "Runs the echo test plugin from PLUGIN_DIR (default: %s) RUNS times (default 15, at\n"
+                    "least 3) in process and isolated, and prints the median times and their ratio.\n",
+                    MP_TEST_PLUGIN_DIR "/good");
+        return 0;
+    }
     const std::string dir = argc > 1 ? argv[1] : MP_TEST_PLUGIN_DIR "/good";
     const int runs = argc > 2 ? std::max(3, std::atoi(argv[2])) : 15;
     const auto t_ws = std::chrono::steady_clock::now();

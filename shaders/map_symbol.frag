@@ -9,8 +9,10 @@
 in vec2 v_q;
 flat in int v_symbol;
 uniform float u_size_px;
-uniform vec4 u_colour;    // used by the plain dot (symbol 0)
+uniform vec4 u_colour;    // the plain dot (symbol 0), the tinted frame and the ring
 uniform float u_opacity;
+uniform float u_tint;     // 0: APP-6 crystal-blue frame; 1: frame filled with u_colour (result layers)
+uniform float u_ring;     // 1: a ring in u_colour with a dark edge instead of the symbol (selection)
 out vec4 frag_colour;
 
 float sd_box(vec2 p, vec2 b) {
@@ -77,7 +79,12 @@ float icon(vec2 p, int s) {
 void main() {
     float px = 0.5 * u_size_px;  // pixels per symbol unit
     vec4 col = vec4(0.0);
-    if (v_symbol == 0) {
+    if (u_ring > 0.5) {
+        float d = (abs(length(v_q) - 0.78) - 0.1) * px;   // ~0.2 symbol units wide
+        float edge = abs(abs(length(v_q) - 0.78) * px - 0.1 * px) - 0.75;
+        col = vec4(u_colour.rgb, clamp(0.5 - d, 0.0, 1.0));
+        col.rgb = mix(col.rgb, vec3(0.05), clamp(0.5 - edge, 0.0, 1.0));
+    } else if (v_symbol == 0) {
         float d = (length(v_q) - 0.45) * px;
         float outline = abs(d + 1.0) - 1.0;
         col = vec4(u_colour.rgb, clamp(0.5 - d, 0.0, 1.0));
@@ -88,7 +95,7 @@ void main() {
         float frame = sd_box(p, half_frame) * px;
         float bar = sd_box(p - vec2(0.0, half_frame.y + 0.1), vec2(0.26, 0.1)) * px;
         float outline = abs(frame) - 1.0;
-        vec3 fill = vec3(0.502, 0.878, 1.0);   // APP-6 friendly, crystal blue
+        vec3 fill = mix(vec3(0.502, 0.878, 1.0), u_colour.rgb, u_tint);   // APP-6 friendly, crystal blue
         col = vec4(fill, clamp(0.5 - frame, 0.0, 1.0));
         float ink = clamp(0.5 - min(min(outline, bar), icon(p, v_symbol) * px), 0.0, 1.0);
         col = vec4(mix(col.rgb, vec3(0.0), ink), max(col.a, ink));

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "map/forms.hpp"
 #include "map/gl_util.hpp"
 #include "map/labels.hpp"
 #include "map/prepare.hpp"
@@ -32,6 +33,8 @@ namespace {
 constexpr double kBelgiumBox[4] = {2.45, 49.45, 6.45, 51.55};
 constexpr std::array<float, 4> kSeaColour{0.86f, 0.91f, 0.95f, 1.0f};
 constexpr float kStatusHeight = 24.0f;
+// Point layers with more symbols than this in view are drawn smaller and unlabelled.
+constexpr std::size_t kDenseSymbols = 400;
 
 void glfw_error(int code, const char* text) { std::fprintf(stderr, "glfw error %d: %s\n", code, text); }
 
@@ -115,6 +118,7 @@ void App::set_display_crs(const std::string& crs) {
         if (l.gpu) m_renderer->remove(l.gpu);
         l.gpu = m_renderer->upload(std::make_shared<map::PreparedLayer>(map::prepare_layer(*l.data, *m_to_display)));
     }
+    for (auto& rec : m_runs) upload_rasters(rec);
     if (centre) {
         double x = (*centre)[0], y = (*centre)[1];
         m_to_display->forward(x, y);
@@ -172,7 +176,7 @@ int App::run() {
         if (!restore.empty()) info("scenario " + restore + " does not exist yet: it will be created on save");
         load_initial_data();
     }
-    m_last_saved_json = scenario_json();
+    m_last_saved_json = scenario_json(autosave_path());
     init_plugins();
     if (!m_opts.run_plugin.empty()) {
         for (const auto& kv : m_opts.params) {
@@ -201,7 +205,7 @@ int App::run() {
             }
         }
         if (!m_pending_png.empty()) {
-            if (write_screenshot(m_pending_png)) info("wrote " + m_pending_png);
+            if (write_screenshot(m_pending_png, true)) info("wrote " + m_pending_png + " (map only)");
             m_pending_png.clear();
         }
         // Headless runs wait for a plugin run to finish before counting frames.
@@ -213,13 +217,16 @@ int App::run() {
         }
         glfwSwapBuffers(m_window);
         m_frame_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        if (m_headless && !m_job) m_frame_times_ms.push_back(m_frame_ms);
         if (!m_headless) autosave_tick();
     }
+    if (m_headless && !m_opts.save_scenario.empty()) save_scenario(m_opts.save_scenario);
     if (!m_headless) {
         try {
             if (!m_scenario_path.empty()) save_scenario(m_scenario_path);
-            const std::string json = scenario_json();
+            const std::string json = scenario_json(autosave_path());
             std::filesystem::create_directories(std::filesystem::path(autosave_path()).parent_path());
+            save_results_beside(autosave_path());
             io::write_file_atomic(autosave_path(), json);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "error: saving on exit: %s\n", e.what());
@@ -237,7 +244,7 @@ void App::frame() {
     draw_menu_bar();
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     // Side panels take a fifth of the window each, within readable limits.
-    const float kPanelWidth = std::clamp(vp->WorkSize.x * 0.2f, 220.0f, 340.0f);
+    const float kPanelWidth = std::clamp(vp->WorkSize.x * 0.22f, 250.0f, 380.0f);
     const float top = vp->WorkPos.y;
     const float height = vp->WorkSize.y - kStatusHeight;
     const ImGuiWindowFlags panel_flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
@@ -295,7 +302,15 @@ void App::render_map(int fb_width, int fb_height) {
     const int x = static_cast<int>(std::lround(m_canvas[0] * sx));
     const int y_bottom = fb_height - static_cast<int>(std::lround((m_canvas[1] + m_canvas[3]) * sy));
     m_renderer->begin(v, x, y_bottom, &kSeaColour);
+    // Result rasters go over the data and under the result layers.
+    auto draw_rasters = [&] {
+        for (const auto& rec : m_runs)
+            for (const auto& o : rec.rasters)
+                if (o.visible && o.gpu) m_renderer->draw_raster(o.gpu, o.opacity);
+    };
+    bool rasters_drawn = false;
     for (const auto& l : m_layers) {
+        if (l.result && !rasters_drawn) draw_rasters(), rasters_drawn = true;
         if (!l.visible || !l.gpu) continue;
         if (l.casing) {
             // Highlighted results: a white casing under the line, no symbols twice.
@@ -306,8 +321,15 @@ void App::render_map(int fb_width, int fb_height) {
             casing.symbol_size_px = 0;
             m_renderer->draw(l.gpu, casing);
         }
-        m_renderer->draw(l.gpu, l.style);
+        if (l.draw_symbol_px != l.style.symbol_size_px) {
+            map::LayerStyle st = l.style;
+            st.symbol_size_px = l.draw_symbol_px;
+            m_renderer->draw(l.gpu, st);
+        } else {
+            m_renderer->draw(l.gpu, l.style);
+        }
     }
+    if (!rasters_drawn) draw_rasters();
     if (m_sel_gpu) {
         map::LayerStyle hl;
         hl.stroke = {1.0f, 0.85f, 0.0f, 1.0f};
@@ -315,7 +337,9 @@ void App::render_map(int fb_width, int fb_height) {
         hl.fill_opacity = 0.3f;
         hl.width_px = 5.0f;
         hl.opacity = 0.85f;
-        hl.symbol_size_px = 12.0f;
+        // Points: a ring around the symbol, larger than any symbol.
+        hl.symbol_size_px = 52.0f;
+        hl.ring = true;
         m_renderer->draw(m_sel_gpu, hl);
     }
     m_renderer->end();
@@ -419,12 +443,40 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
     const float w = static_cast<float>(m_view.width_px), h = static_cast<float>(m_view.height_px);
     dl->PushClipRect(o, ImVec2(o.x + w, o.y + h), true);
 
+    // Dense point layers (an OSM extract's points) shrink with their visible count and
+    // lose their labels, so thousands of symbols do not cover the map.
+    const map::Extent vis = m_view.visible();
+    for (auto& l : m_layers) {
+        l.draw_symbol_px = l.style.symbol_size_px;
+        l.dense = false;
+        const auto* p = m_renderer->prepared(l.gpu);
+        if (!l.visible || !p || p->symbols.size() / 3 < kDenseSymbols) continue;
+        std::size_t n = 0;
+        for (std::size_t s = 0; s + 2 < p->symbols.size(); s += 3) {
+            const double x = p->symbols[s] + p->origin_x, y = p->symbols[s + 1] + p->origin_y;
+            n += x >= vis.min_x && x <= vis.max_x && y >= vis.min_y && y <= vis.max_y;
+        }
+        if (n > kDenseSymbols) {
+            l.dense = true;
+            l.draw_symbol_px = std::max(5.0f, l.style.symbol_size_px * std::sqrt(static_cast<float>(kDenseSymbols) / static_cast<float>(n)));
+        }
+    }
+
+    // Boxes labels keep clear of: scale bar (bottom left), north arrow (top right) and
+    // the raster legends (bottom right).
+    std::vector<std::array<float, 4>> obstacles{{0, h - 52, 260, h}, {w - 70, 0, w, 80}};
+    {
+        float legend_h = 0;
+        for (const auto& rec : m_runs)
+            for (const auto& ro : rec.rasters) legend_h += ro.visible && ro.gpu ? 64 : 0;
+        if (legend_h > 0) obstacles.push_back({w - 240, h - 10 - legend_h, w, h});
+    }
+
     // Labels: gathered from every visible layer with labels on, placed without overlap.
     std::vector<map::LabelRequest> req;
     std::vector<std::string> texts;
-    const map::Extent vis = m_view.visible();
     for (const auto& l : m_layers) {
-        if (!l.visible || !l.labels || l.label_field.empty()) continue;
+        if (!l.visible || !l.labels || l.label_field.empty() || l.dense) continue;
         const auto* p = m_renderer->prepared(l.gpu);
         if (!p) continue;
         auto add = [&](double x, double y, std::size_t feature, float clearance, int priority) {
@@ -437,9 +489,10 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
             texts.push_back(std::move(t));
         };
         if (!p->symbols.empty()) {
+            // Result points (transfers, utilisation) are what the planner asked for: first.
             for (std::size_t s = 0; s < p->symbol_feature.size(); ++s)
                 add(p->symbols[3 * s] + p->origin_x, p->symbols[3 * s + 1] + p->origin_y, p->symbol_feature[s],
-                    0.5f * l.style.symbol_size_px, p->symbols[3 * s + 2] > 0 ? 2 : 1);
+                    0.5f * l.draw_symbol_px, l.result ? 3 : p->symbols[3 * s + 2] > 0 ? 2 : 1);
         } else {
             for (std::size_t f = 0; f < p->features.size(); ++f) {
                 const auto& e = p->features[f].extent;
@@ -450,7 +503,7 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
             }
         }
     }
-    const auto placed = map::place_labels(req, m_view.width_px, m_view.height_px);
+    const auto placed = map::place_labels(req, m_view.width_px, m_view.height_px, obstacles);
     for (std::size_t i = 0; i < placed.size(); ++i) {
         if (!placed[i].placed) continue;
         const ImVec2 p(o.x + placed[i].x, o.y + placed[i].y);
@@ -514,7 +567,44 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
         dl->AddText(ImVec2(tip.x - 4 + vx * 2, tip.y - 16 + vy * 2), IM_COL32(0, 0, 0, 255), "N");
     } catch (const std::exception&) {
     }
+    draw_raster_legend(dl, o.x + w - 10, o.y + h - 10);
     dl->PopClipRect();
+}
+
+void App::draw_raster_legend(ImDrawList* dl, float right, float bottom) {
+    // One legend per visible raster, stacked upwards from the bottom-right corner.
+    for (const auto& rec : m_runs)
+        for (std::size_t i = 0; i < rec.rasters.size() && i < rec.result.rasters.size(); ++i) {
+            const auto& o = rec.rasters[i];
+            if (!o.visible || !o.gpu) continue;
+            const auto& r = rec.result.rasters[i];
+            char lo[32], hi[32];
+            std::snprintf(lo, sizeof lo, "%g", o.min_value);
+            std::snprintf(hi, sizeof hi, "%g", o.max_value);
+            const std::string title = r.name + (r.unit.empty() ? "" : " [" + r.unit + "]");
+            const float tw = std::max(160.0f, ImGui::CalcTextSize(title.c_str()).x);
+            const float bw = tw + 16, bh = 58;
+            const ImVec2 a(right - bw, bottom - bh), b(right, bottom);
+            dl->AddRectFilled(a, b, IM_COL32(255, 255, 255, 215), 3);
+            dl->AddRect(a, b, IM_COL32(120, 120, 120, 255), 3);
+            dl->AddText(ImVec2(a.x + 8, a.y + 4), IM_COL32(20, 20, 20, 255), title.c_str());
+            const float gx0 = a.x + 8, gx1 = b.x - 8, gy0 = a.y + 22, gy1 = a.y + 36;
+            constexpr int kSteps = 32;
+            for (int k = 0; k < kSteps; ++k) {
+                const auto c0 = map::raster_ramp(static_cast<double>(k) / kSteps);
+                const auto c1 = map::raster_ramp(static_cast<double>(k + 1) / kSteps);
+                const float x0 = gx0 + (gx1 - gx0) * k / kSteps, x1 = gx0 + (gx1 - gx0) * (k + 1) / kSteps;
+                auto u32 = [&](const std::array<float, 4>& c) {
+                    return ImGui::ColorConvertFloat4ToU32(ImVec4(c[0], c[1], c[2], o.opacity));
+                };
+                dl->AddRectFilledMultiColor(ImVec2(x0, gy0), ImVec2(x1, gy1), u32(c0), u32(c1), u32(c1), u32(c0));
+            }
+            dl->AddRect(ImVec2(gx0, gy0), ImVec2(gx1, gy1), IM_COL32(80, 80, 80, 255));
+            dl->AddText(ImVec2(gx0, gy1 + 2), IM_COL32(20, 20, 20, 255), lo);
+            dl->AddText(ImVec2(gx1 - ImGui::CalcTextSize(hi).x, gy1 + 2), IM_COL32(20, 20, 20, 255), hi);
+            dl->AddText(ImVec2((gx0 + gx1) / 2 - 34, gy1 + 2), IM_COL32(90, 90, 90, 255), "(0: none)");
+            bottom -= bh + 6;
+        }
 }
 
 void App::select_feature(int layer, long feature) {

@@ -3,7 +3,9 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <atomic>
 #include <mutex>
@@ -23,6 +25,7 @@
 #include "mp/sites/catalogue.hpp"
 
 struct GLFWwindow;
+struct ImDrawList;
 
 namespace mp::gui {
 
@@ -40,6 +43,7 @@ struct Options {
     std::vector<std::string> plugin_dirs;  ///< extra plugin folders
     std::string run_plugin;          ///< headless: run this plugin first, screenshot its result
     std::vector<std::string> params; ///< key=value for run_plugin
+    std::string save_scenario;       ///< headless: save the scenario (and results) here before quitting
 };
 
 /// Progress of a plugin run on the worker thread, read by the UI thread.
@@ -73,11 +77,20 @@ struct PluginJob {
     std::chrono::steady_clock::time_point started;
 };
 
+/// A result raster drawn over the map (colour-mapped, semi-transparent).
+struct RasterOverlay {
+    map::MapRenderer::LayerId gpu = 0;
+    bool visible = true;
+    float opacity = 0.55f;
+    double min_value = 0, max_value = 0;  ///< legend range (cells > 0)
+};
+
 /// A finished run, shown in the Results panel.
 struct RunRecord {
     std::string plugin_id;
     plugin::RunResult result;
     std::vector<std::string> layer_names;  ///< map layers made from its result layers
+    std::vector<RasterOverlay> rasters;    ///< parallel to result.rasters
     std::string export_path;
 };
 
@@ -93,7 +106,16 @@ struct MapLayer {
     map::MapRenderer::LayerId gpu = 0;
     std::string geometry;            ///< "polygon", "line", "point" or "mixed" (for the panel)
     bool casing = false;             ///< drawn over a white casing (highlighted results)
+    bool result = false;             ///< made from a plugin result: never a site, never run input sites
+    // Per frame (draw_map_overlays): a dense point layer is drawn smaller and unlabelled.
+    bool dense = false;
+    float draw_symbol_px = 28.0f;
+    std::string export_path;         ///< Layers panel: where to export it as GeoJSON
 };
+
+/// Draw order class of a layer geometry: areas (0) under lines (1) under mixed (2) under
+/// points (3).
+int draw_rank(const std::string& geometry);
 
 /// A message for the Messages panel.
 struct Message {
@@ -128,7 +150,8 @@ private:
     void fit_default_view();
     void fit_extent_lonlat(double min_lon, double min_lat, double max_lon, double max_lat);
     void set_display_crs(const std::string& crs);
-    bool write_screenshot(const std::string& path);
+    /// Writes the back buffer as PNG: the whole window, or (map_only) the map canvas.
+    bool write_screenshot(const std::string& path, bool map_only = false);
     void write_view_dump(const std::string& path) const;
     void select_feature(int layer, long feature);
     void rebuild_selection_highlight();
@@ -152,17 +175,26 @@ private:
     void draw_param_widget(const std::string& plugin_id, const plugin::ParamDef& def);
     void start_run(const std::string& plugin_id);
     void poll_run();
-    void add_run_result(const std::string& plugin_id, plugin::RunResult r);
+    void add_run_result(const std::string& plugin_id, plugin::RunResult r, bool restored = false);
     bool pick_for_plugin(double display_x, double display_y);
+    /// (Re)uploads a run's rasters for the current display CRS.
+    void upload_rasters(RunRecord& rec);
+    void draw_raster_legend(ImDrawList* dl, float right, float bottom);
     void draw_table(const plugin::Table& t, int index);
 
     // scenario.cpp
-    std::string scenario_json() const;
+    /// The scenario as it would be saved to target_path (its results file sits beside it).
+    std::string scenario_json(const std::string& target_path) const;
     void apply_scenario(const std::string& json_text, const std::string& where);
     void save_scenario(const std::string& path);
     void open_scenario(const std::string& path);
     void autosave_tick();
     static std::string autosave_path();
+    /// Writes the plugin runs beside the scenario at scenario_path (atomically) when they
+    /// changed since the last write there; removes a stale one when there are no runs.
+    void save_results_beside(const std::string& scenario_path);
+    void restore_results(const std::string& file);
+    void remove_layer(std::size_t index);
 
 public:
     void info(std::string text);
@@ -193,11 +225,14 @@ private:
     std::string m_scenario_path;
     bool m_default_data = true;
     std::vector<std::string> m_sources;  // extra GDAL sources loaded (for the scenario)
+    std::vector<std::string> m_removed_layers;  // layers the user removed (kept removed on restore)
+    bool m_restoring = false;
 
     // Messages, status.
     std::deque<Message> m_messages;
     bool m_show_messages = true;
     double m_frame_ms = 0, m_map_ms = 0;
+    std::vector<double> m_frame_times_ms;  // headless: every frame's time (for --dump-view)
     std::optional<std::array<double, 2>> m_cursor_lonlat;
     std::string m_cursor_mgrs, m_cursor_lambert;
     int m_frame_count = 0;
@@ -210,10 +245,14 @@ private:
     std::unique_ptr<plugin::Registry> m_registry;
     std::unique_ptr<PluginJob> m_job;
     std::vector<RunRecord> m_runs;
+    std::uint64_t m_runs_generation = 1;  // bumped whenever m_runs changes
+    std::map<std::string, std::uint64_t> m_results_written;  // results file -> generation written
     std::string m_pick_plugin, m_pick_key;  // a parameter waiting for a click on the map
+    std::map<std::string, std::string> m_pick_system_type;  // "plugin/key" -> type of the next picked system
     std::string m_export_png;
     std::string m_pending_png;  // written after the next frame is drawn
     bool m_run_failed = false;  ///< a plugin run failed (headless exit code 4)
+    std::string m_last_run_error;  ///< shown beside the Run button until the next run
     nlohmann::json m_plugin_params = nlohmann::json::object();  ///< plugin id -> key -> text value
 };
 

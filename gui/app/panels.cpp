@@ -4,9 +4,11 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cstdio>
 
 #include "app/app.hpp"
+#include "map/forms.hpp"
 #include "map/prepare.hpp"
 #include "mp/core/error.hpp"
 #include "mp/io/ogr_io.hpp"
@@ -34,8 +36,6 @@ std::string geometry_class(const layer::Layer& l) {
     if (n > 1) return "mixed";
     return poly ? "polygon" : line ? "line" : point ? "point" : "none";
 }
-
-int draw_rank(const std::string& g) { return g == "polygon" ? 0 : g == "line" ? 1 : g == "mixed" ? 2 : 3; }
 
 std::string pick_label_field(const layer::Layer& l) {
     for (const char* k : {"name_en", "name", "NAME", "name_nl", "naam", "straatnaam", "description", "id"})
@@ -77,6 +77,8 @@ ImU32 to_u32(const std::array<float, 4>& c) { return ImGui::ColorConvertFloat4To
 
 }  // namespace
 
+int draw_rank(const std::string& g) { return g == "polygon" ? 0 : g == "line" ? 1 : g == "mixed" ? 2 : 3; }
+
 void App::add_layer(layer::Layer l, bool fit_view_to_it, bool on_top) {
     MapLayer m;
     m.geometry = geometry_class(l);
@@ -87,6 +89,10 @@ void App::add_layer(layer::Layer l, bool fit_view_to_it, bool on_top) {
     l.name = name;
     m.name = name;
     m.source = l.source;
+    m.result = m.source.rfind("result:", 0) == 0;
+    // A layer added again by the user is no longer "removed" (a restore re-adds removed
+    // layers only to drop them again, and keeps the list).
+    if (!m_restoring) std::erase(m_removed_layers, name);
     m.style = default_style(name, m.geometry, m_layers.size());
     // Dense networks (an OSM extract) read better with thin lines.
     if (l.features.size() > 5000 && m.geometry == "line") m.style.width_px = 1.0f;
@@ -108,6 +114,15 @@ void App::add_layer(layer::Layer l, bool fit_view_to_it, bool on_top) {
     if (fit_view_to_it && !extent.empty()) m_view.fit(extent, 24);
 }
 
+void App::remove_layer(std::size_t index) {
+    assert(index < m_layers.size());
+    const int i = static_cast<int>(index);
+    m_renderer->remove(m_layers[index].gpu);
+    m_layers.erase(m_layers.begin() + i);
+    if (m_sel_layer == i) select_feature(-1, -1);
+    else if (m_sel_layer > i) --m_sel_layer;
+}
+
 void App::add_source(const std::string& source) {
     try {
         auto layers = io::read_source(source);
@@ -127,6 +142,8 @@ void App::add_source(const std::string& source) {
 void App::rebuild_catalogue() {
     m_catalogue = sites::Catalogue();
     for (const auto& l : m_layers) {
+        // Result layers carry a "kind" too (route legs, utilisation points): they are not sites.
+        if (l.result) continue;
         try {
             m_catalogue.add_layer(*l.data);
         } catch (const std::exception& e) {
@@ -167,7 +184,9 @@ void App::draw_menu_bar() {
 }
 
 void App::draw_layers_panel() {
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextDisabled("Drawn bottom to top; display CRS %s", m_display_crs.c_str());
+    ImGui::PopTextWrapPos();
     int move_from = -1, move_to = -1, remove = -1;
     for (std::size_t i = 0; i < m_layers.size(); ++i) {
         MapLayer& l = m_layers[i];
@@ -181,20 +200,28 @@ void App::draw_layers_panel() {
         const bool open = ImGui::TreeNodeEx("##node", ImGuiTreeNodeFlags_SpanAvailWidth, "%s  (%zu, %s)", l.name.c_str(),
                                             l.data->features.size(), l.geometry.c_str());
         if (open) {
+            ImGui::PushTextWrapPos(0.0f);
             ImGui::TextDisabled("%s", l.source.c_str());
+            ImGui::PopTextWrapPos();
+            // Labels above the sliders: the panel is narrow at 1280 px.
+            const auto slider = [](const char* label, float* v, float lo, float hi, const char* fmt) {
+                ImGui::TextUnformatted(label);
+                ImGui::SetNextItemWidth(-1);
+                ImGui::SliderFloat((std::string("##") + label).c_str(), v, lo, hi, fmt);
+            };
             ImGui::ColorEdit3("Colour", l.style.stroke.data(), ImGuiColorEditFlags_NoInputs);
             if (l.geometry == "polygon" || l.geometry == "mixed") {
                 ImGui::SameLine();
                 ImGui::ColorEdit3("Fill", l.style.fill.data(), ImGuiColorEditFlags_NoInputs);
-                ImGui::SliderFloat("Fill opacity", &l.style.fill_opacity, 0, 1);
+                slider("Fill opacity", &l.style.fill_opacity, 0, 1, "%.2f");
             }
-            ImGui::SliderFloat("Width px", &l.style.width_px, 0, 12, "%.1f");
-            ImGui::SliderFloat("Opacity", &l.style.opacity, 0, 1);
-            if (l.geometry == "point" || l.geometry == "mixed") ImGui::SliderFloat("Symbol px", &l.style.symbol_size_px, 8, 48, "%.0f");
+            slider("Width px", &l.style.width_px, 0, 12, "%.1f");
+            slider("Opacity", &l.style.opacity, 0, 1, "%.2f");
+            if (l.geometry == "point" || l.geometry == "mixed") slider("Symbol px", &l.style.symbol_size_px, 8, 48, "%.0f");
             ImGui::Checkbox("Labels", &l.labels);
             ImGui::SameLine();
-            ImGui::SetNextItemWidth(120);
-            ImGui::InputText("field", &l.label_field);
+            ImGui::SetNextItemWidth(-1);
+            ImGui::InputTextWithHint("##field", "label field", &l.label_field);
             if (ImGui::SmallButton("Up") && i + 1 < m_layers.size()) move_from = static_cast<int>(i), move_to = static_cast<int>(i) + 1;
             ImGui::SameLine();
             if (ImGui::SmallButton("Down") && i > 0) move_from = static_cast<int>(i), move_to = static_cast<int>(i) - 1;
@@ -204,6 +231,19 @@ void App::draw_layers_panel() {
             }
             ImGui::SameLine();
             if (ImGui::SmallButton("Remove")) remove = static_cast<int>(i);
+            // Export this layer (GeoJSON, GeoPackage or CSV by extension; written atomically).
+            ImGui::SetNextItemWidth(-60);
+            ImGui::InputTextWithHint("##export", (l.name + ".geojson").c_str(), &l.export_path);
+            ImGui::SameLine();
+            if (ImGui::Button("Export", ImVec2(-1, 0))) {
+                const std::string path = l.export_path.empty() ? l.name + ".geojson" : l.export_path;
+                try {
+                    io::write_layer(*l.data, path, io::format_from_path(path));
+                    info("wrote " + l.name + " to " + path);
+                } catch (const std::exception& e) {
+                    error("exporting " + l.name + ": " + e.what());
+                }
+            }
             ImGui::TreePop();
         }
         ImGui::PopID();
@@ -214,14 +254,18 @@ void App::draw_layers_panel() {
         else if (m_sel_layer == move_to) m_sel_layer = move_from;
     }
     if (remove >= 0) {
-        m_renderer->remove(m_layers[static_cast<std::size_t>(remove)].gpu);
-        m_layers.erase(m_layers.begin() + remove);
-        if (m_sel_layer == remove) select_feature(-1, -1);
-        else if (m_sel_layer > remove) --m_sel_layer;
+        const std::string name = m_layers[static_cast<std::size_t>(remove)].name;
+        const bool result = m_layers[static_cast<std::size_t>(remove)].result;
+        remove_layer(static_cast<std::size_t>(remove));
+        // Data layers stay loaded with their source on restore: remember to drop them.
+        // Result layers go with their run's record instead.
+        if (!result && std::find(m_removed_layers.begin(), m_removed_layers.end(), name) == m_removed_layers.end())
+            m_removed_layers.push_back(name);
+        if (result) ++m_runs_generation;
         rebuild_catalogue();
     }
     ImGui::Separator();
-    ImGui::TextUnformatted("Add a layer from any GDAL source");
+    ImGui::TextWrapped("Add a layer from any GDAL source");
     ImGui::SetNextItemWidth(-50);
     const bool enter = ImGui::InputTextWithHint("##src", "path or PG:... connection", &m_add_source,
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
@@ -294,7 +338,9 @@ void App::draw_inspector_panel() {
     draw_search();
     ImGui::Separator();
     if (m_sel_layer < 0 || m_sel_layer >= static_cast<int>(m_layers.size())) {
+        ImGui::PushTextWrapPos(0.0f);
         ImGui::TextDisabled("Click a feature on the map to see its attributes.");
+        ImGui::PopTextWrapPos();
         return;
     }
     const auto& l = *m_layers[static_cast<std::size_t>(m_sel_layer)].data;
@@ -344,9 +390,19 @@ void App::draw_status_bar() {
     std::size_t visible = 0;
     for (const auto& l : m_layers) visible += l.visible;
     const auto& st = m_renderer->stats();
+    // Ground scale at the view centre: display units times the CRS's scale factor there
+    // (Web Mercator: cos(lat)), over the 0.28 mm standard pixel (OGC SLD / WMTS).
+    double centre_lat = 50.5;
+    try {
+        double x = m_view.center_x, y = m_view.center_y;
+        m_to_display->inverse(x, y);
+        centre_lat = y;
+    } catch (const std::exception&) {
+    }
+    const double ground_per_px = m_view.units_per_pixel * map::ground_m_per_unit(m_display_crs, centre_lat);
     ImGui::Text("layers %zu (%zu shown) | sites %zu | plugins %d | frame %.1f ms (map %.2f ms, %zu segments, %zu calls) | 1:%.0f",
                 m_layers.size(), visible, m_catalogue.sites().size(), plugin_count(), m_frame_ms, m_map_ms, st.line_segments,
-                st.draw_calls, m_view.units_per_pixel / 0.00028);
+                st.draw_calls, ground_per_px / 0.00028);
     if (m_cursor_lonlat) {
         ImGui::SameLine();
         ImGui::Text("| %.5f, %.5f | MGRS %s | L72 %s", (*m_cursor_lonlat)[1], (*m_cursor_lonlat)[0], m_cursor_mgrs.c_str(),

@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "app/app.hpp"
+#include "map/forms.hpp"
 #include "mp/core/error.hpp"
 #include "mp/data/default_data.hpp"
 #include "mp/io/ogr_io.hpp"
@@ -31,11 +32,10 @@ std::array<float, 4> parse_colour(const std::string& hex, std::array<float, 4> f
     return c;
 }
 
-bool wants_location(const plugin::ParamDef& d) {
-    return d.type == plugin::ParamType::Site || d.type == plugin::ParamType::Coordinate ||
-           (d.type == plugin::ParamType::String && d.description.find("lon,lat") != std::string::npos) ||
-           (d.type == plugin::ParamType::List && d.description.find("lon,lat") != std::string::npos);
-}
+
+// Highlight for result lines whose colour is lost on the base map: strong magenta
+// (contrasts with the orange roads, dark rail, blue rivers and the beige land).
+constexpr std::array<float, 4> kRouteHighlight{0.78f, 0.0f, 0.67f, 1.0f};
 
 }  // namespace
 
@@ -56,13 +56,25 @@ void App::draw_param_widget(const std::string& plugin_id, const plugin::ParamDef
     nlohmann::json& values = m_plugin_params[plugin_id];
     if (!values.contains(d.key)) values[d.key] = d.default_value.value_or("");
     std::string v = values[d.key].is_string() ? values[d.key].get<std::string>() : values[d.key].dump();
-    std::string label = d.label.empty() ? d.key : d.label;
-    if (!d.unit.empty()) label += " [" + d.unit + "]";
-    if (d.required) label += " *";
-    label += "##" + d.key;
+    std::string text = d.label.empty() ? d.key : d.label;
+    if (!d.unit.empty()) text += " [" + d.unit + "]";
+    if (d.required) text += " *";
+    const map::PickKind pick = map::pick_kind(d);
+    // The label sits above its input (wrapped), so units are never cut off; the input
+    // takes the row, less room for the pick controls.
+    std::string label = "##" + d.key;
+    if (d.type == plugin::ParamType::Bool) {
+        label = text + label;
+    } else {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextUnformatted(text.c_str());
+        ImGui::PopTextWrapPos();
+        if (ImGui::IsItemHovered() && !d.description.empty()) ImGui::SetTooltip("%s", d.description.c_str());
+    }
     bool changed = false;
     ImGui::PushID(d.key.c_str());
-    const float w = ImGui::GetContentRegionAvail().x * 0.55f;
+    const float pick_w = pick == map::PickKind::None ? 0.0f : pick == map::PickKind::SystemAt ? 190.0f : 90.0f;
+    const float w = std::max(60.0f, ImGui::GetContentRegionAvail().x - pick_w);
     switch (d.type) {
     case plugin::ParamType::Bool: {
         bool b = v == "true" || v == "1" || v == "yes";
@@ -108,56 +120,87 @@ void App::draw_param_widget(const std::string& plugin_id, const plugin::ParamDef
         changed = ImGui::InputText(label.c_str(), &v);
         break;
     }
-    if (wants_location(d)) {
+    if (ImGui::IsItemHovered() && !d.description.empty()) ImGui::SetTooltip("%s", d.description.c_str());
+    if (pick != map::PickKind::None) {
         ImGui::SameLine();
         const bool picking = m_pick_plugin == plugin_id && m_pick_key == d.key;
-        if (ImGui::SmallButton(picking ? "click map" : "pick")) {
+        if (pick == map::PickKind::SystemAt) {
+            // The type of the next picked system.
+            const auto types = map::system_types(d.description);
+            std::string& t = m_pick_system_type[plugin_id + "/" + d.key];
+            if (t.empty() || std::find(types.begin(), types.end(), t) == types.end()) t = types.front();
+            ImGui::SetNextItemWidth(90);
+            if (ImGui::BeginCombo("##type", t.c_str())) {
+                for (const auto& c : types)
+                    if (ImGui::Selectable(c.c_str(), c == t)) t = c;
+                ImGui::EndCombo();
+            }
+            ImGui::SameLine();
+        }
+        const char* what = pick == map::PickKind::Site       ? "pick site"
+                           : pick == map::PickKind::Location ? "pick point"
+                                                             : "pick";
+        if (ImGui::SmallButton(picking ? "click the map..." : what)) {
             m_pick_plugin = picking ? "" : plugin_id;
             m_pick_key = picking ? "" : d.key;
         }
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(pick == map::PickKind::Site       ? "Click near a site on the map: %s its id"
+                              : pick == map::PickKind::Location ? "Click the map: %s lon,lat"
+                              : pick == map::PickKind::SystemAt ? "Click a site or a point: %s TYPE@site or TYPE@lon/lat"
+                                                                : "Click a site (its id) or a point (lon,lat): %s it",
+                              d.type == plugin::ParamType::List ? "appends" : "sets");
     }
-    if (ImGui::IsItemHovered() && !d.description.empty()) ImGui::SetTooltip("%s", d.description.c_str());
     if (changed) values[d.key] = v;
     ImGui::PopID();
 }
 
 bool App::pick_for_plugin(double display_x, double display_y) {
     if (m_pick_plugin.empty() || !m_registry) return false;
-    const auto* info = m_registry->find(m_pick_plugin);
-    if (!info) return false;
-    auto it = std::find_if(info->params.begin(), info->params.end(), [&](const auto& d) { return d.key == m_pick_key; });
-    if (it == info->params.end()) return false;
-    // A site symbol under the click gives the site's id; anywhere else gives lon,lat.
-    std::string value;
-    if (it->type != plugin::ParamType::Coordinate) {
-        const double tol = 0.5 * 28 * m_view.units_per_pixel;
-        for (const auto& l : m_layers) {
-            const auto* p = m_renderer->prepared(l.gpu);
-            if (!l.visible || !p || p->symbols.empty()) continue;
-            const long f = map::pick_feature(*p, {display_x, display_y}, tol);
-            if (f < 0) continue;
-            const auto& feat = l.data->features[static_cast<std::size_t>(f)];
-            const std::string id = feat.attributes.text("id", feat.id);
-            if (m_catalogue.by_id(id)) value = id;
-            if (!value.empty()) break;
+    const auto* pinfo = m_registry->find(m_pick_plugin);
+    if (!pinfo) return false;
+    auto it = std::find_if(pinfo->params.begin(), pinfo->params.end(), [&](const auto& d) { return d.key == m_pick_key; });
+    if (it == pinfo->params.end()) return false;
+    const map::PickKind kind = map::pick_kind(*it);
+    // The nearest site within reach of the click (half a symbol plus a margin).
+    std::string site_id;
+    if (kind != map::PickKind::Location) {
+        double best = std::pow((0.5 * 28 + 24) * m_view.units_per_pixel, 2);
+        for (const auto& s : m_catalogue.sites()) {
+            double x = geo::lon(s.anchor()), y = geo::lat(s.anchor());
+            try {
+                m_to_display->forward(x, y);
+            } catch (const std::exception&) {
+                continue;
+            }
+            const double d2 = (x - display_x) * (x - display_x) + (y - display_y) * (y - display_y);
+            if (d2 < best) best = d2, site_id = s.id;
         }
     }
-    if (value.empty() && it->type == plugin::ParamType::Site) {
-        warn("click a site symbol to pick '" + it->key + "'");
+    if (site_id.empty() && kind == map::PickKind::Site) {
+        warn("click on or near a site symbol to pick '" + it->key + "'");
         return true;
     }
-    if (value.empty()) {
-        double lon = display_x, lat = display_y;
-        m_to_display->inverse(lon, lat);
-        char buf[64];
+    double lon = display_x, lat = display_y;
+    m_to_display->inverse(lon, lat);
+    char buf[64];
+    std::string value;
+    if (kind == map::PickKind::SystemAt) {
+        std::snprintf(buf, sizeof buf, "%.5f/%.5f", lon, lat);
+        value = m_pick_system_type[m_pick_plugin + "/" + m_pick_key] + "@" + (site_id.empty() ? std::string(buf) : site_id);
+    } else if (!site_id.empty()) {
+        value = site_id;
+    } else {
         std::snprintf(buf, sizeof buf, "%.6f,%.6f", lon, lat);
         value = buf;
     }
+    // List items are ';'-separated in the text field (see map::list_items_from_text).
     auto& slot = m_plugin_params[m_pick_plugin][m_pick_key];
     if (it->type == plugin::ParamType::List && slot.is_string() && !slot.get<std::string>().empty())
-        slot = slot.get<std::string>() + ";" + value;
+        slot = slot.get<std::string>() + "; " + value;
     else
         slot = value;
+    info("picked " + it->key + " = " + slot.get<std::string>());
     m_pick_plugin.clear();
     m_pick_key.clear();
     return true;
@@ -171,22 +214,34 @@ void App::start_run(const std::string& plugin_id) {
         return;
     }
     // The worker gets its own snapshot of the layers: the UI may change them meanwhile.
+    // Result layers are run input as layers (e.g. routes to assess) but never as sites.
     auto ws = std::make_shared<data::Workspace>();
-    for (const auto& l : m_layers) ws->layers.add(*l.data);
-    for (const auto& l : ws->layers.layers()) {
+    for (const auto& l : m_layers) {
+        ws->layers.add(*l.data);
+        if (l.result) continue;
         try {
-            ws->catalogue.add_layer(l);
+            ws->catalogue.add_layer(*l.data);
         } catch (const std::exception&) {
             // Already reported when the layer was loaded.
         }
     }
+    // List fields are ';'-separated text in the form; the host gets JSON arrays, so an
+    // item may itself hold a comma ("4.35,50.85").
+    const auto* pinfo = m_registry->find(plugin_id);
     nlohmann::json raw = nlohmann::json::object();
-    for (auto& [k, v] : m_plugin_params[plugin_id].items())
-        if (!(v.is_string() && v.get<std::string>().empty())) raw[k] = v;
+    for (auto& [k, v] : m_plugin_params[plugin_id].items()) {
+        if (v.is_string() && v.get<std::string>().empty()) continue;
+        auto def = std::find_if(pinfo->params.begin(), pinfo->params.end(), [&](const auto& d) { return d.key == k; });
+        if (def != pinfo->params.end() && def->type == plugin::ParamType::List && v.is_string())
+            raw[k] = map::list_items_from_text(v.get<std::string>(), def->item_type == plugin::ParamType::Coordinate);
+        else
+            raw[k] = v;
+    }
     plugin::RunOptions opts;
     opts.data_sources = m_sources;
     opts.no_default_data = !m_default_data;
     if (m_headless) opts.timeout_s = 600;  // a headless run must end
+    m_last_run_error.clear();
     m_job = std::make_unique<PluginJob>();
     m_job->plugin_id = plugin_id;
     m_job->started = std::chrono::steady_clock::now();
@@ -210,6 +265,7 @@ void App::poll_run() {
     m_job->thread.join();
     std::unique_ptr<PluginJob> job = std::move(m_job);
     if (!job->error.empty()) {
+        m_last_run_error = job->plugin_id + ": " + job->error;
         error(job->plugin_id + ": " + job->error);
         m_run_failed = true;
         return;
@@ -217,12 +273,14 @@ void App::poll_run() {
     add_run_result(job->plugin_id, std::move(job->result));
 }
 
-void App::add_run_result(const std::string& plugin_id, plugin::RunResult r) {
+void App::add_run_result(const std::string& plugin_id, plugin::RunResult r, bool restored) {
     for (const auto& m : r.messages) {
+        if (restored) break;
         const std::string text = plugin_id + ": " + m.text;
         m.level >= 2 ? error(text) : m.level == 1 ? warn(text) : info(text);
     }
     if (r.status != plugin::RunStatus::Ok) {
+        m_last_run_error = plugin_id + " " + std::string(plugin::run_status_name(r.status)) + ": " + r.error;
         error(plugin_id + " " + std::string(plugin::run_status_name(r.status)) + ": " + r.error);
         m_run_failed = true;
         return;
@@ -253,22 +311,59 @@ void App::add_run_result(const std::string& plugin_id, plugin::RunResult r) {
             if (m_layers.size() == before) continue;
             MapLayer& ml = m_layers.back();
             ml.style.stroke = parse_colour(st.color, ml.style.stroke);
+            // Result lines must stand out from the base map: a colour too close to a
+            // visible data layer's (e.g. orange road legs on orange roads) becomes magenta.
+            if (ml.geometry == "line" || ml.geometry == "mixed")
+                for (const auto& base : m_layers)
+                    if (!base.result && base.visible && base.geometry == "line" && map::colour_distance(base.style.stroke, ml.style.stroke) < 0.2f) {
+                        ml.style.stroke = kRouteHighlight;
+                        break;
+                    }
             ml.style.fill = ml.style.stroke;
+            // Areas (coverage rings, reach): translucent fill, solid outline.
+            ml.style.fill_opacity = 0.25f;
             ml.style.width_px = static_cast<float>(st.width_px);
             ml.casing = ml.geometry == "line" || ml.geometry == "mixed";
-            if (!st.label_field.empty()) ml.label_field = st.label_field, ml.labels = true;
+            ml.style.symbol_tint = 0.85f;  // utilisation colours show on the site symbols
+            // A "kind" label says "leg" or "transfer"; the feature's name says where.
+            std::string field = st.label_field;
+            if (field == "kind" && std::any_of(ml.data->features.begin(), ml.data->features.end(),
+                                               [](const layer::Feature& f) { return f.attributes.has("name"); }))
+                field = "name";
+            if (!field.empty()) ml.label_field = field, ml.labels = true;
             rec.layer_names.push_back(ml.name);
         }
     }
     std::size_t features = 0;
     for (const auto& l : r.layers) features += l.layer.features.size();
     char buf[160];
-    std::snprintf(buf, sizeof buf, "%s finished in %.2f s: %zu layers (%zu features), %zu tables, %zu rasters", plugin_id.c_str(),
-                  r.seconds, r.layers.size(), features, r.tables.size(), r.rasters.size());
+    std::snprintf(buf, sizeof buf, "%s %s %.2f s: %zu layers (%zu features), %zu tables, %zu rasters", plugin_id.c_str(),
+                  restored ? "restored, ran in" : "finished in", r.seconds, r.layers.size(), features, r.tables.size(), r.rasters.size());
     info(buf);
     rec.result = std::move(r);
+    upload_rasters(rec);
     m_runs.push_back(std::move(rec));
+    ++m_runs_generation;
     rebuild_catalogue();
+}
+
+void App::upload_rasters(RunRecord& rec) {
+    for (auto& o : rec.rasters)
+        if (o.gpu) m_renderer->remove(o.gpu);
+    rec.rasters.resize(rec.result.rasters.size());
+    for (std::size_t i = 0; i < rec.result.rasters.size(); ++i) {
+        const auto& r = rec.result.rasters[i];
+        RasterOverlay& o = rec.rasters[i];
+        o.gpu = 0;
+        try {
+            const geo::Transformer t(r.crs.empty() ? std::string(geo::kWgs84) : r.crs, m_display_crs);
+            const auto prepared = map::prepare_raster(r.width, r.height, r.geotransform, r.values, r.nodata, t);
+            o.min_value = prepared.min_value, o.max_value = prepared.max_value;
+            o.gpu = m_renderer->upload_raster(prepared);
+        } catch (const std::exception& e) {
+            warn(rec.plugin_id + ": raster " + r.name + " not drawn: " + e.what());
+        }
+    }
 }
 
 void App::draw_plugins_panel() {
@@ -276,16 +371,10 @@ void App::draw_plugins_panel() {
         ImGui::TextDisabled("no plugin host");
         return;
     }
-    if (m_job) {
-        const double f = m_job->progress.fraction();
-        const std::string stage = m_job->progress.stage();
-        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_job->started).count();
-        ImGui::Text("%s: %s (%.1f s)", m_job->plugin_id.c_str(), stage.c_str(), s);
-        ImGui::ProgressBar(static_cast<float>(std::clamp(f, 0.0, 1.0)), ImVec2(-70, 0));
-        ImGui::SameLine();
-        if (ImGui::Button(m_job->progress.cancelled() ? "..." : "Cancel")) m_job->progress.cancel();
-        ImGui::Separator();
-    }
+    // The form scrolls; progress, Cancel and the last run's error stay pinned below it.
+    const float footer_h = (m_job ? ImGui::GetFrameHeightWithSpacing() * 2 + 6 : 0.0f) +
+                           (!m_last_run_error.empty() ? ImGui::GetTextLineHeightWithSpacing() * 3 + 6 : 0.0f);
+    ImGui::BeginChild("plugin_forms", ImVec2(0, -footer_h), false);
     if (m_registry->plugins().empty()) ImGui::TextDisabled("No plugins found (build/plugins, $ENABLEMENT_PLUGIN_PATH).");
     for (const auto& p : m_registry->plugins()) {
         if (!p.loaded) {
@@ -295,7 +384,9 @@ void App::draw_plugins_panel() {
             continue;
         }
         ImGui::PushID(p.id.c_str());
-        if (ImGui::CollapsingHeader((p.name + "  " + p.version + "##h").c_str())) {
+        if (ImGui::CollapsingHeader((p.name + "##h").c_str())) {
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s %s (%s)", p.name.c_str(), p.version.c_str(), p.id.c_str());
+            ImGui::TextDisabled("%s %s", p.id.c_str(), p.version.c_str());
             if (!p.description.empty()) ImGui::TextWrapped("%s", p.description.c_str());
             for (const auto& d : p.params) draw_param_widget(p.id, d);
             ImGui::BeginDisabled(m_job != nullptr);
@@ -303,8 +394,31 @@ void App::draw_plugins_panel() {
             ImGui::EndDisabled();
             ImGui::SameLine();
             if (ImGui::SmallButton("Reset")) m_plugin_params.erase(p.id);
+            if (m_job && m_job->plugin_id == p.id) {
+                ImGui::SameLine();
+                if (ImGui::SmallButton(m_job->progress.cancelled() ? "cancelling..." : "Cancel##inline")) m_job->progress.cancel();
+            }
         }
         ImGui::PopID();
+    }
+    ImGui::EndChild();
+    if (m_job) {
+        ImGui::Separator();
+        const double f = m_job->progress.fraction();
+        const std::string stage = m_job->progress.stage();
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_job->started).count();
+        ImGui::Text("%s: %s (%.1f s)", m_job->plugin_id.c_str(), stage.c_str(), secs);
+        ImGui::ProgressBar(static_cast<float>(std::clamp(f, 0.0, 1.0)), ImVec2(-80, 0));
+        ImGui::SameLine();
+        if (ImGui::Button(m_job->progress.cancelled() ? "..." : "Cancel", ImVec2(-1, 0))) m_job->progress.cancel();
+    }
+    if (!m_last_run_error.empty()) {
+        ImGui::Separator();
+        ImGui::BeginChild("run_error", ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 3), false);
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.1f, 0.1f, 1));
+        ImGui::TextWrapped("%s", m_last_run_error.c_str());
+        ImGui::PopStyleColor();
+        ImGui::EndChild();
     }
 }
 
@@ -315,7 +429,10 @@ void App::draw_table(const plugin::Table& t, int index) {
     if (ncol > 0 && ImGui::BeginTable("t", ncol,
                                       ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
                                           ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit,
-                                      ImVec2(0, std::min(200.0f, 24.0f + 20.0f * static_cast<float>(t.rows()))))) {
+                                      // Rows plus header plus the horizontal scrollbar, so the last row stays visible.
+                                      ImVec2(0, std::min(220.0f, ImGui::GetFrameHeight() + ImGui::GetStyle().ScrollbarSize + 4 +
+                                                                     (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) *
+                                                                         static_cast<float>(t.rows() + 1))))) {
         for (int c = 0; c < ncol; ++c) {
             const auto& col = t.columns[static_cast<std::size_t>(c)];
             ImGui::TableSetupColumn((col.unit.empty() ? col.name : col.name + " [" + col.unit + "]").c_str());
@@ -349,32 +466,60 @@ void App::draw_table(const plugin::Table& t, int index) {
         for (std::size_t s = first_series; s < num.size(); ++s)
             for (double v : num[s]->numbers)
                 if (std::isfinite(v)) ymin = std::min(ymin, v), ymax = std::max(ymax, v);
-        const ImVec2 size(ImGui::GetContentRegionAvail().x, 150);
+        const ImVec2 size(ImGui::GetContentRegionAvail().x, 170);
         const ImVec2 o = ImGui::GetCursorScreenPos();
         ImDrawList* dl = ImGui::GetWindowDrawList();
-        const float left = 44, bottom = 18;
-        const ImVec2 a(o.x + left, o.y + 4), b(o.x + size.x - 4, o.y + size.y - bottom);
+        const float left = 50, bottom = 34, top = 6, right = 8;
+        const ImVec2 a(o.x + left, o.y + top), b(o.x + size.x - right, o.y + size.y - bottom);
         dl->AddRectFilled(a, b, IM_COL32(255, 255, 255, 255));
-        dl->AddRect(a, b, IM_COL32(120, 120, 120, 255));
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.3g", ymax);
-        dl->AddText(ImVec2(o.x, a.y), IM_COL32(60, 60, 60, 255), buf);
-        std::snprintf(buf, sizeof buf, "%.3g", ymin);
-        dl->AddText(ImVec2(o.x, b.y - 14), IM_COL32(60, 60, 60, 255), buf);
-        if (xcol) {
-            std::snprintf(buf, sizeof buf, "%s %.3g .. %.3g", xcol->name.c_str(), xmin, xmax);
-            dl->AddText(ImVec2(a.x, b.y + 2), IM_COL32(60, 60, 60, 255), buf);
-        }
         auto px = [&](std::size_t i) {
             const double x = xcol ? xcol->numbers[i] : static_cast<double>(i);
             return a.x + static_cast<float>((x - xmin) / (xmax - xmin)) * (b.x - a.x);
         };
         auto py = [&](double y) { return b.y - static_cast<float>((y - ymin) / (ymax - ymin)) * (b.y - a.y); };
-        static const ImU32 kSeries[] = {IM_COL32(31, 119, 180, 255), IM_COL32(255, 127, 14, 255), IM_COL32(44, 160, 44, 255),
-                                        IM_COL32(214, 39, 40, 255)};
+        // Ticks at 1-2-5 steps (about 4 per axis), grid lines, labels outside the frame.
+        auto nice_step = [](double span) {
+            const double raw = span / 4;
+            const double p10 = std::pow(10.0, std::floor(std::log10(raw)));
+            for (double m : {1.0, 2.0, 5.0, 10.0})
+                if (m * p10 >= raw) return m * p10;
+            return 10 * p10;
+        };
+        char buf[48];
+        const ImU32 ink = IM_COL32(60, 60, 60, 255);
+        if (ymax > ymin) {
+            const double step = nice_step(ymax - ymin);
+            for (double v = std::ceil(ymin / step) * step; v <= ymax + step * 1e-9; v += step) {
+                const float y = py(v);
+                dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), IM_COL32(225, 225, 225, 255));
+                dl->AddLine(ImVec2(a.x - 4, y), ImVec2(a.x, y), ink);
+                std::snprintf(buf, sizeof buf, "%.4g", v);
+                const ImVec2 ts = ImGui::CalcTextSize(buf);
+                dl->AddText(ImVec2(a.x - 6 - ts.x, y - ts.y / 2), ink, buf);
+            }
+        }
+        {
+            const double step = nice_step(xmax - xmin);
+            for (double v = std::ceil(xmin / step) * step; v <= xmax + step * 1e-9; v += step) {
+                const float x = a.x + static_cast<float>((v - xmin) / (xmax - xmin)) * (b.x - a.x);
+                dl->AddLine(ImVec2(x, b.y), ImVec2(x, b.y + 4), ink);
+                std::snprintf(buf, sizeof buf, "%.4g", v);
+                const ImVec2 ts = ImGui::CalcTextSize(buf);
+                dl->AddText(ImVec2(x - ts.x / 2, b.y + 4), ink, buf);
+            }
+            const std::string xl = xcol ? xcol->name + (xcol->unit.empty() ? "" : " [" + xcol->unit + "]") : "row";
+            const ImVec2 ts = ImGui::CalcTextSize(xl.c_str());
+            dl->AddText(ImVec2((a.x + b.x) / 2 - ts.x / 2, b.y + 4 + ts.y), ink, xl.c_str());
+        }
+        dl->AddRect(a, b, IM_COL32(120, 120, 120, 255));
+        auto series_u32 = [](std::size_t k) {
+            const auto c = map::series_colour(k);
+            return ImGui::ColorConvertFloat4ToU32(ImVec4(c[0], c[1], c[2], 1));
+        };
         const std::size_t nseries = num.size() - first_series;
+        dl->PushClipRect(a, b, true);
         for (std::size_t s = first_series; s < num.size(); ++s) {
-            const ImU32 col = kSeries[(s - first_series) % 4];
+            const ImU32 col = series_u32(s - first_series);
             const auto& ys = num[s]->numbers;
             if (t.chart_hint == "bar") {
                 const float bw = std::max(1.0f, (b.x - a.x) / static_cast<float>(std::max<std::size_t>(n, 1)) * 0.8f /
@@ -391,18 +536,35 @@ void App::draw_table(const plugin::Table& t, int index) {
                     if (std::isfinite(ys[i])) pts.emplace_back(px(i), py(ys[i]));
                 if (pts.size() >= 2) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), col, 0, 2.0f);
             }
-            dl->AddText(ImVec2(a.x + 6, a.y + 2 + 14 * static_cast<float>(s - first_series)), col, num[s]->name.c_str());
         }
+        dl->PopClipRect();
         ImGui::Dummy(size);
+        // Legend below the plot, flowing over as many lines as the panel needs.
+        const float avail = ImGui::GetContentRegionAvail().x;
+        float x_used = 0;
+        for (std::size_t s = first_series; s < num.size(); ++s) {
+            const std::string name = num[s]->name + (num[s]->unit.empty() ? "" : " [" + num[s]->unit + "]");
+            const float wdt = 16 + ImGui::CalcTextSize(name.c_str()).x + 12;
+            if (s > first_series && x_used + wdt < avail) ImGui::SameLine(0, 12);
+            else x_used = 0;
+            x_used += wdt;
+            const ImVec2 q = ImGui::GetCursorScreenPos();
+            dl->AddRectFilled(ImVec2(q.x, q.y + 4), ImVec2(q.x + 12, q.y + 14), series_u32(s - first_series));
+            ImGui::Dummy(ImVec2(16, 0));
+            ImGui::SameLine(0, 0);
+            ImGui::TextUnformatted(name.c_str());
+        }
     }
     ImGui::PopID();
 }
 
 void App::draw_results_panel() {
-    ImGui::SetNextItemWidth(-90);
+    const float bw = ImGui::CalcTextSize("Export PNG").x + 2 * ImGui::GetStyle().FramePadding.x;
+    ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x - bw - ImGui::GetStyle().ItemSpacing.x));
     ImGui::InputTextWithHint("##png", "map.png", &m_export_png);
     ImGui::SameLine();
-    if (ImGui::Button("Export PNG") && !m_export_png.empty()) m_pending_png = m_export_png;
+    if (ImGui::Button("Export PNG", ImVec2(-1, 0)) && !m_export_png.empty()) m_pending_png = m_export_png;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Writes the map canvas (without the panels) as PNG");
     if (m_runs.empty()) {
         ImGui::TextDisabled("Results of plugin runs appear here.");
         return;
@@ -427,10 +589,11 @@ void App::draw_results_panel() {
                     if (const auto* p = m_renderer->prepared(it->gpu)) m_view.fit(p->extent, 30);
                 ImGui::PopID();
             }
-            ImGui::SetNextItemWidth(-110);
+            const float ebw = ImGui::CalcTextSize("Export GeoJSON").x + 2 * ImGui::GetStyle().FramePadding.x;
+            ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x - ebw - ImGui::GetStyle().ItemSpacing.x));
             ImGui::InputTextWithHint("##exp", "route.geojson", &rec.export_path);
             ImGui::SameLine();
-            if (ImGui::Button("Export GeoJSON") && !rec.export_path.empty()) {
+            if (ImGui::Button("Export GeoJSON", ImVec2(-1, 0)) && !rec.export_path.empty()) {
                 try {
                     io::write_layer(plugin::merged_layers(rec.result, rec.plugin_id), rec.export_path, io::Format::GeoJson);
                     info("wrote " + rec.export_path);
@@ -439,8 +602,18 @@ void App::draw_results_panel() {
                 }
             }
             for (std::size_t t = 0; t < rec.result.tables.size(); ++t) draw_table(rec.result.tables[t], static_cast<int>(t));
-            for (const auto& r : rec.result.rasters)
-                ImGui::TextDisabled("raster %s: %zux%zu %s (export with the CLI)", r.name.c_str(), r.width, r.height, r.unit.c_str());
+            for (std::size_t k = 0; k < rec.result.rasters.size() && k < rec.rasters.size(); ++k) {
+                const auto& r = rec.result.rasters[k];
+                RasterOverlay& o = rec.rasters[k];
+                ImGui::PushID(static_cast<int>(k) + 1000);
+                ImGui::Checkbox("##rv", &o.visible);
+                ImGui::SameLine();
+                ImGui::TextWrapped("raster %s: %zux%zu cells, %g..%g %s", r.name.c_str(), r.width, r.height, o.min_value, o.max_value,
+                                   r.unit.c_str());
+                ImGui::SetNextItemWidth(-1);
+                ImGui::SliderFloat("##ro", &o.opacity, 0.05f, 1.0f, "opacity %.2f");
+                ImGui::PopID();
+            }
             if (ImGui::SmallButton("Remove from map")) remove = static_cast<int>(i);
         }
         ImGui::PopID();
@@ -453,7 +626,10 @@ void App::draw_results_panel() {
             m_layers.erase(it);
         }
         select_feature(-1, -1);
+        for (const auto& o : m_runs[static_cast<std::size_t>(remove)].rasters)
+            if (o.gpu) m_renderer->remove(o.gpu);
         m_runs.erase(m_runs.begin() + remove);
+        ++m_runs_generation;
     }
 }
 

@@ -20,6 +20,14 @@ namespace {
 constexpr int kScenarioVersion = 1;
 constexpr auto kAutosaveEvery = std::chrono::seconds(10);
 
+// Plugin runs are kept beside the scenario: "x.scenario.json" -> "x.scenario.results.json".
+std::string results_path_for(const std::string& scenario_path) {
+    const std::string ext = ".json";
+    if (scenario_path.size() > ext.size() && scenario_path.compare(scenario_path.size() - ext.size(), ext.size(), ext) == 0)
+        return scenario_path.substr(0, scenario_path.size() - ext.size()) + ".results.json";
+    return scenario_path + ".results.json";
+}
+
 nlohmann::json colour(const std::array<float, 4>& c) { return nlohmann::json::array({c[0], c[1], c[2], c[3]}); }
 void read_colour(const nlohmann::json& j, std::array<float, 4>& c) {
     if (j.is_array() && j.size() == 4)
@@ -36,12 +44,15 @@ std::string App::autosave_path() {
     return (base / "enablement" / "autosave.scenario.json").string();
 }
 
-std::string App::scenario_json() const {
+std::string App::scenario_json(const std::string& target_path) const {
     nlohmann::json j;
     j["format"] = "enablement-scenario";
     j["version"] = kScenarioVersion;
     j["default_data"] = m_default_data;
     j["sources"] = m_sources;
+    j["removed_layers"] = m_removed_layers;
+    // Run results live in a file beside this one (written by save_results_beside).
+    if (!m_runs.empty()) j["results_file"] = std::filesystem::path(results_path_for(target_path)).filename().string();
     j["display_crs"] = m_display_crs;
     double lon = m_view.center_x, lat = m_view.center_y;
     try {
@@ -79,10 +90,20 @@ void App::apply_scenario(const std::string& text, const std::string& where) {
     if (j.value("version", 0) > kScenarioVersion)
         throw InputError("scenario version " + std::to_string(j.value("version", 0)) + " is newer than this program", where);
     // Reload the data the scenario names, then apply styles and order by layer name.
+    select_feature(-1, -1);
     for (auto& l : m_layers) m_renderer->remove(l.gpu);
+    for (auto& rec : m_runs)
+        for (auto& o : rec.rasters)
+            if (o.gpu) m_renderer->remove(o.gpu);
     m_layers.clear();
     m_sources.clear();
-    select_feature(-1, -1);
+    m_runs.clear();
+    ++m_runs_generation;
+    m_restoring = true;
+    struct Done {
+        bool& flag;
+        ~Done() { flag = false; }
+    } done{m_restoring};
     m_default_data = j.value("default_data", true) && !m_opts.no_default_data;
     const std::string crs = j.value("display_crs", std::string(geo::kWebMercator));
     if (crs != m_display_crs) set_display_crs(crs);
@@ -96,6 +117,12 @@ void App::apply_scenario(const std::string& text, const std::string& where) {
     for (const auto& src : j.value("sources", std::vector<std::string>{})) add_source(src);
     for (const auto& src : m_opts.data)
         if (std::find(m_sources.begin(), m_sources.end(), src) == m_sources.end()) add_source(src);
+    // Results of earlier runs, beside the scenario (a missing or bad file loses only them).
+    if (j.contains("results_file") && j["results_file"].is_string()) {
+        std::filesystem::path rf = j["results_file"].get<std::string>();
+        if (rf.is_relative()) rf = std::filesystem::path(where).parent_path() / rf;
+        restore_results(rf.string());
+    }
     std::vector<MapLayer> ordered;
     for (const auto& jl : j.value("layers", nlohmann::json::array())) {
         const std::string name = jl.value("name", "");
@@ -116,8 +143,22 @@ void App::apply_scenario(const std::string& text, const std::string& where) {
         ordered.push_back(std::move(*it));
         m_layers.erase(it);
     }
-    for (auto& rest : m_layers) ordered.push_back(std::move(rest));  // new data goes on top
+    // Layers the scenario does not list (new data) go to their natural place: areas
+    // under lines under points, results over data.
+    for (auto& rest : m_layers) {
+        const int rank = draw_rank(rest.geometry);
+        auto pos = rest.result ? ordered.end()
+                               : std::find_if(ordered.begin(), ordered.end(),
+                                              [&](const MapLayer& o) { return o.result || draw_rank(o.geometry) > rank; });
+        ordered.insert(pos, std::move(rest));
+    }
     m_layers = std::move(ordered);
+    // Layers the planner removed stay removed.
+    m_removed_layers = j.value("removed_layers", std::vector<std::string>{});
+    for (const auto& name : m_removed_layers) {
+        auto it = std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& l) { return l.name == name && !l.result; });
+        if (it != m_layers.end()) remove_layer(static_cast<std::size_t>(it - m_layers.begin()));
+    }
     rebuild_catalogue();
     if (j.contains("plugins") && j["plugins"].is_object()) m_plugin_params = j["plugins"];
     if (j.contains("view")) {
@@ -131,9 +172,63 @@ void App::apply_scenario(const std::string& text, const std::string& where) {
     }
 }
 
+void App::save_results_beside(const std::string& scenario_path) {
+    const std::string path = results_path_for(scenario_path);
+    auto it = m_results_written.find(path);
+    if (it != m_results_written.end() && it->second == m_runs_generation) return;
+    if (m_runs.empty()) {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+    } else {
+        nlohmann::json j{{"format", "enablement-results"}, {"version", 1}};
+        auto runs = nlohmann::json::array();
+        for (const auto& rec : m_runs) {
+            // Which of the run's map layers are still on the map (the planner may remove some).
+            auto present = nlohmann::json::array();
+            for (const auto& name : rec.layer_names)
+                present.push_back(std::any_of(m_layers.begin(), m_layers.end(), [&](const MapLayer& l) { return l.name == name; }));
+            runs.push_back({{"plugin", rec.plugin_id}, {"present", present}, {"result", plugin::to_json(rec.result)}});
+        }
+        j["runs"] = std::move(runs);
+        io::write_file_atomic(path, j.dump());
+    }
+    m_results_written[path] = m_runs_generation;
+}
+
+void App::restore_results(const std::string& file) {
+    try {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) throw InputError("cannot open", file);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        const auto j = nlohmann::json::parse(ss.str());
+        if (j.value("format", "") != "enablement-results") throw InputError("not an enablement results file", file);
+        std::size_t n = 0;
+        for (const auto& run : j.at("runs")) {
+            const std::string plugin_id = run.at("plugin").get<std::string>();
+            const std::size_t before = m_runs.size();
+            add_run_result(plugin_id, plugin::run_result_from_json(run.at("result")), true);
+            if (m_runs.size() == before) continue;
+            ++n;
+            // Drop the layers the planner had removed (groups come back in the same order).
+            const auto& present = run.value("present", nlohmann::json::array());
+            auto& names = m_runs.back().layer_names;
+            for (std::size_t i = 0; i < names.size() && i < present.size(); ++i) {
+                if (!present[i].is_boolean() || present[i].get<bool>()) continue;
+                auto it = std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& l) { return l.name == names[i]; });
+                if (it != m_layers.end()) remove_layer(static_cast<std::size_t>(it - m_layers.begin()));
+            }
+        }
+        info("restored " + std::to_string(n) + " plugin run(s) from " + file);
+    } catch (const std::exception& e) {
+        warn(std::string("plugin results not restored: ") + e.what() + " (" + file + ")");
+    }
+}
+
 void App::save_scenario(const std::string& path) {
     try {
-        io::write_file_atomic(path, scenario_json());
+        save_results_beside(path);
+        io::write_file_atomic(path, scenario_json(path));
         info("saved scenario " + path);
     } catch (const std::exception& e) {
         error(std::string("saving the scenario: ") + e.what());
@@ -159,10 +254,13 @@ void App::autosave_tick() {
     const auto now = std::chrono::steady_clock::now();
     if (now - m_last_autosave < kAutosaveEvery) return;
     m_last_autosave = now;
-    std::string json = scenario_json();
-    if (json == m_last_saved_json) return;
+    std::string json = scenario_json(autosave_path());
+    const auto written = m_results_written.find(results_path_for(autosave_path()));
+    const bool runs_changed = written == m_results_written.end() || written->second != m_runs_generation;
+    if (json == m_last_saved_json && !runs_changed) return;
     try {
         std::filesystem::create_directories(std::filesystem::path(autosave_path()).parent_path());
+        save_results_beside(autosave_path());
         io::write_file_atomic(autosave_path(), json);
         m_last_saved_json = std::move(json);
     } catch (const std::exception& e) {

@@ -6,6 +6,8 @@
 #include <imgui.h>
 #include <stb_image_write.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -23,14 +25,25 @@ void append_bytes(void* context, void* data, int size) {
 }
 }  // namespace
 
-bool App::write_screenshot(const std::string& path) {
-    int w = 0, h = 0;
-    glfwGetFramebufferSize(m_window, &w, &h);
+bool App::write_screenshot(const std::string& path, bool map_only) {
+    int fw = 0, fh = 0;
+    glfwGetFramebufferSize(m_window, &fw, &fh);
+    // The whole window, or only the map canvas (in framebuffer pixels, y up).
+    int x0 = 0, y0 = 0, w = fw, h = fh;
+    if (map_only) {
+        const ImGuiIO& io = ImGui::GetIO();
+        const float sx = io.DisplaySize.x > 0 ? fw / io.DisplaySize.x : 1.0f;
+        const float sy = io.DisplaySize.y > 0 ? fh / io.DisplaySize.y : 1.0f;
+        x0 = std::clamp(static_cast<int>(std::lround(m_canvas[0] * sx)), 0, fw - 1);
+        w = std::clamp(static_cast<int>(std::lround(m_canvas[2] * sx)), 1, fw - x0);
+        h = std::clamp(static_cast<int>(std::lround(m_canvas[3] * sy)), 1, fh);
+        y0 = std::clamp(fh - static_cast<int>(std::lround((m_canvas[1] + m_canvas[3]) * sy)), 0, fh - h);
+    }
     std::vector<unsigned char> rgb(static_cast<std::size_t>(w) * h * 3);
     glFinish();
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
     glReadBuffer(GL_BACK);
-    glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, rgb.data());
+    glReadPixels(x0, y0, w, h, GL_RGB, GL_UNSIGNED_BYTE, rgb.data());
     // GL rows run bottom-up; PNG rows top-down.
     std::vector<unsigned char> flipped(rgb.size());
     const std::size_t row = static_cast<std::size_t>(w) * 3;
@@ -72,8 +85,20 @@ void App::write_view_dump(const std::string& path) const {
     auto layers = nlohmann::json::array();
     for (const auto& l : m_layers)
         layers.push_back({{"name", l.name}, {"visible", l.visible}, {"stroke", {l.style.stroke[0], l.style.stroke[1], l.style.stroke[2]}},
-                          {"width_px", l.style.width_px}, {"symbol_size_px", l.style.symbol_size_px}});
+                          {"width_px", l.style.width_px}, {"symbol_size_px", l.style.symbol_size_px}, {"result", l.result},
+                          {"features", l.data->features.size()}});
     j["layers"] = layers;
+    j["sites"] = m_catalogue.sites().size();
+    // Whole-frame times (ImGui + map + swap) after a warm-up of 3 frames.
+    if (m_frame_times_ms.size() > 3) {
+        std::vector<double> t(m_frame_times_ms.begin() + 3, m_frame_times_ms.end());
+        std::sort(t.begin(), t.end());
+        j["frame_ms_median"] = t[t.size() / 2];
+        j["frame_ms_p90"] = t[std::min(t.size() - 1, t.size() * 9 / 10)];
+        j["frames_timed"] = t.size();
+    }
+    j["map_ms_last"] = m_map_ms;
+    j["runs"] = m_runs.size();
     try {
         io::write_file_atomic(path, j.dump(2));
     } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <array>
 #include <vector>
 
 namespace mp::gui::map {
@@ -21,8 +22,11 @@ struct LabelPlacement {
 
 /// Greedy label placement: in priority order, each label takes the first of four
 /// positions (right, left, above, below its symbol) that stays inside the canvas and
-/// overlaps neither a placed label nor any symbol; otherwise it is dropped. Result is
-/// index-aligned with the requests. No two placed labels overlap.
-std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& requests, int canvas_width, int canvas_height);
+/// overlaps neither a placed label, any symbol nor any obstacle (x0, y0, x1, y1 boxes:
+/// scale bar, north arrow, legend); otherwise it is dropped. Result is index-aligned with
+/// the requests. No two placed labels overlap. Overlaps are found with a uniform grid, so
+/// the cost grows about linearly with the number of requests.
+std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& requests, int canvas_width, int canvas_height,
+                                         const std::vector<std::array<float, 4>>& obstacles = {});
 
 }  // namespace mp::gui::map

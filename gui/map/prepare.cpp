@@ -321,7 +321,15 @@ PreparedLayer prepare_layer(const layer::Layer& l, const geo::Transformer& to_di
             Range fr{static_cast<std::uint32_t>(lv.fill_xy.size() / 2), 0};
             for (std::size_t oi = b; oi < e; ++oi) {
                 const auto& pf = out.features[order[oi]];
-                for (const auto& line : pf.lines) push_path(lv.line_xy, simplify(line, tol), out.origin_x, out.origin_y);
+                // Features smaller than the tolerance (under a pixel where this level is
+                // drawn) vanish, as their rings do below: an OSM extract has ~100k tiny ways
+                // that would otherwise each keep a segment.
+                if (tol > 0 && std::max(pf.extent.max_x - pf.extent.min_x, pf.extent.max_y - pf.extent.min_y) < tol) continue;
+                for (const auto& line : pf.lines) {
+                    const Extent le = extent_of(line);
+                    if (tol > 0 && std::max(le.max_x - le.min_x, le.max_y - le.min_y) < tol) continue;
+                    push_path(lv.line_xy, simplify(line, tol), out.origin_x, out.origin_y);
+                }
                 for (const auto& poly : pf.polygons) {
                     std::vector<std::vector<XY>> rings;
                     for (const auto& r : poly) {
@@ -361,6 +369,58 @@ PreparedLayer prepare_layer(const layer::Layer& l, const geo::Transformer& to_di
         }
         out.levels.push_back(std::move(lv));
     }
+    return out;
+}
+
+PreparedRaster prepare_raster(std::size_t width, std::size_t height, const std::array<double, 6>& gt,
+                              const std::vector<double>& cells, double nodata, const geo::Transformer& to_display) {
+    PreparedRaster out;
+    if (width == 0 || height == 0 || cells.size() < width * height) return out;
+    out.width = static_cast<int>(width);
+    out.height = static_cast<int>(height);
+    double lo = 0, hi = 0;
+    bool any = false;
+    for (double v : cells)
+        if (std::isfinite(v) && v != nodata && v > 0) lo = any ? std::min(lo, v) : v, hi = any ? std::max(hi, v) : v, any = true;
+    out.min_value = lo, out.max_value = hi;
+    out.values.resize(width * height);
+    for (std::size_t i = 0; i < width * height; ++i) {
+        const double v = cells[i];
+        out.values[i] = (!std::isfinite(v) || v == nodata || v <= 0) ? -1.0f
+                        : hi > lo                                    ? static_cast<float>((v - lo) / (hi - lo))
+                                                                     : 1.0f;
+    }
+    // A mesh of up to 32 x 32 quads: fine enough for PROJ's curvature over a country.
+    const std::size_t nx = std::min<std::size_t>(32, width), ny = std::min<std::size_t>(32, height);
+    std::vector<double> xs, ys;
+    for (std::size_t j = 0; j <= ny; ++j)
+        for (std::size_t i = 0; i <= nx; ++i) {
+            const double px = static_cast<double>(width) * static_cast<double>(i) / static_cast<double>(nx);
+            const double py = static_cast<double>(height) * static_cast<double>(j) / static_cast<double>(ny);
+            xs.push_back(gt[0] + px * gt[1] + py * gt[2]);
+            ys.push_back(gt[3] + px * gt[4] + py * gt[5]);
+        }
+    to_display.forward_many(xs, ys);
+    for (std::size_t k = 0; k < xs.size(); ++k)
+        if (std::isfinite(xs[k]) && std::isfinite(ys[k])) out.extent.add(xs[k], ys[k]);
+    if (out.extent.empty()) return out;
+    out.origin_x = std::round((out.extent.min_x + out.extent.max_x) * 0.5);
+    out.origin_y = std::round((out.extent.min_y + out.extent.max_y) * 0.5);
+    auto vertex = [&](std::size_t i, std::size_t j) {
+        const std::size_t k = j * (nx + 1) + i;
+        out.mesh.insert(out.mesh.end(), {static_cast<float>(xs[k] - out.origin_x), static_cast<float>(ys[k] - out.origin_y),
+                                         static_cast<float>(i) / static_cast<float>(nx), static_cast<float>(j) / static_cast<float>(ny)});
+    };
+    auto ok = [&](std::size_t i, std::size_t j) {
+        const std::size_t k = j * (nx + 1) + i;
+        return std::isfinite(xs[k]) && std::isfinite(ys[k]);
+    };
+    for (std::size_t j = 0; j < ny; ++j)
+        for (std::size_t i = 0; i < nx; ++i) {
+            if (!ok(i, j) || !ok(i + 1, j) || !ok(i, j + 1) || !ok(i + 1, j + 1)) continue;
+            vertex(i, j), vertex(i + 1, j), vertex(i, j + 1);
+            vertex(i + 1, j), vertex(i + 1, j + 1), vertex(i, j + 1);
+        }
     return out;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -67,6 +68,24 @@ struct PreparedLayer {
     /// The coarsest level whose tolerance stays within one pixel.
     const LodLevel& level_for(double units_per_pixel) const noexcept;
 };
+
+/// A grid prepared for the GPU: normalised values (t in [0, 1], -1 transparent) and a
+/// mesh of the grid reprojected to the display CRS.
+struct PreparedRaster {
+    int width = 0, height = 0;
+    std::vector<float> values;        ///< row-major from the top-left cell
+    std::vector<float> mesh;          ///< triangles: x, y (relative to origin), u, v per vertex
+    double origin_x = 0, origin_y = 0;
+    Extent extent;
+    double min_value = 0, max_value = 0;  ///< of the cells drawn (the legend's range)
+};
+
+/// Prepares a grid given by its GDAL geotransform in a CRS that raster_to_display maps to
+/// the display CRS. Cells equal to nodata, not finite, or <= 0 (e.g. "covered by no
+/// system") are transparent; the rest are scaled from min to max. Corners PROJ cannot
+/// transform are dropped with their triangles.
+PreparedRaster prepare_raster(std::size_t width, std::size_t height, const std::array<double, 6>& geotransform,
+                              const std::vector<double>& cells, double nodata, const geo::Transformer& raster_to_display);
 
 /// Projects a layer with to_display (EPSG:4326 -> display CRS, bulk) and prepares it.
 PreparedLayer prepare_layer(const layer::Layer& l, const geo::Transformer& to_display);

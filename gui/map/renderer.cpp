@@ -31,6 +31,7 @@ MapRenderer::MapRenderer()
     : m_line_prog(make_program("map_line", kShader_map_line_vert, kShader_map_line_frag)),
       m_fill_prog(make_program("map_fill", kShader_map_fill_vert, kShader_map_fill_frag)),
       m_symbol_prog(make_program("map_symbol", kShader_map_symbol_vert, kShader_map_symbol_frag)),
+      m_raster_prog(make_program("map_raster", kShader_map_raster_vert, kShader_map_raster_frag)),
       m_vao(make_vertex_array()) {
     const float corners[] = {-1, -1, 1, -1, -1, 1, 1, 1};
     m_corners = make_buffer(corners, sizeof corners);
@@ -64,7 +65,56 @@ MapRenderer::LayerId MapRenderer::upload(std::shared_ptr<const PreparedLayer> la
     return id;
 }
 
-void MapRenderer::remove(LayerId id) { m_layers.erase(id); }
+void MapRenderer::remove(LayerId id) {
+    m_layers.erase(id);
+    m_rasters.erase(id);
+}
+
+MapRenderer::LayerId MapRenderer::upload_raster(const PreparedRaster& r) {
+    GpuRaster g;
+    g.origin_x = r.origin_x, g.origin_y = r.origin_y, g.extent = r.extent;
+    if (r.width > 0 && r.height > 0 && !r.mesh.empty()) {
+        GLuint tex = 0;
+        glGenTextures(1, &tex);
+        glBindTexture(GL_TEXTURE_2D, tex);
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, r.width, r.height, 0, GL_RED, GL_FLOAT, r.values.data());
+        // Nearest: cells stay cells, and "no data" never blends into its neighbours.
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+        glBindTexture(GL_TEXTURE_2D, 0);
+        g.values = Texture(tex);
+        g.mesh = make_buffer(r.mesh.data(), r.mesh.size() * sizeof(float));
+        g.vertices = static_cast<GLsizei>(r.mesh.size() / 4);
+    }
+    const LayerId id = m_next++;
+    m_rasters.emplace(id, std::move(g));
+    return id;
+}
+
+void MapRenderer::draw_raster(LayerId id, float opacity) {
+    auto it = m_rasters.find(id);
+    if (it == m_rasters.end() || it->second.vertices == 0 || !it->second.extent.intersects(m_view.visible())) return;
+    const GpuRaster& g = it->second;
+    set_view_uniforms(m_raster_prog.get(), g.origin_x, g.origin_y);
+    glUniform1f(glGetUniformLocation(m_raster_prog.get(), "u_opacity"), opacity);
+    glUniform1i(glGetUniformLocation(m_raster_prog.get(), "u_values"), 0);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, g.values.get());
+    glBindBuffer(GL_ARRAY_BUFFER, g.mesh.get());
+    glEnableVertexAttribArray(0);
+    glEnableVertexAttribArray(1);
+    glVertexAttribDivisor(0, 0);
+    glVertexAttribDivisor(1, 0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float), nullptr);
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float), reinterpret_cast<const void*>(2 * sizeof(float)));
+    glDrawArrays(GL_TRIANGLES, 0, g.vertices);
+    ++m_stats.draw_calls;
+    glDisableVertexAttribArray(1);
+    glBindTexture(GL_TEXTURE_2D, 0);
+}
 
 const PreparedLayer* MapRenderer::prepared(LayerId id) const {
     auto it = m_layers.find(id);
@@ -103,10 +153,10 @@ void MapRenderer::end() {
     glUseProgram(0);
 }
 
-void MapRenderer::set_view_uniforms(GLuint program, const PreparedLayer& p) const {
+void MapRenderer::set_view_uniforms(GLuint program, double origin_x, double origin_y) const {
     glUseProgram(program);
-    glUniform2f(glGetUniformLocation(program, "u_shift"), static_cast<float>(p.origin_x - m_view.center_x),
-                static_cast<float>(p.origin_y - m_view.center_y));
+    glUniform2f(glGetUniformLocation(program, "u_shift"), static_cast<float>(origin_x - m_view.center_x),
+                static_cast<float>(origin_y - m_view.center_y));
     glUniform1f(glGetUniformLocation(program, "u_px_per_unit"), static_cast<float>(1.0 / m_view.units_per_pixel));
     glUniform2f(glGetUniformLocation(program, "u_viewport"), static_cast<float>(m_view.width_px),
                 static_cast<float>(m_view.height_px));
@@ -188,6 +238,8 @@ void MapRenderer::draw(LayerId id, const LayerStyle& style) {
         glUniform4f(glGetUniformLocation(m_symbol_prog.get(), "u_colour"), style.stroke[0], style.stroke[1], style.stroke[2],
                     1.0f);
         glUniform1f(glGetUniformLocation(m_symbol_prog.get(), "u_opacity"), style.opacity);
+        glUniform1f(glGetUniformLocation(m_symbol_prog.get(), "u_tint"), style.symbol_tint);
+        glUniform1f(glGetUniformLocation(m_symbol_prog.get(), "u_ring"), style.ring ? 1.0f : 0.0f);
         glBindBuffer(GL_ARRAY_BUFFER, m_corners.get());
         glEnableVertexAttribArray(0);
         glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);

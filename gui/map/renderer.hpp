@@ -22,6 +22,8 @@ struct LayerStyle {
     float opacity = 1.0f;         ///< of the whole layer
     float fill_opacity = 0.35f;   ///< of polygon fills, times opacity
     float symbol_size_px = 28.0f; ///< point symbols
+    float symbol_tint = 0.0f;     ///< 0: APP-6 frame colour; 1: frame filled with the stroke colour
+    bool ring = false;            ///< points as rings of the stroke colour (selection highlight)
 };
 
 /// Counters of the last frame.
@@ -50,6 +52,10 @@ public:
     /// Uploads a prepared layer's levels to the GPU (once) and returns its handle.
     LayerId upload(std::shared_ptr<const PreparedLayer> layer);
     void remove(LayerId id);
+    /// Uploads a prepared raster (a value texture and its mesh); same id space as layers.
+    LayerId upload_raster(const PreparedRaster& raster);
+    /// Draws a raster colour-mapped by shaders/map_raster.frag at the given opacity.
+    void draw_raster(LayerId id, float opacity);
     /// The prepared data of a layer, or nullptr.
     const PreparedLayer* prepared(LayerId id) const;
 
@@ -79,11 +85,21 @@ private:
         Buffer symbols;
         std::size_t bytes = 0;
     };
-    void set_view_uniforms(GLuint program, const PreparedLayer& p) const;
+    struct GpuRaster {
+        Texture values;
+        Buffer mesh;
+        GLsizei vertices = 0;
+        double origin_x = 0, origin_y = 0;
+        Extent extent;
+    };
+    void set_view_uniforms(GLuint program, double origin_x, double origin_y) const;
+    void set_view_uniforms(GLuint program, const PreparedLayer& p) const { set_view_uniforms(program, p.origin_x, p.origin_y); }
 
     Program m_line_prog;
     Program m_fill_prog;
     Program m_symbol_prog;
+    Program m_raster_prog;
+    std::unordered_map<LayerId, GpuRaster> m_rasters;
     VertexArray m_vao;
     Buffer m_corners;
     std::unordered_map<LayerId, GpuLayer> m_layers;

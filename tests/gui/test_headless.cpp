@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <stb_image.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdlib>
@@ -222,4 +223,55 @@ TEST_CASE("a route from transit-routes is drawn in its colour", "[gui][render][p
     CHECK(checked >= 10);
     // Labels and symbols may cover a few vertices; the line itself must be there.
     CHECK(hit >= checked * 8 / 10);
+}
+
+TEST_CASE("a scenario keeps removed layers removed and puts unlisted layers in their natural place", "[gui][scenario]") {
+    require_xvfb();
+    mp::test::TempDir tmp;
+    const std::string scenario = tmp.file("s.scenario.json");
+    // belgium was removed; rail is not listed (new data): it must go under the sites,
+    // not on top.
+    mp::test::write_text(scenario, R"({"format": "enablement-scenario", "version": 1, "default_data": true,
+        "removed_layers": ["belgium"],
+        "layers": [{"name": "roads"}, {"name": "sites"}]})");
+    REQUIRE(run_gui(tmp, "--scenario " + scenario + " --screenshot " + tmp.file("s.png") + " --dump-view " + tmp.file("v.json")) == 0);
+    const Dump d = load_dump(tmp.file("v.json"));
+    std::vector<std::string> names;
+    for (const auto& l : d.j["layers"]) names.push_back(l["name"]);
+    CHECK(std::find(names.begin(), names.end(), "belgium") == names.end());
+    REQUIRE(names.size() == 3);
+    CHECK(names == std::vector<std::string>{"roads", "rail", "sites"});
+}
+
+TEST_CASE("plugin results are saved beside the scenario, restored, and never count as sites", "[gui][scenario][plugins]") {
+    require_xvfb();
+    const std::string plugin = std::string(MP_BINARY_DIR) + "/plugins/transit_routes.so";
+    if (!std::filesystem::exists(plugin)) {
+        std::cout << "SKIPPED: the transit-routes plugin is not built (" << plugin << ")\n";
+        std::exit(77);
+    }
+    mp::test::TempDir tmp;
+    const auto sites = mp::data::load_workspace(true, {}).catalogue.sites().size();
+    const std::string scenario = tmp.file("s.scenario.json");
+    // via mixes a site and a coordinate: the GUI passes list items as a JSON array.
+    const std::string params = " -p from=port-zeebrugge -p to=elsenborn-training-area -p \"via=port-antwerp; 4.35,50.85\"";
+    REQUIRE(run_gui(tmp, "--no-restore --run transit-routes" + params + " --save-scenario " + scenario + " --screenshot " +
+                             tmp.file("a.png") + " --dump-view " + tmp.file("a.json")) == 0);
+    const Dump a = load_dump(tmp.file("a.json"));
+    CHECK(a.j["runs"] == 1);
+    CHECK(a.j["sites"] == sites);
+    REQUIRE(std::filesystem::exists(tmp.file("s.scenario.results.json")));
+    // Restored in a new session, then run again: still one site per catalogue site.
+    REQUIRE(run_gui(tmp, "--scenario " + scenario + " --run transit-routes" + params + " --screenshot " + tmp.file("b.png") +
+                             " --dump-view " + tmp.file("b.json")) == 0);
+    const Dump b = load_dump(tmp.file("b.json"));
+    CHECK(b.j["runs"] == 2);
+    CHECK(b.j["sites"] == sites);
+    int result_layers = 0;
+    for (const auto& l : b.j["layers"]) result_layers += l["result"].get<bool>();
+    int first_run_layers = 0;
+    for (const auto& l : a.j["layers"]) first_run_layers += l["result"].get<bool>();
+    CHECK(first_run_layers >= 1);
+    CHECK(result_layers == 2 * first_run_layers);
+    CHECK(mp::test::read_text(tmp.file("gui.log")).find("duplicate") == std::string::npos);
 }

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "map/forms.hpp"
 #include "map/labels.hpp"
 #include "map/prepare.hpp"
 #include "map/view.hpp"
@@ -140,4 +141,120 @@ TEST_CASE("prepared layers keep coarser levels smaller and pick features", "[gui
     t.forward(x, y);
     CHECK(pick_feature(p, {x + 10, y}, 50) == 1);
     CHECK(pick_feature(p, {x + 5000, y + 5000}, 50) == -1);
+}
+
+TEST_CASE("labels keep clear of obstacles such as the scale bar", "[gui][labels]") {
+    // A label that would go right of its symbol moves when an obstacle is there.
+    auto free = place_labels({{100, 50, 40, 12, 10, 0}}, 300, 200);
+    REQUIRE(free[0].placed);
+    CHECK(free[0].x > 100);
+    auto blocked = place_labels({{100, 50, 40, 12, 10, 0}}, 300, 200, {{105, 0, 300, 200}});
+    REQUIRE(blocked[0].placed);
+    CHECK(blocked[0].x + 40 <= 105);
+    // Thousands of requests are placed quickly and still never overlap.
+    std::vector<LabelRequest> req;
+    for (int i = 0; i < 3000; ++i) req.push_back({(i * 37) % 1000 + 0.5, (i * 91) % 700 + 0.5, 50, 12, 1, i % 2});
+    auto placed = place_labels(req, 1000, 700);
+    std::vector<std::size_t> on;
+    for (std::size_t i = 0; i < placed.size(); ++i)
+        if (placed[i].placed) on.push_back(i);
+    CHECK(on.size() > 50);
+    for (std::size_t a = 0; a < on.size(); ++a)
+        for (std::size_t b = a + 1; b < on.size(); ++b) {
+            const auto &p = placed[on[a]], &q = placed[on[b]];
+            const bool overlap = p.x < q.x + 50 && q.x < p.x + 50 && p.y < q.y + 12 && q.y < p.y + 12;
+            if (overlap) FAIL("labels " << on[a] << " and " << on[b] << " overlap");
+        }
+}
+
+TEST_CASE("features below the tolerance vanish from coarse levels", "[gui][lod]") {
+    mp::layer::Layer l;
+    // 2000 ways of ~10 m each plus one long line.
+    for (int i = 0; i < 2000; ++i) {
+        mp::layer::Feature f;
+        const double lon = 4.0 + (i % 50) * 0.01, lat = 50.5 + (i / 50) * 0.01;
+        f.geometry = mp::geo::LineString{mp::geo::lonlat(lon, lat), mp::geo::lonlat(lon + 0.0001, lat)};
+        l.features.push_back(f);
+    }
+    mp::layer::Feature long_line;
+    long_line.geometry = mp::geo::LineString{mp::geo::lonlat(3.0, 50.0), mp::geo::lonlat(6.0, 51.0)};
+    l.features.push_back(long_line);
+    mp::geo::Transformer t(mp::geo::kWgs84, mp::geo::kWebMercator);
+    const auto p = prepare_layer(l, t);
+    CHECK(p.levels.front().line_vertices() > 4000);
+    // At 100 m per pixel, only the long line is left (2 points plus separators).
+    CHECK(p.level_for(100).line_vertices() < 10);
+}
+
+TEST_CASE("list parameters split on semicolons so items may hold commas", "[gui][forms]") {
+    using nlohmann::json;
+    CHECK(list_items_from_text("port-antwerp; 4.35,50.85", false) == json::array({"port-antwerp", "4.35,50.85"}));
+    CHECK(list_items_from_text("a, b,c", false) == json::array({"a", "b", "c"}));
+    CHECK(list_items_from_text("4.1,50.1;4.2,50.2 ; ", true) == json::array({"4.1,50.1", "4.2,50.2"}));
+    CHECK(list_items_from_text("vshorad@port-antwerp; medium@4.48/50.90", false) ==
+          json::array({"vshorad@port-antwerp", "medium@4.48/50.90"}));
+    CHECK(list_items_from_text("", false).empty());
+    CHECK(is_lonlat_text("4.35, 50.85"));
+    CHECK_FALSE(is_lonlat_text("port-antwerp"));
+}
+
+namespace {
+mp::plugin::ParamDef def(const char* key, const char* description, mp::plugin::ParamType type,
+                         mp::plugin::ParamType item = mp::plugin::ParamType::String) {
+    mp::plugin::ParamDef d;
+    d.key = key;
+    d.description = description;
+    d.type = type;
+    d.item_type = item;
+    return d;
+}
+}  // namespace
+
+TEST_CASE("pick buttons follow the parameter type", "[gui][forms]") {
+    using mp::plugin::ParamType;
+    CHECK(pick_kind(def("entry_points", "Ports and airbases used", ParamType::List, ParamType::Site)) == PickKind::Site);
+    CHECK(pick_kind(def("via", "Intermediate points in order (site ids/names or lon,lat)", ParamType::List)) ==
+          PickKind::SiteOrLocation);
+    const auto systems = def("systems",
+                             "Items TYPE@SITE or TYPE@LON/LAT, optionally :RANGE_KM; TYPE is cuas (3 km), vshorad (6 km), "
+                             "shorad (12 km), medium (40 km) or custom (custom_range_km), e.g. vshorad@port-antwerp",
+                             ParamType::List);
+    CHECK(pick_kind(systems) == PickKind::SystemAt);
+    CHECK(system_types(systems.description) == std::vector<std::string>{"cuas", "vshorad", "shorad", "medium", "custom"});
+    CHECK(pick_kind(def("capacity_overrides", "Items 'SITE:KEY=VALUE' (e.g. port-ostend:vehicles_per_day=250)", ParamType::List)) ==
+          PickKind::None);
+    CHECK(pick_kind(def("mlc", "Military load class", ParamType::Number)) == PickKind::None);
+    CHECK(pick_kind(def("at", "", ParamType::Coordinate)) == PickKind::Location);
+    CHECK(pick_kind(def("from", "Origin: a site id or name, or lon,lat", ParamType::String)) == PickKind::SiteOrLocation);
+}
+
+TEST_CASE("ground scale includes the Web Mercator latitude factor", "[gui][scale]") {
+    CHECK(ground_m_per_unit("EPSG:3857", 0) == Approx(1));
+    CHECK(ground_m_per_unit("EPSG:3857", 60) == Approx(0.5));
+    CHECK(ground_m_per_unit("EPSG:3857", 50.5) == Approx(std::cos(50.5 * M_PI / 180)));
+    CHECK(ground_m_per_unit("EPSG:3812", 50.5) == Approx(1));
+}
+
+TEST_CASE("rasters become a normalised value grid on a reprojected mesh", "[gui][raster]") {
+    // 4 x 2 cells of 0.5 degrees from (3, 51) down to (5, 50); 0 and nodata transparent.
+    const std::array<double, 6> gt{3.0, 0.5, 0, 51.0, 0, -0.5};
+    const std::vector<double> cells{0, 1, 2, 3, -1, 1, 1, 4};
+    mp::geo::Transformer t(mp::geo::kWgs84, mp::geo::kWebMercator);
+    const auto r = prepare_raster(4, 2, gt, cells, -1, t);
+    REQUIRE(r.width == 4);
+    REQUIRE(r.height == 2);
+    CHECK(r.min_value == 1);
+    CHECK(r.max_value == 4);
+    CHECK(r.values[0] < 0);
+    CHECK(r.values[4] < 0);
+    CHECK(r.values[1] == Approx(0));
+    CHECK(r.values[7] == Approx(1));
+    CHECK(r.mesh.size() % 24 == 0);  // two triangles of (x, y, u, v) per quad
+    double x0 = 3, y0 = 50, x1 = 5, y1 = 51;
+    t.forward(x0, y0);
+    t.forward(x1, y1);
+    CHECK(r.extent.min_x == Approx(x0));
+    CHECK(r.extent.max_y == Approx(y1));
+    const auto c = raster_ramp(0);
+    CHECK(c[3] == 1);
 }

@@ -485,7 +485,8 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
             if (t.empty()) return;
             const auto px = m_view.to_pixel(x, y);
             const ImVec2 sz = ImGui::CalcTextSize(t.c_str());
-            req.push_back({px[0], px[1], sz.x, sz.y, clearance, priority});
+            // Result points (origin, transfers, destination, utilisation) must all show.
+            req.push_back({px[0], px[1], sz.x, sz.y, clearance, priority, l.result && !p->symbols.empty()});
             texts.push_back(std::move(t));
         };
         if (!p->symbols.empty()) {

@@ -330,7 +330,10 @@ void App::add_run_result(const std::string& plugin_id, plugin::RunResult r, bool
             if (field == "kind" && std::any_of(ml.data->features.begin(), ml.data->features.end(),
                                                [](const layer::Feature& f) { return f.attributes.has("name"); }))
                 field = "name";
-            if (!field.empty()) ml.label_field = field, ml.labels = true;
+            else if (field == "kind" && ml.geometry == "line")
+                field.clear();  // "leg" along every leg says nothing
+            ml.labels = !field.empty();
+            if (!field.empty()) ml.label_field = field;
             rec.layer_names.push_back(ml.name);
         }
     }
@@ -384,7 +387,16 @@ void App::draw_plugins_panel() {
             continue;
         }
         ImGui::PushID(p.id.c_str());
-        if (ImGui::CollapsingHeader((p.name + "##h").c_str())) {
+        // Headers cannot wrap: shorten a long name to the panel, the tooltip has it all.
+        std::string head = p.name;
+        const float room = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() - 4 * ImGui::GetStyle().FramePadding.x;
+        while (head.size() > 4 && ImGui::CalcTextSize((head + "...").c_str()).x > room) {
+            // Drop one whole UTF-8 character: continuation bytes, then its lead byte.
+            while (!head.empty() && (static_cast<unsigned char>(head.back()) & 0xC0) == 0x80) head.pop_back();
+            if (!head.empty()) head.pop_back();
+        }
+        if (head != p.name) head += "...";
+        if (ImGui::CollapsingHeader((head + "##h").c_str())) {
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s %s (%s)", p.name.c_str(), p.version.c_str(), p.id.c_str());
             ImGui::TextDisabled("%s %s", p.id.c_str(), p.version.c_str());
             if (!p.description.empty()) ImGui::TextWrapped("%s", p.description.c_str());

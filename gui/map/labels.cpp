@@ -62,6 +62,7 @@ std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& reques
     std::vector<LabelPlacement> out(requests.size());
     // Symbols and obstacles block labels; placed labels block later labels.
     Grid blocked(canvas_width, canvas_height);
+    Grid labels(canvas_width, canvas_height);  // placed labels only (for forced labels)
     for (const auto& r : requests) {
         const float ax = static_cast<float>(r.anchor_x), ay = static_cast<float>(r.anchor_y);
         if (ax < -r.clearance || ay < -r.clearance || ax > canvas_width + r.clearance || ay > canvas_height + r.clearance) continue;
@@ -81,12 +82,36 @@ std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& reques
             {ax - r.width / 2, ay - c - r.height, ax + r.width / 2, ay - c},
             {ax - r.width / 2, ay + c, ax + r.width / 2, ay + c + r.height},
         };
-        for (const Box& b : candidates) {
-            if (b.x0 < 0 || b.y0 < 0 || b.x1 > canvas_width || b.y1 > canvas_height) continue;
-            if (blocked.clashes(b)) continue;
+        auto inside = [&](const Box& b) { return b.x0 >= 0 && b.y0 >= 0 && b.x1 <= canvas_width && b.y1 <= canvas_height; };
+        auto take = [&](const Box& b) {
             blocked.insert(b);
+            labels.insert(b);
             out[i] = {true, b.x0, b.y0};
+        };
+        for (const Box& b : candidates) {
+            if (!inside(b) || blocked.clashes(b)) continue;
+            take(b);
             break;
+        }
+        if (out[i].placed || !r.force) continue;
+        // Forced: the same positions, then rings farther out, clear of other labels only.
+        for (float extra = 0; extra <= 3 * r.height && !out[i].placed; extra += r.height) {
+            const float e = c + extra;
+            const Box far[] = {
+                {ax + e, ay - r.height / 2, ax + e + r.width, ay + r.height / 2},
+                {ax - e - r.width, ay - r.height / 2, ax - e, ay + r.height / 2},
+                {ax - r.width / 2, ay - e - r.height, ax + r.width / 2, ay - e},
+                {ax - r.width / 2, ay + e, ax + r.width / 2, ay + e + r.height},
+                {ax + e * 0.7f, ay - e * 0.7f - r.height, ax + e * 0.7f + r.width, ay - e * 0.7f},
+                {ax + e * 0.7f, ay + e * 0.7f, ax + e * 0.7f + r.width, ay + e * 0.7f + r.height},
+                {ax - e * 0.7f - r.width, ay - e * 0.7f - r.height, ax - e * 0.7f, ay - e * 0.7f},
+                {ax - e * 0.7f - r.width, ay + e * 0.7f, ax - e * 0.7f, ay + e * 0.7f + r.height},
+            };
+            for (const Box& b : far)
+                if (inside(b) && !labels.clashes(b)) {
+                    take(b);
+                    break;
+                }
         }
     }
     return out;

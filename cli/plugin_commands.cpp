@@ -138,7 +138,8 @@ int run_plugin(Context& ctx, PluginRunRequest req) {
         const std::string mode = r.isolated ? "isolated run" : "in-process run";
         const bool names_plugin = r.error.find("'" + req.plugin_id + "'") != std::string::npos;
         std::cerr << "error: " << r.error << " (" << mode << (names_plugin ? "" : " of '" + req.plugin_id + "'") << ")\n";
-        return r.status == plugin::RunStatus::Cancelled ? 130 : kPlugin;
+        if (r.status == plugin::RunStatus::Cancelled) return 130;
+        return r.status == plugin::RunStatus::Rejected ? kInput : kPlugin;
     }
     if (!to_stdout) {
         for (const auto& p : plugin::write_results(r, req.out)) std::cerr << "wrote " << p << "\n";

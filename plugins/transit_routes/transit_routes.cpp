@@ -238,7 +238,7 @@ std::optional<Vehicle> vehicle_from(sdk::Run& run) {
         if (!v) {
             std::string names;
             for (const auto& p : presets) names += (names.empty() ? "" : ", ") + p.id;
-            throw sdk::Failure("unknown vehicle preset '" + id + "' (known: " + names + ")");
+            throw sdk::InputFailure("unknown vehicle preset '" + id + "' (known: " + names + ")");
         }
     }
     auto num = [&](const char* key, double Vehicle::*field) {
@@ -267,7 +267,7 @@ std::vector<geo::Polygon> avoid_areas(const std::string& path) {
             if (auto* p = std::get_if<geo::Polygon>(&f.geometry)) out.push_back(*p);
             if (auto* mp = std::get_if<geo::MultiPolygon>(&f.geometry)) out.insert(out.end(), mp->begin(), mp->end());
         }
-    if (out.empty()) throw sdk::Failure("no polygons to avoid in " + path);
+    if (out.empty()) throw sdk::InputFailure("no polygons to avoid in " + path);
     return out;
 }
 
@@ -310,7 +310,7 @@ Graph network_from_file(sdk::Run& run, const std::string& path, NetworkKind kind
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
-        throw sdk::Failure("network file '" + path + "' does not exist or is not a file");
+        throw sdk::InputFailure("network file '" + path + "' does not exist or is not a file");
     const std::string ext = fs::path(path).extension().string();
     RunProgress progress(run, lo, hi);
     if (ext == ".mpgraph") return build_from_source(path, kind, {}, {}, progress);
@@ -512,6 +512,10 @@ void run_routes(sdk::Run& run) {
 void run_entry(sdk::Run& run) {
     try {
         run_routes(run);
+    } catch (const mp::InputError& e) {
+        throw sdk::InputFailure(e.what());  // unknown site, a point off every network, a bad file
+    } catch (const mp::UsageError& e) {
+        throw sdk::InputFailure(e.what());
     } catch (const mp::Error& e) {
         throw sdk::Failure(e.what());
     }

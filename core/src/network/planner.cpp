@@ -58,14 +58,14 @@ std::pair<std::string, geo::LonLat> Planner::locate(const std::string& text, con
 }
 
 Result<Path> Planner::leg(Router& r, const geo::LonLat& a, const geo::LonLat& b, const QueryOptions& q,
-                          double max_snap, const std::string& what) {
+                          double max_snap, const std::string& from_what, const std::string& to_what) {
     const Snap sa = r.snap(a, q, max_snap);
     const Snap sb = r.snap(b, q, max_snap);
     const std::string net(network_kind_name(r.graph().kind));
     if (sa.segment == kNone)
-        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of the origin", what);
+        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of " + (from_what == "--from" ? std::string("the origin") : "the via point"), from_what);
     if (sb.segment == kNone)
-        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of the destination", what);
+        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of " + (to_what == "--to" ? std::string("the destination") : "the via point"), to_what);
     return r.route(sa, sb, q);
 }
 
@@ -138,7 +138,7 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
         Movement mv;
         for (std::size_t i = 0; i + 1 < stops.size(); ++i) {
             auto p = leg(*r, stops[i].second, stops[i + 1].second, q, req.max_snap_m,
-                         i == 0 ? "--from" : "--via");
+                         i == 0 ? "--from" : "--via", i + 2 == stops.size() ? "--to" : "--via");
             if (!p) return Result<Plan>::failure("leg " + std::to_string(i + 1) + " (" + stops[i].first + " to " +
                                                  stops[i + 1].first + "): " + p.reason());
             mv.legs.push_back({r->graph().kind, stops[i].first, stops[i + 1].first, stops[i].second,
@@ -348,7 +348,8 @@ std::string crossings_json(const Path& p) {
 std::string binding_json(const Path& p) {
     nlohmann::json a = nlohmann::json::array();
     for (const auto& b : p.binding)
-        a.push_back({{"quantity", b.quantity}, {"limit", b.limit}, {"vehicle", b.vehicle}, {"where", b.label}});
+        a.push_back({{"quantity", b.quantity}, {"limit", std::round(b.limit * 100) / 100},
+                     {"vehicle", std::round(b.vehicle * 100) / 100}, {"where", b.label}});
     return a.dump();
 }
 

@@ -274,11 +274,12 @@ RunResult run_on_thread(const MpPluginV1* plugin, const std::string& id, const P
             case MP_OK: r.status = RunStatus::Ok; break;
             case MP_CANCELLED: r.status = RunStatus::Cancelled, r.error = "cancelled"; break;
             default: {
-                r.status = RunStatus::Error;
+                r.status = shared->status == MP_INVALID_ARGUMENT ? RunStatus::Rejected : RunStatus::Error;
                 std::string last;
                 for (const auto& m : r.messages)
                     if (m.level == 2) last = m.text;
-                r.error = "plugin '" + id + "' failed" + (last.empty() ? "" : ": " + last);
+                r.error = "plugin '" + id + "' " + (r.status == RunStatus::Rejected ? "rejected its input" : "failed") +
+                          (last.empty() ? "" : ": " + last);
             }
             }
             if (r.status == RunStatus::Ok && abandon_status == RunStatus::TimedOut) r.status = RunStatus::TimedOut, r.error = abandon_reason;

@@ -25,6 +25,7 @@ std::string_view run_status_name(RunStatus s) {
     case RunStatus::Crashed: return "crashed";
     case RunStatus::TimedOut: return "timed-out";
     case RunStatus::IgnoredCancel: return "ignored-cancel";
+    case RunStatus::Rejected: return "rejected";
     }
     return "error";
 }
@@ -209,7 +210,7 @@ RunResult run_result_from_json(const nlohmann::json& j) {
         RunResult r;
         const std::string status = j.at("status").get<std::string>();
         for (auto s : {RunStatus::Ok, RunStatus::Error, RunStatus::Cancelled, RunStatus::Crashed, RunStatus::TimedOut,
-                       RunStatus::IgnoredCancel})
+                       RunStatus::IgnoredCancel, RunStatus::Rejected})
             if (run_status_name(s) == status) r.status = s;
         r.error = j.value("error", std::string());
         r.seconds = j.value("seconds", 0.0);

@@ -110,8 +110,10 @@ public:
     Router* rail_router() { return m_rail.get(); }
 
 private:
+    /// A leg from a to b; from_what / to_what name the inputs ("--from", "--via", "--to")
+    /// in the error when either end is too far from a usable line.
     Result<Path> leg(Router& r, const geo::LonLat& a, const geo::LonLat& b, const QueryOptions& q, double max_snap,
-                     const std::string& what);
+                     const std::string& from_what, const std::string& to_what);
     const Graph* m_road_graph;
     const Graph* m_rail_graph;
     const sites::Catalogue* m_catalogue;

@@ -62,7 +62,9 @@ struct Message {
 };
 
 /// How a run ended.
-enum class RunStatus { Ok, Error, Cancelled, Crashed, TimedOut, IgnoredCancel };
+/// How a run ended. Rejected: the plugin refused its input (an unknown site, a point off
+/// every network: MP_INVALID_ARGUMENT from its run), as opposed to failing at its work.
+enum class RunStatus { Ok, Error, Cancelled, Crashed, TimedOut, IgnoredCancel, Rejected };
 std::string_view run_status_name(RunStatus s);
 
 /// Everything a plugin run produced, and how it ended.

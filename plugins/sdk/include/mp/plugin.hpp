@@ -24,6 +24,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// Thrown for input the plugin cannot work with (an unknown site, a point far from any
+/// network): the run returns MP_INVALID_ARGUMENT, and the host reports the run as
+/// rejected (CLI exit code 3, bad input) rather than failed (4).
+class InputFailure : public Failure {
+public:
+    using Failure::Failure;
+};
+
 /// Thrown when the run notices cancellation (Run::check_cancelled()).
 class CancelledRun : public std::exception {
 public:
@@ -284,6 +292,9 @@ MpStatus invoke(const MpHostApi* host, MpRunContext* ctx, Fn&& fn) noexcept {
         return run.cancelled() ? MP_CANCELLED : MP_OK;
     } catch (const CancelledRun&) {
         return MP_CANCELLED;
+    } catch (const InputFailure& e) {
+        host->message(ctx, MP_ERROR_LEVEL, e.what());
+        return MP_INVALID_ARGUMENT;
     } catch (const std::exception& e) {
         host->message(ctx, MP_ERROR_LEVEL, e.what());
         return MP_ERROR;

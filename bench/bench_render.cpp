@@ -12,6 +12,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <random>
 #include <string>
@@ -249,13 +253,37 @@ int main() {
         std::printf("  breakdown: clear only %.2f ms", frame_with({}));
         for (std::size_t i = 0; i < ids.size(); ++i) std::printf(", +layer %zu %.2f ms", i, frame_with({ids[i]}));
         std::printf("\n");
+        // The full GUI (panels, labels, overlays, map) on the default view: enablement-gui
+        // beside this program, headless on the same display, timing its own frames.
+        double gui_ms = -1;
+        {
+            std::error_code ec;
+            const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+            const auto gui = self.parent_path() / "enablement-gui";
+            const std::string dump = (std::filesystem::temp_directory_path() / "bench-render-gui.json").string();
+            const std::string png = (std::filesystem::temp_directory_path() / "bench-render-gui.png").string();
+            if (!ec && std::filesystem::exists(gui)) {
+                const std::string cmd = "'" + gui.string() + "' --no-restore --frames 40 --size 1280x800 --screenshot '" + png +
+                                        "' --dump-view '" + dump + "' >/dev/null 2>&1";
+                if (std::system(cmd.c_str()) == 0) {
+                    std::ifstream in(dump);
+                    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+                    const auto at = text.find("\"frame_ms_median\":");
+                    if (at != std::string::npos) gui_ms = std::strtod(text.c_str() + at + 18, nullptr);
+                }
+            }
+            if (gui_ms >= 0)
+                std::printf("full GUI, default view 1280x800: frame median %.2f ms (enablement-gui)\n", gui_ms);
+            else
+                std::printf("full GUI: not measured (no enablement-gui beside bench-render, or it failed)\n");
+        }
         const Case& big = cases.back();
         std::printf("RESULT speedup=%.1f speedup_full_detail=%.1f frame_ms_default=%.2f frame_ms_default_p99=%.2f "
                     "ours_1m_ms=%.2f ours_full_1m_ms=%.2f imgui_1m_ms=%.2f ours_100k_ms=%.2f imgui_100k_ms=%.2f "
-                    "ours_10k_ms=%.2f imgui_10k_ms=%.2f\n",
+                    "ours_10k_ms=%.2f imgui_10k_ms=%.2f gui_frame_ms_default=%.2f\n",
                     big.imgui.total_med / big.ours.total_med, big.imgui.total_med / big.ours_full.total_med, def.total_med,
                     def.total_p99, big.ours.total_med, big.ours_full.total_med, big.imgui.total_med, cases[1].ours.total_med,
-                    cases[1].imgui.total_med, cases[0].ours.total_med, cases[0].imgui.total_med);
+                    cases[1].imgui.total_med, cases[0].ours.total_med, cases[0].imgui.total_med, gui_ms);
         ImGui_ImplOpenGL3_Shutdown();
         ImGui::DestroyContext();
     } catch (const std::exception& e) {

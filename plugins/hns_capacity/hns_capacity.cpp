@@ -24,6 +24,7 @@
 namespace {
 
 using mp::sdk::Failure;
+using mp::sdk::InputFailure;
 using mp::sdk::Run;
 
 constexpr double kEps = 1e-6;
@@ -198,25 +199,25 @@ Overrides parse_overrides(Run& r) {
     if (!r.has("capacity_overrides")) return o;
     for (const auto& item : r.list("capacity_overrides")) {
         const auto eq = item.find('=');
-        if (eq == std::string::npos) throw Failure("capacity override '" + item + "': expected SITE:KEY=VALUE or SITE=PCT%");
+        if (eq == std::string::npos) throw InputFailure("capacity override '" + item + "': expected SITE:KEY=VALUE or SITE=PCT%");
         std::string left = item.substr(0, eq), right = item.substr(eq + 1);
         const bool pct = !right.empty() && right.back() == '%';
         if (pct) right.pop_back();
         char* end = nullptr;
         const double v = std::strtod(right.c_str(), &end);
         if (right.empty() || *end != '\0' || !std::isfinite(v) || v < 0)
-            throw Failure("capacity override '" + item + "': '" + right + "' is not a non-negative number");
+            throw InputFailure("capacity override '" + item + "': '" + right + "' is not a non-negative number");
         std::string site_ref = left, key;
         if (const auto colon = left.find(':'); colon != std::string::npos)
             site_ref = left.substr(0, colon), key = left.substr(colon + 1);
         const auto s = r.site(site_ref);
-        if (s == mp::sdk::kNone) throw Failure("capacity override '" + item + "': unknown site '" + site_ref + "'");
+        if (s == mp::sdk::kNone) throw InputFailure("capacity override '" + item + "': unknown site '" + site_ref + "'");
         const std::string id = r.site_text(s, "id");
         if (pct || key == "availability") {
-            if (v > 100) throw Failure("capacity override '" + item + "': availability above 100 %");
+            if (v > 100) throw InputFailure("capacity override '" + item + "': availability above 100 %");
             o.availability_pct[id] = v;
         } else if (key.empty()) {
-            throw Failure("capacity override '" + item + "': name the capacity key (SITE:KEY=VALUE) or give a percentage");
+            throw InputFailure("capacity override '" + item + "': name the capacity key (SITE:KEY=VALUE) or give a percentage");
         } else {
             o.values[id][key] = v;
         }
@@ -262,7 +263,7 @@ std::vector<SiteUse> resolve_sites(Run& r, const char* key, const std::vector<st
         if (std::find(allowed_kinds.begin(), allowed_kinds.end(), u.kind) == allowed_kinds.end()) {
             std::string kinds;
             for (const auto& k : allowed_kinds) kinds += (kinds.empty() ? "" : " or ") + k;
-            throw Failure(std::string(key) + ": site '" + ref + "' is a " + u.kind + ", not a " + kinds);
+            throw InputFailure(std::string(key) + ": site '" + ref + "' is a " + u.kind + ", not a " + kinds);
         }
         for (const auto& o : out)
             if (o.id == u.id) return;  // listed twice
@@ -272,7 +273,7 @@ std::vector<SiteUse> resolve_sites(Run& r, const char* key, const std::vector<st
     if (!refs.empty()) {
         for (const auto& ref : refs) {
             const auto s = r.site(ref);
-            if (s == mp::sdk::kNone) throw Failure(std::string(key) + ": unknown site '" + ref + "'");
+            if (s == mp::sdk::kNone) throw InputFailure(std::string(key) + ": unknown site '" + ref + "'");
             add(s, ref);
         }
         return out;
@@ -299,7 +300,7 @@ void run(Run& r) {
     const double load_t = r.number("load_t");
     const double loads = std::max(0.0, std::ceil(cargo_t / load_t - kEps));
     const double units = vehicles + loads;  // vehicle-equivalents
-    if (units <= kEps && personnel <= kEps) throw Failure("the force package is empty: no vehicles, cargo or personnel");
+    if (units <= kEps && personnel <= kEps) throw InputFailure("the force package is empty: no vehicles, cargo or personnel");
     const double sea_share = r.number("sea_share") / 100.0;
     const double pers_sea_share = r.number("personnel_sea_share") / 100.0;
     const double sea_units = units * sea_share, air_units = units - sea_units;

@@ -22,6 +22,7 @@
 namespace {
 
 using mp::sdk::Failure;
+using mp::sdk::InputFailure;
 using mp::sdk::Geometry;
 using mp::sdk::Run;
 
@@ -111,21 +112,21 @@ std::string preset_list() {
 System parse_system(Run& r, const std::string& item, std::size_t n, double custom_range_km) {
     const auto at = item.find('@');
     if (at == std::string::npos)
-        throw Failure("system '" + item + "': expected TYPE@SITE or TYPE@LON/LAT (types: " + preset_list() + ")");
+        throw InputFailure("system '" + item + "': expected TYPE@SITE or TYPE@LON/LAT (types: " + preset_list() + ")");
     System s;
     s.type = trim(item.substr(0, at));
     std::transform(s.type.begin(), s.type.end(), s.type.begin(), [](unsigned char c) { return std::tolower(c); });
     const Preset* preset = nullptr;
     for (const auto& p : kPresets)
         if (s.type == p.type) preset = &p;
-    if (!preset) throw Failure("system '" + item + "': unknown type '" + s.type + "' (types: " + preset_list() + ")");
+    if (!preset) throw InputFailure("system '" + item + "': unknown type '" + s.type + "' (types: " + preset_list() + ")");
     std::string where = trim(item.substr(at + 1));
     double range_km = s.type == "custom" ? custom_range_km : preset->range_km;
     s.basis = preset->basis;
     if (const auto colon = where.rfind(':'); colon != std::string::npos) {
         const auto v = to_double(trim(where.substr(colon + 1)));
         if (!v || *v <= 0 || *v > 1000)
-            throw Failure("system '" + item + "': range '" + where.substr(colon + 1) + "' is not a range in km (0-1000)");
+            throw InputFailure("system '" + item + "': range '" + where.substr(colon + 1) + "' is not a range in km (0-1000)");
         range_km = *v;
         s.basis = "range given by the planner";
         where = trim(where.substr(0, colon));
@@ -136,11 +137,11 @@ System parse_system(Run& r, const std::string& item, std::size_t n, double custo
     if (sep != std::string::npos) lon = to_double(trim(where.substr(0, sep))), lat = to_double(trim(where.substr(sep + 1)));
     if (lon && lat) {
         if (*lon < -180 || *lon > 180 || *lat < -90 || *lat > 90)
-            throw Failure("system '" + item + "': coordinate out of range (lon/lat in degrees)");
+            throw InputFailure("system '" + item + "': coordinate out of range (lon/lat in degrees)");
         s.lon = *lon, s.lat = *lat;
     } else {
         const auto site = r.site(where);
-        if (site == mp::sdk::kNone) throw Failure("system '" + item + "': unknown site '" + where + "'");
+        if (site == mp::sdk::kNone) throw InputFailure("system '" + item + "': unknown site '" + where + "'");
         std::tie(s.lon, s.lat) = r.site_location(site);
         where = r.site_text(site, "id");
     }
@@ -195,7 +196,7 @@ void run(Run& r) {
     const auto items = r.has("systems") ? r.list("systems") : std::vector<std::string>{};
     for (const auto& it : items) systems.push_back(parse_system(r, it, systems.size(), custom_km));
     if (systems.empty())
-        throw Failure("no air-defence systems given: set 'systems', e.g. vshorad@port-antwerp, medium@4.48/50.90 (types: " +
+        throw InputFailure("no air-defence systems given: set 'systems', e.g. vshorad@port-antwerp, medium@4.48/50.90 (types: " +
                       preset_list() + ")");
 
     std::vector<Asset> assets;
@@ -212,7 +213,7 @@ void run(Run& r) {
     if (r.has("assets")) {
         for (const auto& ref : r.list("assets")) {
             const auto s = r.site(ref);
-            if (s == mp::sdk::kNone) throw Failure("assets: unknown site '" + ref + "'");
+            if (s == mp::sdk::kNone) throw InputFailure("assets: unknown site '" + ref + "'");
             add_asset(s);
         }
     } else {
@@ -258,7 +259,7 @@ void run(Run& r) {
     const auto width = static_cast<std::size_t>(std::ceil((east - west) / dlon));
     const auto height = static_cast<std::size_t>(std::ceil((north - south) / dlat));
     if (width == 0 || height == 0 || width * height > kMaxCells)
-        throw Failure("the coverage grid would have " + std::to_string(width) + " x " + std::to_string(height) +
+        throw InputFailure("the coverage grid would have " + std::to_string(width) + " x " + std::to_string(height) +
                       " cells (at most " + std::to_string(kMaxCells) + "): choose a coarser resolution_km than " +
                       fmt(res_km, 2));
     std::vector<double> grid(width * height, 0.0);
@@ -301,7 +302,7 @@ void run(Run& r) {
     std::vector<std::string> gap_owner;
     if (!route_layer.empty()) {
         const auto l = r.layer(route_layer);
-        if (l == mp::sdk::kNone) throw Failure("route_layer: no loaded layer named '" + route_layer + "'");
+        if (l == mp::sdk::kNone) throw InputFailure("route_layer: no loaded layer named '" + route_layer + "'");
         const std::size_t nf = r.feature_count(l);
         std::size_t skipped = 0;
         for (std::size_t f = 0; f < nf; ++f) {

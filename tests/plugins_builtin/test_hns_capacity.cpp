@@ -208,7 +208,7 @@ TEST_CASE("A package that can never clear fails with the reason", "[hns][errors]
     p = base_params();
     p["vehicles"] = "0";
     r = run_plugin("hns-capacity", p, ws());
-    CHECK(r.status == RunStatus::Error);
+    CHECK(r.status == RunStatus::Rejected);
     CHECK(r.error.find("force package is empty") != std::string::npos);
 
     // Finite but slow: a warning, not an error, and the outputs are still there.
@@ -227,13 +227,13 @@ TEST_CASE("Bad site references and overrides are reported by name", "[hns][error
     p = base_params();
     p["entry_points"] = "t-stage";
     auto r = run_plugin("hns-capacity", p, ws());
-    CHECK(r.status == RunStatus::Error);
+    CHECK(r.status == RunStatus::Rejected);
     CHECK(r.error.find("site 't-stage' is a staging_area, not a port or airbase") != std::string::npos);
 
     p = base_params();
     p["capacity_overrides"] = "t-port:vehicles_per_day=lots";
     r = run_plugin("hns-capacity", p, ws());
-    CHECK(r.status == RunStatus::Error);
+    CHECK(r.status == RunStatus::Rejected);
     CHECK(r.error.find("'lots' is not a non-negative number") != std::string::npos);
 
     p["capacity_overrides"] = "nowhere:vehicles_per_day=5";

@@ -159,24 +159,24 @@ TEST_CASE("Default assets are the ports, airbases and rail terminals", "[coverag
 
 TEST_CASE("Bad systems and grids fail with a clear error", "[coverage][errors]") {
     auto r = run_plugin("protection-coverage", {{"systems", "laser@a-near"}}, ws());
-    CHECK(r.status == RunStatus::Error);
+    CHECK(r.status == RunStatus::Rejected);
     CHECK(r.error.find("unknown type 'laser'") != std::string::npos);
 
     r = run_plugin("protection-coverage", {{"systems", "vshorad@atlantis"}}, ws());
-    CHECK(r.status == RunStatus::Error);
+    CHECK(r.status == RunStatus::Rejected);
     CHECK(r.error.find("unknown site 'atlantis'") != std::string::npos);
 
     r = run_plugin("protection-coverage", {{"systems", "vshorad"}}, ws());
-    CHECK(r.status == RunStatus::Error);
+    CHECK(r.status == RunStatus::Rejected);
     CHECK(r.error.find("expected TYPE@SITE or TYPE@LON/LAT") != std::string::npos);
 
     r = run_plugin("protection-coverage", {{"systems", "vshorad@a-near:-3"}}, ws());
-    CHECK(r.status == RunStatus::Error);
+    CHECK(r.status == RunStatus::Rejected);
     CHECK(r.error.find("is not a range in km") != std::string::npos);
 
     r = run_plugin("protection-coverage", {{"systems", "vshorad@a-near"}, {"grid_extent", "belgium"}, {"resolution_km", "0.05"}},
                    ws());
-    CHECK(r.status == RunStatus::Error);
+    CHECK(r.status == RunStatus::Rejected);
     CHECK(r.error.find("coarser resolution_km") != std::string::npos);
 
     // No systems at all: the schema requires them.

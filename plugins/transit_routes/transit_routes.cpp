@@ -439,9 +439,12 @@ void run_routes(sdk::Run& run) {
         std::size_t crossings = 0;
         for (const auto& l : m.legs) crossings += l.path.crossings.size();
         os << ", " << m.legs.size() << (m.legs.size() == 1 ? " leg" : " legs") << ", " << crossings << " bridge crossings";
-        std::string roads;
-        for (const auto& l : m.legs)
-            for (const auto& rc : l.path.road_changes) roads += (roads.empty() ? "" : " > ") + rc.ref;
+        std::string roads;  // legs separated by " | ": road, rail line numbers, road
+        for (const auto& l : m.legs) {
+            std::string leg;
+            for (const auto& rc : l.path.road_changes) leg += (leg.empty() ? "" : " > ") + rc.ref;
+            if (!leg.empty()) roads += (roads.empty() ? "" : " | ") + (l.network == NetworkKind::Rail ? "rail " : "") + leg;
+        }
         if (!roads.empty()) os << "; via " << roads;
         for (const auto& l : m.legs)
             for (const auto& cr : l.path.crossings)

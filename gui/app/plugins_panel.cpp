@@ -73,7 +73,7 @@ void App::draw_param_widget(const std::string& plugin_id, const plugin::ParamDef
     }
     bool changed = false;
     ImGui::PushID(d.key.c_str());
-    const float pick_w = pick == map::PickKind::None ? 0.0f : pick == map::PickKind::SystemAt ? 190.0f : 90.0f;
+    const float pick_w = pick == map::PickKind::None ? 0.0f : pick == map::PickKind::SystemAt ? 150.0f : 90.0f;
     const float w = std::max(60.0f, ImGui::GetContentRegionAvail().x - pick_w);
     switch (d.type) {
     case plugin::ParamType::Bool: {
@@ -396,6 +396,8 @@ void App::draw_plugins_panel() {
             if (!head.empty()) head.pop_back();
         }
         if (head != p.name) head += "...";
+        // The plugin given with --run shows its form (with the parameters it ran with).
+        if (p.id == m_opts.run_plugin) ImGui::SetNextItemOpen(true, ImGuiCond_Once);
         if (ImGui::CollapsingHeader((head + "##h").c_str())) {
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s %s (%s)", p.name.c_str(), p.version.c_str(), p.id.c_str());
             ImGui::TextDisabled("%s %s", p.id.c_str(), p.version.c_str());

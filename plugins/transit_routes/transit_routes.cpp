@@ -443,7 +443,7 @@ void run_routes(sdk::Run& run) {
         for (const auto& l : m.legs) {
             std::string leg;
             for (const auto& rc : l.path.road_changes) leg += (leg.empty() ? "" : " > ") + rc.ref;
-            if (!leg.empty()) roads += (roads.empty() ? "" : " | ") + (l.network == NetworkKind::Rail ? "rail " : "") + leg;
+            if (!leg.empty()) roads += std::string(roads.empty() ? "" : " | ") + (l.network == NetworkKind::Rail ? "rail " : "") + leg;
         }
         if (!roads.empty()) os << "; via " << roads;
         for (const auto& l : m.legs)

@@ -197,8 +197,12 @@ void App::draw_layers_panel() {
         ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + 4), ImVec2(p.x + 12, p.y + 16), to_u32(l.style.stroke));
         ImGui::Dummy(ImVec2(14, 0));
         ImGui::SameLine();
-        const bool open = ImGui::TreeNodeEx("##node", ImGuiTreeNodeFlags_SpanAvailWidth, "%s  (%zu, %s)", l.name.c_str(),
-                                            l.data->features.size(), l.geometry.c_str());
+        // Tree labels cannot wrap: name and count here, the geometry in the tooltip.
+        const bool open = ImGui::TreeNodeEx("##node", ImGuiTreeNodeFlags_SpanAvailWidth, "%s  (%zu)", l.name.c_str(),
+                                            l.data->features.size());
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s: %zu features, %s%s", l.name.c_str(), l.data->features.size(), l.geometry.c_str(),
+                              l.result ? " (plugin result)" : "");
         if (open) {
             ImGui::PushTextWrapPos(0.0f);
             ImGui::TextDisabled("%s", l.source.c_str());

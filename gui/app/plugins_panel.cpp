@@ -597,10 +597,10 @@ void App::draw_results_panel() {
                 ImGui::SameLine();
                 ImGui::ColorEdit3("##c", it->style.stroke.data(), ImGuiColorEditFlags_NoInputs);
                 ImGui::SameLine();
-                ImGui::Text("%s (%zu)", name.c_str(), it->data->features.size());
-                ImGui::SameLine();
                 if (ImGui::SmallButton("Fit"))
                     if (const auto* p = m_renderer->prepared(it->gpu)) m_view.fit(p->extent, 30);
+                ImGui::SameLine();
+                ImGui::TextWrapped("%s (%zu)", name.c_str(), it->data->features.size());
                 ImGui::PopID();
             }
             const float ebw = ImGui::CalcTextSize("Export GeoJSON").x + 2 * ImGui::GetStyle().FramePadding.x;

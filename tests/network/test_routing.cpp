@@ -362,3 +362,55 @@ TEST_CASE("march table: column length, pass time and halts", "[network]") {
     p.start_time = "yesterday";
     CHECK_THROWS_AS(march_table(m, p, std::nullopt), InputError);
 }
+
+TEST_CASE("march table: a risk or caution crossing holds the tail back until a halt", "[network]") {
+    // 40 km in two edges; a 200 m bridge at the start of the second edge (km 20).
+    Movement m;
+    Leg l;
+    l.from_label = "A";
+    l.to_label = "B";
+    l.path.distance_m = 40'000;
+    l.path.duration_s = 2880;
+    l.path.cum_m = {20'000, 40'000};
+    l.path.cum_s = {1440, 2880};
+    l.path.edges = {0, 1};
+    Crossing c;
+    c.label = "bridge on N9 'Test'";
+    c.route_km = 20;
+    c.length_m = 200;
+    c.mode = CrossingMode::Risk;
+    l.path.crossings.push_back(c);
+    m.legs.push_back(l);
+    MarchParams p;
+    p.vehicles = 10;
+    p.interval_m = 100;
+    p.vehicle_length_m = 10;
+    p.march_speed_kmh = 50;
+    p.halt_every_h = 0;  // no halts: the delay stays to the end
+    CrossingRules rules;
+    const MarchTable risk = march_table(m, p, std::nullopt, rules);
+    // One vehicle at a time at 5 km/h: 10 x (200 + 10) m / (5/3.6 m/s) = 1512 s, against
+    // (1000 + 200) m / (50/3.6 m/s) = 86.4 s for the open column at march speed.
+    const double delay = 10 * 210 / (5 / 3.6) - 1200 / (50 / 3.6);
+    const auto& bridge = risk.rows.at(1);
+    CHECK(bridge.checkpoint.find("one vehicle at a time") != std::string::npos);
+    CHECK(bridge.tail_clear_s == Approx(bridge.head_arrival_s + risk.pass_time_s + delay));
+    CHECK(risk.rows.back().tail_clear_s == Approx(risk.rows.back().head_arrival_s + risk.pass_time_s + delay));
+    CHECK(risk.total_s == Approx(risk.rows.back().tail_clear_s));
+    // Caution: 13 km/h at 100 m spacing (already above the 50 m minimum).
+    m.legs[0].path.crossings[0].mode = CrossingMode::Caution;
+    const MarchTable caution = march_table(m, p, std::nullopt, rules);
+    const double cdelay = 1200 / (13 / 3.6) - 1200 / (50 / 3.6);
+    CHECK(caution.rows.back().tail_clear_s == Approx(caution.rows.back().head_arrival_s + caution.pass_time_s + cdelay));
+    // A normal crossing costs the column nothing extra.
+    m.legs[0].path.crossings[0].mode = CrossingMode::Normal;
+    const MarchTable normal = march_table(m, p, std::nullopt, rules);
+    CHECK(normal.rows.back().tail_clear_s == Approx(normal.rows.back().head_arrival_s + normal.pass_time_s));
+    // A halt after the crossing lets the column close up: the tail is back in order.
+    m.legs[0].path.crossings[0].mode = CrossingMode::Risk;
+    p.halt_every_h = 0.5;
+    p.halt_min = 30;  // longer than the delay
+    const MarchTable halted = march_table(m, p, std::nullopt, rules);
+    CHECK(halted.halts >= 1);
+    CHECK(halted.rows.back().tail_clear_s == Approx(halted.rows.back().head_arrival_s + halted.pass_time_s));
+}

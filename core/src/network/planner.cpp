@@ -111,7 +111,7 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
             mv.duration_s += l.path.duration_s;
         }
         mv.duration_s += mv.transfer_s;
-        if (req.march.vehicles > 0) mv.march = march_table(mv, req.march, req.options.vehicle);
+        if (req.march.vehicles > 0) mv.march = march_table(mv, req.march, req.options.vehicle, req.options.rules);
     };
 
     if (req.mode == TravelMode::Road || req.mode == TravelMode::Rail) {
@@ -252,7 +252,8 @@ std::string iso(std::time_t t) {
 
 }  // namespace
 
-MarchTable march_table(const Movement& m, const MarchParams& p, const std::optional<Vehicle>& vehicle) {
+MarchTable march_table(const Movement& m, const MarchParams& p, const std::optional<Vehicle>& vehicle,
+                       const CrossingRules& rules) {
     MarchTable t;
     if (p.vehicles <= 0) return t;
     if (!(p.march_speed_kmh > 0)) throw InputError("march speed must be positive", "--march-speed");
@@ -265,13 +266,29 @@ MarchTable march_table(const Movement& m, const MarchParams& p, const std::optio
     t.pass_time_s = t.column_length_m / v_ms;
     const std::time_t start = parse_iso(p.start_time);
     double clock = 0, driving_since_halt = 0, km0 = 0;
+    double tail_behind = 0;  // how much later the tail clears than a closed-up column's
+    // Extra time a crossing under controls takes the column, against passing the span at
+    // march speed in its open order (STANAG 2021 controls as in docs/routing.md).
+    auto crossing_delay = [&](const Crossing& c) {
+        const double span = std::max(c.length_m, 1.0);
+        const double normal = (t.column_length_m + span) / v_ms;
+        double controlled = normal;
+        if (c.mode == CrossingMode::Caution) {
+            const double spacing = std::max(gap, rules.caution_spacing_m);
+            const double column = p.vehicles * veh_len + (p.vehicles - 1) * spacing;
+            controlled = (column + span) / (rules.caution_speed_kmh / 3.6);
+        } else if (c.mode == CrossingMode::Risk) {
+            controlled = p.vehicles * (span + veh_len) / (rules.risk_speed_kmh / 3.6);
+        }
+        return std::max(0.0, controlled - normal);
+    };
     auto row = [&](int leg, const std::string& name, double km) {
         MarchRow r;
         r.leg = leg;
         r.checkpoint = name;
         r.km = km;
         r.head_arrival_s = clock;
-        r.tail_clear_s = clock + t.pass_time_s;
+        r.tail_clear_s = clock + t.pass_time_s + tail_behind;
         r.head_arrival = iso(start + static_cast<std::time_t>(std::lround(r.head_arrival_s)));
         r.tail_clear = iso(start + static_cast<std::time_t>(std::lround(r.tail_clear_s)));
         t.rows.push_back(r);
@@ -304,7 +321,19 @@ MarchTable march_table(const Movement& m, const MarchParams& p, const std::optio
             while (next_crossing < l.path.crossings.size() &&
                    l.path.crossings[next_crossing].route_km * 1000 <= prev_m + 1e-6) {
                 const auto& c = l.path.crossings[next_crossing++];
-                row(leg_no, c.label + " (" + std::string(crossing_mode_name(c.mode)) + ")", km0 + prev_m / 1000);
+                std::string label = c.label + " (" + std::string(crossing_mode_name(c.mode));
+                if (const double d = crossing_delay(c); d > 0) {
+                    tail_behind += d;
+                    char buf[96];
+                    if (c.mode == CrossingMode::Risk)
+                        std::snprintf(buf, sizeof buf, ": one vehicle at a time at %.0f km/h, tail +%.0f min",
+                                      rules.risk_speed_kmh, d / 60);
+                    else
+                        std::snprintf(buf, sizeof buf, ": %.0f km/h, %.0f m apart, tail +%.0f min",
+                                      rules.caution_speed_kmh, rules.caution_spacing_m, d / 60);
+                    label += buf;
+                }
+                row(leg_no, label + ")", km0 + prev_m / 1000);
             }
             double left = ds;
             while (halt_after > 0 && driving_since_halt + left >= halt_after) {
@@ -313,6 +342,7 @@ MarchTable march_table(const Movement& m, const MarchParams& p, const std::optio
                 left -= part;
                 const double frac = ds > 0 ? (ds - left) / ds : 1;
                 clock += p.halt_min * 60;
+                tail_behind = std::max(0.0, tail_behind - p.halt_min * 60);  // the column closes up
                 ++t.halts;
                 driving_since_halt = 0;
                 row(leg_no, "halt " + std::to_string(static_cast<int>(p.halt_min)) + " min", km0 + (prev_m + frac * dm) / 1000);
@@ -327,7 +357,7 @@ MarchTable march_table(const Movement& m, const MarchParams& p, const std::optio
         km0 += l.path.distance_m / 1000;
         row(leg_no, "arrive " + l.to_label, km0);
     }
-    t.total_s = clock + t.pass_time_s;
+    t.total_s = clock + t.pass_time_s + tail_behind;
     return t;
 }
 

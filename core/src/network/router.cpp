@@ -861,6 +861,7 @@ Path describe(const Graph& g, const Costs& cost, const Costs& time_cost, const s
                 c.posted_mlc = q.vehicle ? posted_mlc(r, *q.vehicle) : std::max(r.mlc_wheeled, r.mlc_tracked);
                 c.vehicle_mlc = q.vehicle ? q.vehicle->mlc : 0;
                 c.route_km = km;
+                c.length_m = len_m;
                 c.where = g.edge_line(e).at(0);
                 p.crossings.push_back(c);
             }

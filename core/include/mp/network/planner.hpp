@@ -121,7 +121,12 @@ private:
 };
 
 /// Computes the march table of a movement.
-MarchTable march_table(const Movement& m, const MarchParams& p, const std::optional<Vehicle>& vehicle);
+/// Computes the march table of a movement. A caution or risk bridge crossing slows the
+/// column down to the crossing controls of `rules` (caution: crossing speed and spacing;
+/// risk: one vehicle on the span at a time): the head goes on, the tail falls behind by
+/// the difference, and the column closes up again during halts.
+MarchTable march_table(const Movement& m, const MarchParams& p, const std::optional<Vehicle>& vehicle,
+                       const CrossingRules& rules = {});
 
 /// The plan as one layer of RFC 7946 features (schema in docs/routing.md): a feature per
 /// movement and per leg (LineString or MultiLineString), points for origin, destination,

@@ -37,6 +37,7 @@ struct Crossing {
     double posted_mlc = 0;    ///< the class that applies to the vehicle (0: not posted)
     double vehicle_mlc = 0;
     double route_km = 0;      ///< where along the leg it begins
+    double length_m = 0;      ///< length of the span (the restricted stretch) on the route
     geo::LonLat where;
 };
 

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 #include "map/forms.hpp"
 #include "map/gl_util.hpp"
@@ -35,6 +36,9 @@ constexpr std::array<float, 4> kSeaColour{0.86f, 0.91f, 0.95f, 1.0f};
 constexpr float kStatusHeight = 24.0f;
 // Point layers with more symbols than this in view are drawn smaller and unlabelled.
 constexpr std::size_t kDenseSymbols = 400;
+// At most about this many symbols of one dense layer are drawn in view (llvmpipe draws
+// instances one by one).
+constexpr std::size_t kMaxDrawnSymbols = 1500;
 
 void glfw_error(int code, const char* text) { std::fprintf(stderr, "glfw error %d: %s\n", code, text); }
 
@@ -321,9 +325,10 @@ void App::render_map(int fb_width, int fb_height) {
             casing.symbol_size_px = 0;
             m_renderer->draw(l.gpu, casing);
         }
-        if (l.draw_symbol_px != l.style.symbol_size_px) {
+        if (l.dense) {
             map::LayerStyle st = l.style;
             st.symbol_size_px = l.draw_symbol_px;
+            st.max_symbols = l.max_symbols;
             m_renderer->draw(l.gpu, st);
         } else {
             m_renderer->draw(l.gpu, l.style);
@@ -449,6 +454,7 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
     for (auto& l : m_layers) {
         l.draw_symbol_px = l.style.symbol_size_px;
         l.dense = false;
+        l.max_symbols = static_cast<std::size_t>(-1);
         const auto* p = m_renderer->prepared(l.gpu);
         if (!l.visible || !p || p->symbols.size() / 3 < kDenseSymbols) continue;
         std::size_t n = 0;
@@ -459,6 +465,10 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
         if (n > kDenseSymbols) {
             l.dense = true;
             l.draw_symbol_px = std::max(5.0f, l.style.symbol_size_px * std::sqrt(static_cast<float>(kDenseSymbols) / static_cast<float>(n)));
+            // Thin to about kMaxDrawnSymbols in view: the symbols' prefixes are spread
+            // evenly (map::prepare_layer), so a prefix keeps the layer's pattern.
+            const std::size_t total = p->symbols.size() / 3;
+            l.max_symbols = n > kMaxDrawnSymbols ? std::max<std::size_t>(kMaxDrawnSymbols, kMaxDrawnSymbols * total / n) : total;
         }
     }
 
@@ -491,9 +501,14 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
         };
         if (!p->symbols.empty()) {
             // Result points (transfers, utilisation) are what the planner asked for: first.
-            for (std::size_t s = 0; s < p->symbol_feature.size(); ++s)
-                add(p->symbols[3 * s] + p->origin_x, p->symbols[3 * s + 1] + p->origin_y, p->symbol_feature[s],
-                    0.5f * l.draw_symbol_px, l.result ? 3 : p->symbols[3 * s + 2] > 0 ? 2 : 1);
+            // One label per feature (a multipoint relation would repeat its name at every point).
+            std::vector<char> labelled(l.data->features.size(), 0);
+            for (std::size_t s = 0; s < p->symbol_feature.size(); ++s) {
+                const double x = p->symbols[3 * s] + p->origin_x, y = p->symbols[3 * s + 1] + p->origin_y;
+                if (x < vis.min_x || x > vis.max_x || y < vis.min_y || y > vis.max_y) continue;
+                if (std::exchange(labelled[p->symbol_feature[s]], 1)) continue;
+                add(x, y, p->symbol_feature[s], 0.5f * l.draw_symbol_px, l.result ? 3 : p->symbols[3 * s + 2] > 0 ? 2 : 1);
+            }
         } else {
             for (std::size_t f = 0; f < p->features.size(); ++f) {
                 const auto& e = p->features[f].extent;

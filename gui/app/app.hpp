@@ -110,6 +110,7 @@ struct MapLayer {
     // Per frame (draw_map_overlays): a dense point layer is drawn smaller and unlabelled.
     bool dense = false;
     float draw_symbol_px = 28.0f;
+    std::size_t max_symbols = static_cast<std::size_t>(-1);
     std::string export_path;         ///< Layers panel: where to export it as GeoJSON
 };
 

@@ -25,6 +25,8 @@ constexpr double kLevelTolerances[] = {0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512,
 constexpr double kLevelMinSaving = 0.15;
 // Culling grid: up to kGrid x kGrid chunks per layer.
 constexpr int kGrid = 16;
+// Layers with more symbols than this get them in "evenly spread prefix" order.
+constexpr std::size_t kThinFrom = 1000;
 
 double dist2_to_segment(XY p, XY a, XY b) {
     const double dx = b.x - a.x, dy = b.y - a.y;
@@ -285,6 +287,36 @@ PreparedLayer prepare_layer(const layer::Layer& l, const geo::Transformer& to_di
             for (const auto& p : pf.polygons[0][0]) x += p.x, y += p.y, ++n;
             if (n) add({x / n, y / n});
         }
+    }
+
+    // 2b. Many symbols: reorder them so that every prefix is spread evenly over the layer
+    // (one per cell of a grid that doubles its resolution each round), so a renderer can
+    // thin a dense layer by drawing a prefix.
+    const std::size_t nsym = out.symbol_feature.size();
+    if (nsym > kThinFrom) {
+        std::vector<char> taken(nsym, 0);
+        std::vector<float> sym;
+        std::vector<std::uint32_t> feat;
+        sym.reserve(out.symbols.size());
+        feat.reserve(nsym);
+        const double w = std::max(1.0, out.extent.max_x - out.extent.min_x), h = std::max(1.0, out.extent.max_y - out.extent.min_y);
+        for (int level = 0; feat.size() < nsym; ++level) {
+            const int n = 1 << std::min(level, 12);
+            std::vector<char> used(static_cast<std::size_t>(n) * static_cast<std::size_t>(n), 0);
+            for (std::size_t i = 0; i < nsym; ++i) {
+                if (taken[i]) continue;
+                const double x = out.symbols[3 * i] + out.origin_x - out.extent.min_x, y = out.symbols[3 * i + 1] + out.origin_y - out.extent.min_y;
+                const int cx = std::clamp(static_cast<int>(x / w * n), 0, n - 1), cy = std::clamp(static_cast<int>(y / h * n), 0, n - 1);
+                char& u = used[static_cast<std::size_t>(cy) * static_cast<std::size_t>(n) + static_cast<std::size_t>(cx)];
+                if (u && level < 12) continue;
+                u = 1;
+                taken[i] = 1;
+                sym.insert(sym.end(), {out.symbols[3 * i], out.symbols[3 * i + 1], out.symbols[3 * i + 2]});
+                feat.push_back(out.symbol_feature[i]);
+            }
+        }
+        out.symbols = std::move(sym);
+        out.symbol_feature = std::move(feat);
     }
 
     // 3. Chunks: order features by the grid cell of their extent's centre.

@@ -59,7 +59,9 @@ struct PreparedLayer {
     Extent extent;                            ///< of all projected geometry
     std::vector<Extent> chunks;               ///< culling boxes, index-aligned with the ranges
     std::vector<LodLevel> levels;             ///< increasing tolerance; levels[0] is full detail
-    std::vector<float> symbols;               ///< x, y (relative to origin), symbol code triples
+    /// x, y (relative to origin), symbol code triples. Above 1000 symbols, in an order whose
+    /// every prefix is spread evenly over the layer (draw a prefix to thin a dense layer).
+    std::vector<float> symbols;
     std::vector<std::uint32_t> symbol_feature;///< feature index of each symbol
     std::vector<ProjectedFeature> features;   ///< index-aligned with the layer's features
     std::size_t input_vertices = 0;           ///< vertices of the source geometry

@@ -250,7 +250,7 @@ void MapRenderer::draw(LayerId id, const LayerStyle& style) {
         glVertexAttribPointer(2, 1, GL_FLOAT, GL_FALSE, 3 * sizeof(float), reinterpret_cast<const void*>(2 * sizeof(float)));
         glVertexAttribDivisor(1, 1);
         glVertexAttribDivisor(2, 1);
-        const auto n = static_cast<GLsizei>(p.symbols.size() / 3);
+        const auto n = static_cast<GLsizei>(std::min(p.symbols.size() / 3, style.max_symbols));
         glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, n);
         m_stats.symbols += static_cast<std::size_t>(n);
         ++m_stats.draw_calls;

@@ -24,6 +24,7 @@ struct LayerStyle {
     float symbol_size_px = 28.0f; ///< point symbols
     float symbol_tint = 0.0f;     ///< 0: APP-6 frame colour; 1: frame filled with the stroke colour
     bool ring = false;            ///< points as rings of the stroke colour (selection highlight)
+    std::size_t max_symbols = static_cast<std::size_t>(-1);  ///< draw only this prefix of the symbols (thinning)
 };
 
 /// Counters of the last frame.

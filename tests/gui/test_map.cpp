@@ -3,6 +3,8 @@
 // placement and picking (no display needed).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "map/forms.hpp"
@@ -257,4 +259,31 @@ TEST_CASE("rasters become a normalised value grid on a reprojected mesh", "[gui]
     CHECK(r.extent.max_y == Approx(y1));
     const auto c = raster_ramp(0);
     CHECK(c[3] == 1);
+}
+
+TEST_CASE("many symbols come in an evenly spread prefix order", "[gui][lod]") {
+    mp::layer::Layer l;
+    for (int i = 0; i < 70; ++i)
+        for (int j = 0; j < 70; ++j) {
+            mp::layer::Feature f;
+            f.geometry = mp::geo::lonlat(4.0 + i * 0.001, 51.0 + j * 0.001);
+            l.features.push_back(f);
+        }
+    mp::geo::Transformer t(mp::geo::kWgs84, mp::geo::kWebMercator);
+    const auto p = prepare_layer(l, t);
+    REQUIRE(p.symbols.size() == 3 * 4900);
+    REQUIRE(p.symbol_feature.size() == 4900);
+    // 1 + 4 + 16 symbols: one in every cell of a 4 x 4 grid over the layer.
+    std::array<int, 16> cells{};
+    for (std::size_t s = 0; s < 21; ++s) {
+        const double x = p.symbols[3 * s] + p.origin_x - p.extent.min_x, y = p.symbols[3 * s + 1] + p.origin_y - p.extent.min_y;
+        const int cx = std::min(3, static_cast<int>(x / (p.extent.max_x - p.extent.min_x) * 4));
+        const int cy = std::min(3, static_cast<int>(y / (p.extent.max_y - p.extent.min_y) * 4));
+        ++cells[static_cast<std::size_t>(cy * 4 + cx)];
+    }
+    for (int c : cells) CHECK(c >= 1);
+    // Every symbol is still there once, with its feature.
+    std::vector<char> seen(4900, 0);
+    for (auto f : p.symbol_feature) seen[f]++;
+    CHECK(std::count(seen.begin(), seen.end(), 1) == 4900);
 }

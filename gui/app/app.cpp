@@ -216,6 +216,7 @@ int App::run() {
         if (!m_headless || !m_job) ++m_frame_count;
         if (m_headless && m_frame_count >= std::max(1, m_opts.frames)) {
             if (!m_opts.dump_view.empty()) write_view_dump(m_opts.dump_view);
+            if (!m_opts.export_map.empty() && !write_screenshot(m_opts.export_map, true)) m_run_failed = true;
             exit_code = write_screenshot(m_opts.screenshot) ? (m_run_failed ? 4 : 0) : 1;
             break;
         }

@@ -44,6 +44,7 @@ struct Options {
     std::string run_plugin;          ///< headless: run this plugin first, screenshot its result
     std::vector<std::string> params; ///< key=value for run_plugin
     std::string save_scenario;       ///< headless: save the scenario (and results) here before quitting
+    std::string export_map;          ///< headless: also write the map canvas only (as Export PNG does)
 };
 
 /// Progress of a plugin run on the worker thread, read by the UI thread.

@@ -275,3 +275,20 @@ TEST_CASE("plugin results are saved beside the scenario, restored, and never cou
     CHECK(result_layers == 2 * first_run_layers);
     CHECK(mp::test::read_text(tmp.file("gui.log")).find("duplicate") == std::string::npos);
 }
+
+TEST_CASE("the map export holds the map canvas only", "[gui][export]") {
+    require_xvfb();
+    mp::test::TempDir tmp;
+    REQUIRE(run_gui(tmp, "--no-restore --screenshot " + tmp.file("s.png") + " --export-map " + tmp.file("m.png") + " --dump-view " +
+                             tmp.file("v.json")) == 0);
+    const Image full = load_png(tmp.file("s.png"));
+    const Image map = load_png(tmp.file("m.png"));
+    const Dump d = load_dump(tmp.file("v.json"));
+    CHECK(map.w == static_cast<int>(std::lround(d.j["canvas"]["width"].get<double>())));
+    CHECK(map.h == static_cast<int>(std::lround(d.j["canvas"]["height"].get<double>())));
+    CHECK(map.w < full.w);
+    // Its top-left pixel is the map's (the sea), not a panel's.
+    const auto c = map.at(2, 2);
+    CHECK(near(c, full.at(static_cast<int>(d.canvas_x) + 2, static_cast<int>(d.canvas_y) + 2), 2));
+    CHECK(near(c, {219, 232, 242}, 6));
+}

@@ -21,10 +21,11 @@ double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
     if (argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h")) {
-        std::printf("usage: bench-plugins [PLUGIN_DIR] [RUNS]\n"
-                    "Runs the echo test plugin from PLUGIN_DIR (default: %s) RUNS times (default 15, at\n"
-                    "least 3) in process and isolated, and prints the median times and their ratio.\n",
-                    MP_TEST_PLUGIN_DIR "/good");
+        std::printf(
+            "usage: bench-plugins [PLUGIN_DIR] [RUNS]\n"
+            "Runs the echo test plugin from PLUGIN_DIR (default: %s) RUNS times (default 15, at\n"
+            "least 3) in process and isolated, and prints the median times and their ratio.\n",
+            MP_TEST_PLUGIN_DIR "/good");
         return 0;
     }
     const std::string dir = argc > 1 ? argv[1] : MP_TEST_PLUGIN_DIR "/good";
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
     std::printf("workspace load (default data, in this process): %.1f ms\n", load_ms);
     std::printf("in-process run:  median %.2f ms over %d runs\n", a, runs);
     std::printf("isolated run:    median %.2f ms over %d runs (fork+exec, workspace reload, JSON results)\n", b, runs);
-    std::printf("RESULT isolated_ms=%.1f in_process_ms=%.2f overhead_ms=%.1f ratio=%.0f\n", b, a, b - a, b / std::max(a, 1e-3));
+    std::printf("RESULT isolated_ms=%.1f in_process_ms=%.2f overhead_ms=%.1f ratio=%.0f\n", b, a, b - a,
+                b / std::max(a, 1e-3));
     return 0;
 }

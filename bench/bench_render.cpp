@@ -201,11 +201,12 @@ int main() {
             c.ours_full = bench_ours(renderer, id, view, false);
             c.imgui = bench_imgui(*prepared, view);
             std::printf("vertices=%zu (lod draws %zu segments)\n", n, drawn);
-            for (auto [name, s] : {std::pair{"ours (LOD)", c.ours}, {"ours (full detail)", c.ours_full}, {"imgui AddPolyline", c.imgui}})
-                std::printf("  %-20s cpu median %8.3f ms p99 %8.3f | total median %8.3f ms p99 %8.3f | %d frames\n", name,
-                            s.cpu_med, s.cpu_p99, s.total_med, s.total_p99, s.frames);
-            std::printf("  ratio imgui/ours total: %.1fx (LOD), %.1fx (full detail)\n", c.imgui.total_med / c.ours.total_med,
-                        c.imgui.total_med / c.ours_full.total_med);
+            for (auto [name, s] :
+                 {std::pair{"ours (LOD)", c.ours}, {"ours (full detail)", c.ours_full}, {"imgui AddPolyline", c.imgui}})
+                std::printf("  %-20s cpu median %8.3f ms p99 %8.3f | total median %8.3f ms p99 %8.3f | %d frames\n",
+                            name, s.cpu_med, s.cpu_p99, s.total_med, s.total_p99, s.frames);
+            std::printf("  ratio imgui/ours total: %.1fx (LOD), %.1fx (full detail)\n",
+                        c.imgui.total_med / c.ours.total_med, c.imgui.total_med / c.ours_full.total_med);
             std::fflush(stdout);
             renderer.remove(id);
             cases.push_back(c);
@@ -237,17 +238,19 @@ int main() {
             renderer.end();
             return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         });
-        std::printf("default view (%zu layers): cpu median %.3f ms p99 %.3f | total median %.3f ms p99 %.3f\n", ids.size(),
-                    def.cpu_med, def.cpu_p99, def.total_med, def.total_p99);
+        std::printf("default view (%zu layers): cpu median %.3f ms p99 %.3f | total median %.3f ms p99 %.3f\n",
+                    ids.size(), def.cpu_med, def.cpu_p99, def.total_med, def.total_p99);
         // Where the default view's time goes: an empty frame (clear), then each layer.
         auto frame_with = [&](const std::vector<MapRenderer::LayerId>& only) {
-            return measure([&] {
-                       const auto t0 = Clock::now();
-                       renderer.begin(view, 0, 0, &kBackground);
-                       for (auto id : only) renderer.draw(id, style);
-                       renderer.end();
-                       return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-                   }, 20, 3)
+            return measure(
+                       [&] {
+                           const auto t0 = Clock::now();
+                           renderer.begin(view, 0, 0, &kBackground);
+                           for (auto id : only) renderer.draw(id, style);
+                           renderer.end();
+                           return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+                       },
+                       20, 3)
                 .total_med;
         };
         std::printf("  breakdown: clear only %.2f ms", frame_with({}));
@@ -263,7 +266,8 @@ int main() {
             const std::string dump = (std::filesystem::temp_directory_path() / "bench-render-gui.json").string();
             const std::string png = (std::filesystem::temp_directory_path() / "bench-render-gui.png").string();
             if (!ec && std::filesystem::exists(gui)) {
-                const std::string cmd = "'" + gui.string() + "' --no-restore --frames 40 --size 1280x800 --screenshot '" + png +
+                const std::string cmd = "'" + gui.string() +
+                                        "' --no-restore --frames 40 --size 1280x800 --screenshot '" + png +
                                         "' --dump-view '" + dump + "' >/dev/null 2>&1";
                 if (std::system(cmd.c_str()) == 0) {
                     std::ifstream in(dump);
@@ -274,16 +278,16 @@ int main() {
             }
             if (gui_ms >= 0)
                 std::printf("full GUI, default view 1280x800: frame median %.2f ms (enablement-gui)\n", gui_ms);
-            else
-                std::printf("full GUI: not measured (no enablement-gui beside bench-render, or it failed)\n");
+            else std::printf("full GUI: not measured (no enablement-gui beside bench-render, or it failed)\n");
         }
         const Case& big = cases.back();
-        std::printf("RESULT speedup=%.1f speedup_full_detail=%.1f frame_ms_default=%.2f frame_ms_default_p99=%.2f "
-                    "ours_1m_ms=%.2f ours_full_1m_ms=%.2f imgui_1m_ms=%.2f ours_100k_ms=%.2f imgui_100k_ms=%.2f "
-                    "ours_10k_ms=%.2f imgui_10k_ms=%.2f gui_frame_ms_default=%.2f\n",
-                    big.imgui.total_med / big.ours.total_med, big.imgui.total_med / big.ours_full.total_med, def.total_med,
-                    def.total_p99, big.ours.total_med, big.ours_full.total_med, big.imgui.total_med, cases[1].ours.total_med,
-                    cases[1].imgui.total_med, cases[0].ours.total_med, cases[0].imgui.total_med, gui_ms);
+        std::printf(
+            "RESULT speedup=%.1f speedup_full_detail=%.1f frame_ms_default=%.2f frame_ms_default_p99=%.2f "
+            "ours_1m_ms=%.2f ours_full_1m_ms=%.2f imgui_1m_ms=%.2f ours_100k_ms=%.2f imgui_100k_ms=%.2f "
+            "ours_10k_ms=%.2f imgui_10k_ms=%.2f gui_frame_ms_default=%.2f\n",
+            big.imgui.total_med / big.ours.total_med, big.imgui.total_med / big.ours_full.total_med, def.total_med,
+            def.total_p99, big.ours.total_med, big.ours_full.total_med, big.imgui.total_med, cases[1].ours.total_med,
+            cases[1].imgui.total_med, cases[0].ours.total_med, cases[0].imgui.total_med, gui_ms);
         ImGui_ImplOpenGL3_Shutdown();
         ImGui::DestroyContext();
     } catch (const std::exception& e) {

@@ -89,7 +89,9 @@ Stats run_queries(const Graph& g, Router& router, const BoostGraph& bgraph, std:
     std::vector<std::uint32_t> dist(g.nodes());
     std::vector<double> ours, theirs;
     auto wmap = boost::make_function_property_map<boost::graph_traits<BoostGraph>::edge_descriptor>(
-        [&](const boost::graph_traits<BoostGraph>::edge_descriptor& e) { return weights[boost::get(boost::edge_index, bgraph, e)]; });
+        [&](const boost::graph_traits<BoostGraph>::edge_descriptor& e) {
+            return weights[boost::get(boost::edge_index, bgraph, e)];
+        });
     for (std::size_t i = 0; i < count; ++i) {
         const auto s = node(rng), t = node(rng);
         auto t0 = Clock::now();
@@ -97,16 +99,16 @@ Stats run_queries(const Graph& g, Router& router, const BoostGraph& bgraph, std:
         ours.push_back(seconds_since(t0) * 1e3);
         t0 = Clock::now();
         try {
-            boost::dijkstra_shortest_paths(
-                bgraph, s,
-                boost::weight_map(wmap)
-                    .distance_map(boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, bgraph)))
-                    .distance_inf(kInfCost)
-                    .distance_zero(0u)
-                    // Boost's default combine is std::plus, which wraps around at
-                    // distance_inf: blocked edges would look cheap.
-                    .distance_combine(boost::closed_plus<std::uint32_t>(kInfCost))
-                    .visitor(StopAtTarget(t)));
+            boost::dijkstra_shortest_paths(bgraph, s,
+                                           boost::weight_map(wmap)
+                                               .distance_map(boost::make_iterator_property_map(
+                                                   dist.begin(), boost::get(boost::vertex_index, bgraph)))
+                                               .distance_inf(kInfCost)
+                                               .distance_zero(0u)
+                                               // Boost's default combine is std::plus, which wraps around at
+                                               // distance_inf: blocked edges would look cheap.
+                                               .distance_combine(boost::closed_plus<std::uint32_t>(kInfCost))
+                                               .visitor(StopAtTarget(t)));
         } catch (const TargetReached&) {
         }
         theirs.push_back(seconds_since(t0) * 1e3);
@@ -115,7 +117,8 @@ Stats run_queries(const Graph& g, Router& router, const BoostGraph& bgraph, std:
             if (st.identical) {
                 QueryOptions ref = q;
                 ref.use_landmarks = false;
-                std::printf("  MISMATCH %u -> %u: ours %u (Dijkstra %u), boost %u\n", s, t, a, router.node_cost(s, t, ref), b);
+                std::printf("  MISMATCH %u -> %u: ours %u (Dijkstra %u), boost %u\n", s, t, a,
+                            router.node_cost(s, t, ref), b);
             }
             st.identical = false;
         }
@@ -169,13 +172,16 @@ GraphResult bench_graph(const std::string& name, const Graph& g, double build_s,
     r.custom_s = seconds_since(t0);
     r.restricted = run_queries(g, router, bgraph, queries, 43, heavy);
     r.mem_mb = static_cast<double>(g.memory_bytes() + router.memory_bytes()) / (1024.0 * 1024.0);
-    std::printf("  vehicle customisation (MLC %.0f, %.1f m, %.0f t, %.0f km/h) %.1f s; graph + landmark memory %.1f MB\n",
-                v.mlc, v.height_m, v.gross_weight_t, v.max_speed_kmh, r.custom_s, r.mem_mb);
+    std::printf(
+        "  vehicle customisation (MLC %.0f, %.1f m, %.0f t, %.0f km/h) %.1f s; graph + landmark memory %.1f MB\n",
+        v.mlc, v.height_m, v.gross_weight_t, v.max_speed_kmh, r.custom_s, r.mem_mb);
     for (const auto* s : {&r.free, &r.restricted})
-        std::printf("  %-10s ours median %8.3f ms p99 %8.3f ms | boost median %8.3f ms p99 %8.3f ms | speedup %6.1fx | identical %s (%zu reachable)\n",
-                    s == &r.free ? "free" : "restricted", s->ours_median_ms, s->ours_p99_ms, s->boost_median_ms,
-                    s->boost_p99_ms, s->boost_median_ms / std::max(s->ours_median_ms, 1e-6), s->identical ? "yes" : "no",
-                    s->reachable);
+        std::printf(
+            "  %-10s ours median %8.3f ms p99 %8.3f ms | boost median %8.3f ms p99 %8.3f ms | speedup %6.1fx | "
+            "identical %s (%zu reachable)\n",
+            s == &r.free ? "free" : "restricted", s->ours_median_ms, s->ours_p99_ms, s->boost_median_ms,
+            s->boost_p99_ms, s->boost_median_ms / std::max(s->ours_median_ms, 1e-6), s->identical ? "yes" : "no",
+            s->reachable);
     std::fflush(stdout);
     return r;
 }
@@ -218,7 +224,9 @@ int main(int argc, char** argv) {
         else if (a == "--data") data_dir = next();
         else if (a == "--no-osm") osm = false;
         else {
-            std::printf("usage: bench-routing [--sides 1000,2000] [--queries 1000] [--landmarks 16] [--threads 2] [--data DIR] [--no-osm]\n");
+            std::printf(
+                "usage: bench-routing [--sides 1000,2000] [--queries 1000] [--landmarks 16] [--threads 2] [--data DIR] "
+                "[--no-osm]\n");
             return a == "--help" || a == "-h" ? 0 : 2;
         }
     }
@@ -254,17 +262,19 @@ int main(int argc, char** argv) {
     // The headline: the graph closest to a million nodes.
     const GraphResult* head = &results[0];
     for (const auto& r : results)
-        if (std::labs(static_cast<long>(r.nodes) - 1'000'000) < std::labs(static_cast<long>(head->nodes) - 1'000'000)) head = &r;
+        if (std::labs(static_cast<long>(r.nodes) - 1'000'000) < std::labs(static_cast<long>(head->nodes) - 1'000'000))
+            head = &r;
     bool identical = true;
     for (const auto& r : results) identical = identical && r.free.identical && r.restricted.identical;
     const double speedup = head->free.boost_median_ms / std::max(head->free.ours_median_ms, 1e-6);
     const double speedup_r = head->restricted.boost_median_ms / std::max(head->restricted.ours_median_ms, 1e-6);
     std::printf("peak RSS %.1f MB\n", rss_kb("VmHWM:") / 1024.0);
-    std::printf("RESULT speedup_median=%.1f identical_costs=%s nodes=%zu edges=%zu speedup_median_restricted=%.1f "
-                "ours_median_ms=%.3f ours_p99_ms=%.3f boost_median_ms=%.3f boost_p99_ms=%.3f preprocessing_s=%.1f "
-                "customisation_s=%.1f memory_mb=%.0f queries=%zu landmarks=%u graphs=%zu\n",
-                speedup, identical ? "yes" : "no", head->nodes, head->edges, speedup_r, head->free.ours_median_ms,
-                head->free.ours_p99_ms, head->free.boost_median_ms, head->free.boost_p99_ms, head->prep_s, head->custom_s, head->mem_mb,
-                queries, landmarks, results.size());
+    std::printf(
+        "RESULT speedup_median=%.1f identical_costs=%s nodes=%zu edges=%zu speedup_median_restricted=%.1f "
+        "ours_median_ms=%.3f ours_p99_ms=%.3f boost_median_ms=%.3f boost_p99_ms=%.3f preprocessing_s=%.1f "
+        "customisation_s=%.1f memory_mb=%.0f queries=%zu landmarks=%u graphs=%zu\n",
+        speedup, identical ? "yes" : "no", head->nodes, head->edges, speedup_r, head->free.ours_median_ms,
+        head->free.ours_p99_ms, head->free.boost_median_ms, head->free.boost_p99_ms, head->prep_s, head->custom_s,
+        head->mem_mb, queries, landmarks, results.size());
     return identical ? 0 : 1;
 }

@@ -103,15 +103,18 @@ int cmd_layers(Context& ctx, const std::string& format) {
     if (format == "json") {
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& l : ws.layers.layers()) {
-            nlohmann::json j{{"name", l.name},       {"source", redact_secrets(l.source)},
-                             {"crs", l.source_crs},  {"features", l.features.size()},
+            nlohmann::json j{{"name", l.name},
+                             {"source", redact_secrets(l.source)},
+                             {"crs", l.source_crs},
+                             {"features", l.features.size()},
                              {"geometry_types", l.geometry_types()}};
             geo::Box b;
             if (l.extent(b))
                 j["extent"] = {geo::lon(b.min_corner()), geo::lat(b.min_corner()), geo::lon(b.max_corner()),
                                geo::lat(b.max_corner())};
             nlohmann::json fields = nlohmann::json::array();
-            for (const auto& f : l.fields) fields.push_back({{"name", f.name}, {"type", layer::field_type_name(f.type)}});
+            for (const auto& f : l.fields)
+                fields.push_back({{"name", f.name}, {"type", layer::field_type_name(f.type)}});
             j["fields"] = fields;
             arr.push_back(j);
         }
@@ -149,8 +152,8 @@ int cmd_sites(Context& ctx, const std::string& kind, const std::string& format) 
         std::string names = s->name_en;
         if (s->name_nl != s->name_en) names += " / " + s->name_nl;
         if (s->name_fr != s->name_en && s->name_fr != s->name_nl) names += " / " + s->name_fr;
-        rows.push_back({s->id, std::string(sites::kind_name(s->kind)), names, fixed(geo::lon(a), 4),
-                        fixed(geo::lat(a), 4)});
+        rows.push_back(
+            {s->id, std::string(sites::kind_name(s->kind)), names, fixed(geo::lon(a), 4), fixed(geo::lat(a), 4)});
     }
     print_table({"ID", "KIND", "NAME (en / nl / fr)", "LON", "LAT"}, rows);
     std::cout << rows.size() << " sites\n";
@@ -223,7 +226,8 @@ int cmd_summary(Context& ctx) {
         if (std::string(net) == "roads") {
             std::cout << " (";
             bool first = true;
-            for (const auto& [c, v] : by_class) std::cout << (first ? "" : ", ") << c << " " << fixed(v, 0) << " km", first = false;
+            for (const auto& [c, v] : by_class)
+                std::cout << (first ? "" : ", ") << c << " " << fixed(v, 0) << " km", first = false;
             std::cout << ")";
         } else {
             std::cout << " on " << by_class.size() << " lines";
@@ -255,7 +259,8 @@ std::string redact_secrets(std::string text) {
         const std::size_t at = text.find('@', pos + 3);
         const std::size_t colon = text.find(':', pos + 3);
         const std::size_t stop = text.find_first_of(" /", pos + 3);
-        if (at == std::string::npos || colon == std::string::npos || colon > at || (stop != std::string::npos && stop < at))
+        if (at == std::string::npos || colon == std::string::npos || colon > at ||
+            (stop != std::string::npos && stop < at))
             continue;
         text.replace(colon + 1, at - colon - 1, "***");
     }

@@ -77,7 +77,8 @@ int main(int argc, char** argv) {
             known += (known.empty() ? "" : ", ") + sub->get_name();
         }
         if (!found) {
-            std::cerr << "error: unknown command '" << argv[1] << "' (commands: " << known << "; run 'enablement --help')\n";
+            std::cerr << "error: unknown command '" << argv[1] << "' (commands: " << known
+                      << "; run 'enablement --help')\n";
             return kUsage;
         }
     }

@@ -74,9 +74,10 @@ int cmd_plugins(Context& ctx, const std::string& format) {
     if (format == "json") {
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& p : reg.plugins()) {
-            nlohmann::json j{{"id", p.id},   {"name", p.name}, {"version", p.version}, {"description", p.description},
-                             {"file", p.file}, {"origin", plugin::origin_name(p.origin)}, {"abi", p.abi},
-                             {"status", p.loaded ? "loaded" : "refused"}};
+            nlohmann::json j{{"id", p.id},           {"name", p.name},
+                             {"version", p.version}, {"description", p.description},
+                             {"file", p.file},       {"origin", plugin::origin_name(p.origin)},
+                             {"abi", p.abi},         {"status", p.loaded ? "loaded" : "refused"}};
             if (!p.loaded) j["reason"] = p.refusal;
             if (p.loaded) j["params"] = plugin::schema_to_json(p.params);
             arr.push_back(std::move(j));
@@ -86,8 +87,9 @@ int cmd_plugins(Context& ctx, const std::string& format) {
     }
     std::vector<std::vector<std::string>> rows;
     for (const auto& p : reg.plugins())
-        rows.push_back({p.id.empty() ? "-" : p.id, p.version.empty() ? "-" : p.version, std::string(plugin::origin_name(p.origin)),
-                        p.loaded ? "loaded" : "refused: " + p.refusal, p.file});
+        rows.push_back({p.id.empty() ? "-" : p.id, p.version.empty() ? "-" : p.version,
+                        std::string(plugin::origin_name(p.origin)), p.loaded ? "loaded" : "refused: " + p.refusal,
+                        p.file});
     print_table({"ID", "VERSION", "FROM", "STATUS", "FILE"}, rows);
     std::cout << reg.loaded_count() << " loaded, " << reg.plugins().size() - reg.loaded_count() << " refused\n";
     return kOk;
@@ -137,7 +139,8 @@ int run_plugin(Context& ctx, PluginRunRequest req) {
     if (r.status != plugin::RunStatus::Ok) {
         const std::string mode = r.isolated ? "isolated run" : "in-process run";
         const bool names_plugin = r.error.find("'" + req.plugin_id + "'") != std::string::npos;
-        std::cerr << "error: " << r.error << " (" << mode << (names_plugin ? "" : " of '" + req.plugin_id + "'") << ")\n";
+        std::cerr << "error: " << r.error << " (" << mode << (names_plugin ? "" : " of '" + req.plugin_id + "'")
+                  << ")\n";
         if (r.status == plugin::RunStatus::Cancelled) return 130;
         return r.status == plugin::RunStatus::Rejected ? kInput : kPlugin;
     }
@@ -160,8 +163,8 @@ int run_plugin(Context& ctx, PluginRunRequest req) {
     std::size_t features = 0;
     for (const auto& l : r.layers) features += l.layer.features.size();
     std::cerr << "plugin '" << req.plugin_id << "': " << r.layers.size() << " layers (" << features << " features), "
-              << r.tables.size() << " tables, " << r.rasters.size() << " rasters in " << plugin::format_seconds(r.seconds)
-              << (r.isolated ? " (isolated)" : "") << "\n";
+              << r.tables.size() << " tables, " << r.rasters.size() << " rasters in "
+              << plugin::format_seconds(r.seconds) << (r.isolated ? " (isolated)" : "") << "\n";
     return kOk;
 }
 
@@ -187,13 +190,15 @@ void register_plugin_commands(CLI::App& app, Context& ctx) {
                     "Write result layers here (.geojson, .gpkg or .csv); tables and rasters beside it. "
                     "'-' or none: the layers as GeoJSON on stdout, tables as text on stderr");
     auto* ip = run->add_flag("--in-process", in_process, "Run inside this process (default for built-in plugins)");
-    auto* iso = run->add_flag("--isolated", isolated, "Run in a separate plugin-host process (default for other plugins)");
+    auto* iso =
+        run->add_flag("--isolated", isolated, "Run in a separate plugin-host process (default for other plugins)");
     ip->excludes(iso);
     run->add_option("--timeout", timeout_s, "Give up after this many seconds (0: no limit)")
         ->check(CLI::Validator(
             [](std::string& v) -> std::string {
                 double d = 0;
-                if (!CLI::detail::lexical_cast(v, d) || !std::isfinite(d)) return "expected a number of seconds, got '" + v + "'";
+                if (!CLI::detail::lexical_cast(v, d) || !std::isfinite(d))
+                    return "expected a number of seconds, got '" + v + "'";
                 if (d < 0) return "must be 0 (no limit) or more seconds, got " + v;
                 return {};
             },
@@ -210,7 +215,8 @@ void register_plugin_commands(CLI::App& app, Context& ctx) {
                 } catch (const nlohmann::json::exception& e) {
                     throw InputError(std::string("malformed JSON: ") + e.what(), run_params_file);
                 }
-                if (!req.raw_params.is_object()) throw InputError("expected a JSON object of parameters", run_params_file);
+                if (!req.raw_params.is_object())
+                    throw InputError("expected a JSON object of parameters", run_params_file);
             }
             for (const auto& kv : run_params) {
                 auto [k, v] = plugin::split_key_value(kv);

@@ -43,7 +43,8 @@ int main() {
                                                  req.value("data", std::vector<std::string>{}));
         mp::plugin::RunOptions opts;
         opts.cancel_grace_s = 1e9;  // the parent decides when to give up and kills us
-        auto r = mp::plugin::Registry::run_in_process(req.at("plugin").get<std::string>(), req.at("params"), ws, progress, opts);
+        auto r = mp::plugin::Registry::run_in_process(req.at("plugin").get<std::string>(), req.at("params"), ws,
+                                                      progress, opts);
         std::cout << mp::plugin::to_json(r).dump() << std::flush;
         return 0;
     } catch (const std::exception& e) {

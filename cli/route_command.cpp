@@ -15,16 +15,35 @@ void register_route_command(CLI::App& app, Context& ctx) {
     add_plugin_dir_option(*cmd, ctx);
     // Option name -> plugin parameter key; values go to the plugin as text, so the
     // plugin schema validates them exactly as for `run --param`.
-    static const std::vector<std::pair<std::string, std::string>> kOptions = {
-        {"--from", "from"}, {"--to", "to"}, {"--mode", "mode"}, {"--metric", "metric"}, {"--vehicle", "vehicle"},
-        {"--mlc", "mlc"}, {"--weight", "weight"}, {"--axle-load", "axle_load"}, {"--height", "height"},
-        {"--width", "width"}, {"--length", "length"}, {"--max-speed", "max_speed"}, {"--crossing", "crossing"},
-        {"--avoid", "avoid"}, {"--alternatives", "alternatives"}, {"--max-overlap", "max_overlap"},
-        {"--transfer-h", "transfer_h"}, {"--vehicles", "vehicles"}, {"--interval", "interval"},
-        {"--density", "density"}, {"--march-speed", "march_speed"}, {"--halt-every", "halt_every"},
-        {"--halt-min", "halt_min"}, {"--start", "start"}, {"--reach-hours", "reach_hours"},
-        {"--roads-layer", "roads_layer"}, {"--rail-layer", "rail_layer"}, {"--road-network", "road_network"},
-        {"--rail-network", "rail_network"}};
+    static const std::vector<std::pair<std::string, std::string>> kOptions = {{"--from", "from"},
+                                                                              {"--to", "to"},
+                                                                              {"--mode", "mode"},
+                                                                              {"--metric", "metric"},
+                                                                              {"--vehicle", "vehicle"},
+                                                                              {"--mlc", "mlc"},
+                                                                              {"--weight", "weight"},
+                                                                              {"--axle-load", "axle_load"},
+                                                                              {"--height", "height"},
+                                                                              {"--width", "width"},
+                                                                              {"--length", "length"},
+                                                                              {"--max-speed", "max_speed"},
+                                                                              {"--crossing", "crossing"},
+                                                                              {"--avoid", "avoid"},
+                                                                              {"--alternatives", "alternatives"},
+                                                                              {"--max-overlap", "max_overlap"},
+                                                                              {"--transfer-h", "transfer_h"},
+                                                                              {"--vehicles", "vehicles"},
+                                                                              {"--interval", "interval"},
+                                                                              {"--density", "density"},
+                                                                              {"--march-speed", "march_speed"},
+                                                                              {"--halt-every", "halt_every"},
+                                                                              {"--halt-min", "halt_min"},
+                                                                              {"--start", "start"},
+                                                                              {"--reach-hours", "reach_hours"},
+                                                                              {"--roads-layer", "roads_layer"},
+                                                                              {"--rail-layer", "rail_layer"},
+                                                                              {"--road-network", "road_network"},
+                                                                              {"--rail-network", "rail_network"}};
     static const std::map<std::string, std::string> kHelp = {
         {"--from", "Origin: site id or name, or lon,lat"},
         {"--to", "Destination: site id or name, or lon,lat"},
@@ -53,8 +72,9 @@ void register_route_command(CLI::App& app, Context& ctx) {
         {"--reach-hours", "Also compute the area reachable from --from within this many hours"},
         {"--roads-layer", "Road line layer (default roads)"},
         {"--rail-layer", "Rail line layer (default rail)"},
-        {"--road-network", "Road network file instead of the road layer: OSM .osm/.pbf (turn restrictions), .mpgraph or "
-                           "a GDAL line source; cached after the first build"},
+        {"--road-network",
+         "Road network file instead of the road layer: OSM .osm/.pbf (turn restrictions), .mpgraph or "
+         "a GDAL line source; cached after the first build"},
         {"--rail-network", "Rail network file instead of the rail layer (as --road-network)"}};
     static std::map<std::string, std::string> values;
     static std::vector<std::string> vias;

@@ -94,10 +94,8 @@ void App::init_window() {
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // the layout is fixed; the scenario holds the user's state
     const char* font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-    if (std::filesystem::exists(font))
-        io.Fonts->AddFontFromFileTTF(font, 15.0f);
-    else
-        io.Fonts->AddFontDefault();
+    if (std::filesystem::exists(font)) io.Fonts->AddFontFromFileTTF(font, 15.0f);
+    else io.Fonts->AddFontDefault();
     ImGui::StyleColorsLight();
     ImGuiStyle& st = ImGui::GetStyle();
     st.WindowRounding = 0;
@@ -252,7 +250,8 @@ void App::frame() {
     const float kPanelWidth = std::clamp(vp->WorkSize.x * 0.22f, 250.0f, 380.0f);
     const float top = vp->WorkPos.y;
     const float height = vp->WorkSize.y - kStatusHeight;
-    const ImGuiWindowFlags panel_flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
+    const ImGuiWindowFlags panel_flags =
+        ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse;
 
     ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, top));
     ImGui::SetNextWindowSize(ImVec2(kPanelWidth, height * 0.55f));
@@ -280,7 +279,8 @@ void App::frame() {
         ImGui::End();
     }
 
-    m_canvas = {vp->WorkPos.x + kPanelWidth, top, std::max(1.0f, vp->WorkSize.x - 2 * kPanelWidth), std::max(1.0f, height)};
+    m_canvas = {vp->WorkPos.x + kPanelWidth, top, std::max(1.0f, vp->WorkSize.x - 2 * kPanelWidth),
+                std::max(1.0f, height)};
     draw_map_canvas();
     draw_status_bar();
 
@@ -420,7 +420,8 @@ void App::handle_map_input(const std::array<float, 2>& origin, bool hovered) {
             const auto* p = m_renderer->prepared(l.gpu);
             if (!p) continue;
             // Symbols are larger than their point: use half the symbol size.
-            const double t = p->symbols.empty() ? tol : std::max(tol, 0.5 * l.style.symbol_size_px * m_view.units_per_pixel);
+            const double t =
+                p->symbols.empty() ? tol : std::max(tol, 0.5 * l.style.symbol_size_px * m_view.units_per_pixel);
             const long f = map::pick_feature(*p, {at[0], at[1]}, t);
             if (f >= 0) {
                 select_feature(i, f);
@@ -434,7 +435,8 @@ void App::handle_map_input(const std::array<float, 2>& origin, bool hovered) {
     if (!io.WantTextInput) {
         const double cx = m_view.width_px * 0.5, cy = m_view.height_px * 0.5;
         if (ImGui::IsKeyPressed(GLFW_KEY_KP_ADD) || ImGui::IsKeyPressed(GLFW_KEY_EQUAL)) m_view.zoom_about(cx, cy, 1.5);
-        if (ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT) || ImGui::IsKeyPressed(GLFW_KEY_MINUS)) m_view.zoom_about(cx, cy, 1 / 1.5);
+        if (ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT) || ImGui::IsKeyPressed(GLFW_KEY_MINUS))
+            m_view.zoom_about(cx, cy, 1 / 1.5);
         if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) m_view.pan_pixels(60, 0);
         if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) m_view.pan_pixels(-60, 0);
         if (ImGui::IsKeyPressed(GLFW_KEY_UP)) m_view.pan_pixels(0, 60);
@@ -465,11 +467,13 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
         }
         if (n > kDenseSymbols) {
             l.dense = true;
-            l.draw_symbol_px = std::max(5.0f, l.style.symbol_size_px * std::sqrt(static_cast<float>(kDenseSymbols) / static_cast<float>(n)));
+            l.draw_symbol_px = std::max(
+                5.0f, l.style.symbol_size_px * std::sqrt(static_cast<float>(kDenseSymbols) / static_cast<float>(n)));
             // Thin to about kMaxDrawnSymbols in view: the symbols' prefixes are spread
             // evenly (map::prepare_layer), so a prefix keeps the layer's pattern.
             const std::size_t total = p->symbols.size() / 3;
-            l.max_symbols = n > kMaxDrawnSymbols ? std::max<std::size_t>(kMaxDrawnSymbols, kMaxDrawnSymbols * total / n) : total;
+            l.max_symbols =
+                n > kMaxDrawnSymbols ? std::max<std::size_t>(kMaxDrawnSymbols, kMaxDrawnSymbols * total / n) : total;
         }
     }
 
@@ -508,7 +512,10 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
                 const double x = p->symbols[3 * s] + p->origin_x, y = p->symbols[3 * s + 1] + p->origin_y;
                 if (x < vis.min_x || x > vis.max_x || y < vis.min_y || y > vis.max_y) continue;
                 if (std::exchange(labelled[p->symbol_feature[s]], 1)) continue;
-                add(x, y, p->symbol_feature[s], 0.5f * l.draw_symbol_px, l.result ? 3 : p->symbols[3 * s + 2] > 0 ? 2 : 1);
+                add(x, y, p->symbol_feature[s], 0.5f * l.draw_symbol_px,
+                    l.result                    ? 3
+                    : p->symbols[3 * s + 2] > 0 ? 2
+                                                : 1);
             }
         } else {
             for (std::size_t f = 0; f < p->features.size(); ++f) {
@@ -528,7 +535,8 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
         // (four diagonal copies: half the glyphs of a full 8-neighbour halo, which costs
         // milliseconds a frame on llvmpipe, and as legible at 1 px)
         for (const auto& [dx, dy] : {std::pair{-1, -1}, {1, -1}, {-1, 1}, {1, 1}})
-            dl->AddText(ImVec2(p.x + static_cast<float>(dx), p.y + static_cast<float>(dy)), IM_COL32(255, 255, 255, 230), texts[i].c_str());
+            dl->AddText(ImVec2(p.x + static_cast<float>(dx), p.y + static_cast<float>(dy)),
+                        IM_COL32(255, 255, 255, 230), texts[i].c_str());
         dl->AddText(p, IM_COL32(20, 20, 20, 255), texts[i].c_str());
     }
 
@@ -556,10 +564,8 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
         dl->AddRectFilled(ImVec2(bx + len / 2, by), ImVec2(bx + len, by + 5), IM_COL32(255, 255, 255, 255));
         dl->AddRect(ImVec2(bx, by), ImVec2(bx + len, by + 5), IM_COL32(0, 0, 0, 255));
         char buf[32];
-        if (step >= 1000)
-            std::snprintf(buf, sizeof buf, "%g km", step / 1000);
-        else
-            std::snprintf(buf, sizeof buf, "%g m", step);
+        if (step >= 1000) std::snprintf(buf, sizeof buf, "%g km", step / 1000);
+        else std::snprintf(buf, sizeof buf, "%g m", step);
         dl->AddText(ImVec2(bx, by - 17), IM_COL32(0, 0, 0, 255), buf);
     } catch (const std::exception&) {
         // Outside the CRS's domain: no scale bar rather than a wrong one.

@@ -31,20 +31,20 @@ namespace mp::gui {
 
 /// Command-line options of enablement-gui.
 struct Options {
-    std::vector<std::string> data;   ///< extra GDAL sources
+    std::vector<std::string> data;  ///< extra GDAL sources
     bool no_default_data = false;
-    std::string scenario;            ///< scenario file to open (and save to)
-    std::string screenshot;          ///< headless: write this PNG after `frames` frames and quit
+    std::string scenario;    ///< scenario file to open (and save to)
+    std::string screenshot;  ///< headless: write this PNG after `frames` frames and quit
     int frames = 3;
     int width = 1280, height = 800;
-    std::string dump_view;           ///< headless: write the view transform as JSON
+    std::string dump_view;  ///< headless: write the view transform as JSON
     std::string display_crs = "EPSG:3857";
-    bool no_restore = false;         ///< do not restore the autosave
+    bool no_restore = false;               ///< do not restore the autosave
     std::vector<std::string> plugin_dirs;  ///< extra plugin folders
-    std::string run_plugin;          ///< headless: run this plugin first, screenshot its result
-    std::vector<std::string> params; ///< key=value for run_plugin
-    std::string save_scenario;       ///< headless: save the scenario (and results) here before quitting
-    std::string export_map;          ///< headless: also write the map canvas only (as Export PNG does)
+    std::string run_plugin;                ///< headless: run this plugin first, screenshot its result
+    std::vector<std::string> params;       ///< key=value for run_plugin
+    std::string save_scenario;             ///< headless: save the scenario (and results) here before quitting
+    std::string export_map;                ///< headless: also write the map canvas only (as Export PNG does)
 };
 
 /// Progress of a plugin run on the worker thread, read by the UI thread.
@@ -98,21 +98,21 @@ struct RunRecord {
 /// One layer on the map: its data, style and GPU handle.
 struct MapLayer {
     std::string name;
-    std::string source;              ///< GDAL source, "embedded:..." or "result:..."
+    std::string source;  ///< GDAL source, "embedded:..." or "result:..."
     std::shared_ptr<const layer::Layer> data;
     map::LayerStyle style;
     bool visible = true;
     bool labels = false;
     std::string label_field;
     map::MapRenderer::LayerId gpu = 0;
-    std::string geometry;            ///< "polygon", "line", "point" or "mixed" (for the panel)
-    bool casing = false;             ///< drawn over a white casing (highlighted results)
-    bool result = false;             ///< made from a plugin result: never a site, never run input sites
+    std::string geometry;  ///< "polygon", "line", "point" or "mixed" (for the panel)
+    bool casing = false;   ///< drawn over a white casing (highlighted results)
+    bool result = false;   ///< made from a plugin result: never a site, never run input sites
     // Per frame (draw_map_overlays): a dense point layer is drawn smaller and unlabelled.
     bool dense = false;
     float draw_symbol_px = 28.0f;
     std::size_t max_symbols = static_cast<std::size_t>(-1);
-    std::string export_path;         ///< Layers panel: where to export it as GeoJSON
+    std::string export_path;  ///< Layers panel: where to export it as GeoJSON
 };
 
 /// Draw order class of a layer geometry: areas (0) under lines (1) under mixed (2) under
@@ -210,8 +210,8 @@ private:
     std::vector<MapLayer> m_layers;  // draw order: first is drawn first (bottom)
     sites::Catalogue m_catalogue;
     std::string m_display_crs;
-    std::unique_ptr<geo::Transformer> m_to_display;   // EPSG:4326 -> display
-    std::unique_ptr<geo::Transformer> m_to_lambert72; // EPSG:4326 -> EPSG:31370
+    std::unique_ptr<geo::Transformer> m_to_display;    // EPSG:4326 -> display
+    std::unique_ptr<geo::Transformer> m_to_lambert72;  // EPSG:4326 -> EPSG:31370
     map::ViewTransform m_view;
     bool m_view_initialised = false;
     std::array<float, 4> m_canvas{0, 0, 1, 1};  // x, y, w, h in ImGui (window) coordinates
@@ -226,7 +226,7 @@ private:
     std::string m_add_source;
     std::string m_scenario_path;
     bool m_default_data = true;
-    std::vector<std::string> m_sources;  // extra GDAL sources loaded (for the scenario)
+    std::vector<std::string> m_sources;         // extra GDAL sources loaded (for the scenario)
     std::vector<std::string> m_removed_layers;  // layers the user removed (kept removed on restore)
     bool m_restoring = false;
 
@@ -247,14 +247,14 @@ private:
     std::unique_ptr<plugin::Registry> m_registry;
     std::unique_ptr<PluginJob> m_job;
     std::vector<RunRecord> m_runs;
-    std::uint64_t m_runs_generation = 1;  // bumped whenever m_runs changes
+    std::uint64_t m_runs_generation = 1;                     // bumped whenever m_runs changes
     std::map<std::string, std::uint64_t> m_results_written;  // results file -> generation written
-    std::string m_pick_plugin, m_pick_key;  // a parameter waiting for a click on the map
-    std::map<std::string, std::string> m_pick_system_type;  // "plugin/key" -> type of the next picked system
+    std::string m_pick_plugin, m_pick_key;                   // a parameter waiting for a click on the map
+    std::map<std::string, std::string> m_pick_system_type;   // "plugin/key" -> type of the next picked system
     std::string m_export_png;
-    std::string m_pending_png;  // written after the next frame is drawn
-    bool m_run_failed = false;  ///< a plugin run failed (headless exit code 4)
-    std::string m_last_run_error;  ///< shown beside the Run button until the next run
+    std::string m_pending_png;                                  // written after the next frame is drawn
+    bool m_run_failed = false;                                  ///< a plugin run failed (headless exit code 4)
+    std::string m_last_run_error;                               ///< shown beside the Run button until the next run
     nlohmann::json m_plugin_params = nlohmann::json::object();  ///< plugin id -> key -> text value
 };
 

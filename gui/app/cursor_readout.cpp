@@ -20,7 +20,8 @@ std::string format_mgrs(double lon, double lat) {
         const std::size_t digits = mgrs.size() >= 10 ? 10 : 0;
         if (digits == 0) return mgrs;
         const std::size_t head = mgrs.size() - digits;  // zone + band + square
-        return mgrs.substr(0, head - 2) + " " + mgrs.substr(head - 2, 2) + " " + mgrs.substr(head, 5) + " " + mgrs.substr(head + 5);
+        return mgrs.substr(0, head - 2) + " " + mgrs.substr(head - 2, 2) + " " + mgrs.substr(head, 5) + " " +
+               mgrs.substr(head + 5);
     } catch (const std::exception&) {
         return {};
     }

@@ -19,8 +19,10 @@ int main(int argc, char** argv) {
     cli.add_option("--size", size, "Window size WxH, e.g. 1280x800");
     cli.add_option("--dump-view", o.dump_view, "Headless: write the view transform (display CRS -> pixels) as JSON");
     cli.add_option("--crs", o.display_crs, "Display CRS: EPSG:3857 (Web Mercator) or EPSG:3812 (Belgian Lambert 2008)");
-    cli.add_option("--save-scenario", o.save_scenario, "Headless: save the scenario (and plugin results beside it) here before quitting");
-    cli.add_option("--export-map", o.export_map, "Headless: also write the map canvas alone (as Export PNG does) to this PNG");
+    cli.add_option("--save-scenario", o.save_scenario,
+                   "Headless: save the scenario (and plugin results beside it) here before quitting");
+    cli.add_option("--export-map", o.export_map,
+                   "Headless: also write the map canvas alone (as Export PNG does) to this PNG");
     cli.add_flag("--no-restore", o.no_restore, "Do not restore the autosaved session");
     cli.add_option("--plugin-dir", o.plugin_dirs, "Also load plugins from this folder (repeatable)");
     cli.add_option("--run", o.run_plugin, "Run this plugin at start (headless: screenshot its result)");

@@ -84,7 +84,8 @@ void App::add_layer(layer::Layer l, bool fit_view_to_it, bool on_top) {
     m.geometry = geometry_class(l);
     std::string base = l.name.empty() ? "layer" : l.name;
     std::string name = base;
-    for (int k = 2; std::any_of(m_layers.begin(), m_layers.end(), [&](const MapLayer& o) { return o.name == name; }); ++k)
+    for (int k = 2; std::any_of(m_layers.begin(), m_layers.end(), [&](const MapLayer& o) { return o.name == name; });
+         ++k)
         name = base + "_" + std::to_string(k);
     l.name = name;
     m.name = name;
@@ -101,13 +102,15 @@ void App::add_layer(layer::Layer l, bool fit_view_to_it, bool on_top) {
     auto prepared = std::make_shared<map::PreparedLayer>(map::prepare_layer(*m.data, *m_to_display));
     // Layers with symbols (sites, points) are labelled by default; lines and areas are not.
     m.labels = !prepared->symbols.empty() && !m.label_field.empty();
-    if (prepared->failed_points) warn(name + ": " + std::to_string(prepared->failed_points) + " coordinates outside " + m_display_crs);
+    if (prepared->failed_points)
+        warn(name + ": " + std::to_string(prepared->failed_points) + " coordinates outside " + m_display_crs);
     const map::Extent extent = prepared->extent;
     m.gpu = m_renderer->upload(std::move(prepared));
     // Keep areas under lines under points.
     const int rank = draw_rank(m.geometry);
-    auto pos = on_top ? m_layers.end()
-                      : std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& o) { return draw_rank(o.geometry) > rank && !o.casing; });
+    auto pos = on_top ? m_layers.end() : std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& o) {
+        return draw_rank(o.geometry) > rank && !o.casing;
+    });
     const auto idx = pos - m_layers.begin();
     m_layers.insert(pos, std::move(m));
     if (m_sel_layer >= idx) ++m_sel_layer;
@@ -166,7 +169,9 @@ void App::draw_menu_bar() {
         }
         ImGui::Separator();
         for (const char* crs : {geo::kWebMercator, geo::kLambert2008}) {
-            const std::string label = std::string(crs) + (std::string(crs) == geo::kWebMercator ? "  Web Mercator" : "  Belgian Lambert 2008");
+            const std::string label =
+                std::string(crs) +
+                (std::string(crs) == geo::kWebMercator ? "  Web Mercator" : "  Belgian Lambert 2008");
             if (ImGui::MenuItem(label.c_str(), nullptr, m_display_crs == crs)) {
                 try {
                     set_display_crs(crs);
@@ -194,7 +199,8 @@ void App::draw_layers_panel() {
         ImGui::Checkbox("##vis", &l.visible);
         ImGui::SameLine();
         const ImVec2 p = ImGui::GetCursorScreenPos();
-        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + 4), ImVec2(p.x + 12, p.y + 16), to_u32(l.style.stroke));
+        ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + 4), ImVec2(p.x + 12, p.y + 16),
+                                                  to_u32(l.style.stroke));
         ImGui::Dummy(ImVec2(14, 0));
         ImGui::SameLine();
         // Tree labels cannot wrap: name and count here, the geometry in the tooltip.
@@ -221,12 +227,14 @@ void App::draw_layers_panel() {
             }
             slider("Width px", &l.style.width_px, 0, 12, "%.1f");
             slider("Opacity", &l.style.opacity, 0, 1, "%.2f");
-            if (l.geometry == "point" || l.geometry == "mixed") slider("Symbol px", &l.style.symbol_size_px, 8, 48, "%.0f");
+            if (l.geometry == "point" || l.geometry == "mixed")
+                slider("Symbol px", &l.style.symbol_size_px, 8, 48, "%.0f");
             ImGui::Checkbox("Labels", &l.labels);
             ImGui::SameLine();
             ImGui::SetNextItemWidth(-1);
             ImGui::InputTextWithHint("##field", "label field", &l.label_field);
-            if (ImGui::SmallButton("Up") && i + 1 < m_layers.size()) move_from = static_cast<int>(i), move_to = static_cast<int>(i) + 1;
+            if (ImGui::SmallButton("Up") && i + 1 < m_layers.size())
+                move_from = static_cast<int>(i), move_to = static_cast<int>(i) + 1;
             ImGui::SameLine();
             if (ImGui::SmallButton("Down") && i > 0) move_from = static_cast<int>(i), move_to = static_cast<int>(i) - 1;
             ImGui::SameLine();
@@ -299,7 +307,8 @@ void App::draw_search() {
     auto go_to = [&](const sites::Site& s) {
         for (std::size_t li = 0; li < m_layers.size(); ++li)
             for (std::size_t fi = 0; fi < m_layers[li].data->features.size(); ++fi)
-                if (m_layers[li].data->features[fi].id == s.id || m_layers[li].data->features[fi].attributes.text("id") == s.id) {
+                if (m_layers[li].data->features[fi].id == s.id ||
+                    m_layers[li].data->features[fi].attributes.text("id") == s.id) {
                     select_feature(static_cast<int>(li), static_cast<long>(fi));
                     double x = geo::lon(s.anchor()), y = geo::lat(s.anchor());
                     try {
@@ -315,10 +324,8 @@ void App::draw_search() {
     };
     if (enter) {
         auto r = m_catalogue.find(m_search);
-        if (r)
-            go_to(**r);
-        else
-            warn(r.reason());
+        if (r) go_to(**r);
+        else warn(r.reason());
     }
     const std::string q = sites::normalise_name(m_search);
     int shown = 0;
@@ -352,7 +359,9 @@ void App::draw_inspector_panel() {
     const auto& f = l.features[static_cast<std::size_t>(m_sel_feature)];
     ImGui::Text("%s / %s", l.name.c_str(), f.id.c_str());
     ImGui::TextDisabled("%s", geo::geometry_type_name(f.geometry).c_str());
-    if (ImGui::BeginTable("attrs", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable)) {
+    if (ImGui::BeginTable(
+            "attrs", 2,
+            ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable)) {
         ImGui::TableSetupColumn("attribute");
         ImGui::TableSetupColumn("value");
         ImGui::TableHeadersRow();
@@ -390,7 +399,8 @@ void App::draw_status_bar() {
     ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, vp->WorkPos.y + vp->WorkSize.y - 24));
     ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, 24));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 3));
-    ImGui::Begin("##status", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::Begin("##status", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     std::size_t visible = 0;
     for (const auto& l : m_layers) visible += l.visible;
     const auto& st = m_renderer->stats();
@@ -404,13 +414,15 @@ void App::draw_status_bar() {
     } catch (const std::exception&) {
     }
     const double ground_per_px = m_view.units_per_pixel * map::ground_m_per_unit(m_display_crs, centre_lat);
-    ImGui::Text("layers %zu (%zu shown) | sites %zu | plugins %d | frame %.1f ms (map %.2f ms, %zu segments, %zu calls) | 1:%.0f",
-                m_layers.size(), visible, m_catalogue.sites().size(), plugin_count(), m_frame_ms, m_map_ms, st.line_segments,
-                st.draw_calls, ground_per_px / 0.00028);
+    ImGui::Text(
+        "layers %zu (%zu shown) | sites %zu | plugins %d | frame %.1f ms (map %.2f ms, %zu segments, %zu calls) | "
+        "1:%.0f",
+        m_layers.size(), visible, m_catalogue.sites().size(), plugin_count(), m_frame_ms, m_map_ms, st.line_segments,
+        st.draw_calls, ground_per_px / 0.00028);
     if (m_cursor_lonlat) {
         ImGui::SameLine();
-        ImGui::Text("| %.5f, %.5f | MGRS %s | L72 %s", (*m_cursor_lonlat)[1], (*m_cursor_lonlat)[0], m_cursor_mgrs.c_str(),
-                    m_cursor_lambert.c_str());
+        ImGui::Text("| %.5f, %.5f | MGRS %s | L72 %s", (*m_cursor_lonlat)[1], (*m_cursor_lonlat)[0],
+                    m_cursor_mgrs.c_str(), m_cursor_lambert.c_str());
     }
     ImGui::End();
     ImGui::PopStyleVar();

@@ -32,7 +32,6 @@ std::array<float, 4> parse_colour(const std::string& hex, std::array<float, 4> f
     return c;
 }
 
-
 // Highlight for result lines whose colour is lost on the base map: strong magenta
 // (contrasts with the orange roads, dark rail, blue rivers and the beige land).
 constexpr std::array<float, 4> kRouteHighlight{0.78f, 0.0f, 0.67f, 1.0f};
@@ -76,49 +75,49 @@ void App::draw_param_widget(const std::string& plugin_id, const plugin::ParamDef
     const float pick_w = pick == map::PickKind::None ? 0.0f : pick == map::PickKind::SystemAt ? 150.0f : 90.0f;
     const float w = std::max(60.0f, ImGui::GetContentRegionAvail().x - pick_w);
     switch (d.type) {
-    case plugin::ParamType::Bool: {
-        bool b = v == "true" || v == "1" || v == "yes";
-        if (ImGui::Checkbox(label.c_str(), &b)) v = b ? "true" : "false", changed = true;
-        break;
-    }
-    case plugin::ParamType::Enum: {
-        ImGui::SetNextItemWidth(w);
-        if (ImGui::BeginCombo(label.c_str(), v.c_str())) {
-            for (const auto& c : d.choices)
-                if (ImGui::Selectable(c.c_str(), c == v)) v = c, changed = true;
-            ImGui::EndCombo();
+        case plugin::ParamType::Bool: {
+            bool b = v == "true" || v == "1" || v == "yes";
+            if (ImGui::Checkbox(label.c_str(), &b)) v = b ? "true" : "false", changed = true;
+            break;
         }
-        break;
-    }
-    case plugin::ParamType::Layer: {
-        ImGui::SetNextItemWidth(w);
-        if (ImGui::BeginCombo(label.c_str(), v.c_str())) {
-            for (const auto& l : m_layers)
-                if (ImGui::Selectable(l.name.c_str(), l.name == v)) v = l.name, changed = true;
-            ImGui::EndCombo();
+        case plugin::ParamType::Enum: {
+            ImGui::SetNextItemWidth(w);
+            if (ImGui::BeginCombo(label.c_str(), v.c_str())) {
+                for (const auto& c : d.choices)
+                    if (ImGui::Selectable(c.c_str(), c == v)) v = c, changed = true;
+                ImGui::EndCombo();
+            }
+            break;
         }
-        break;
-    }
-    case plugin::ParamType::Site: {
-        ImGui::SetNextItemWidth(w);
-        if (ImGui::BeginCombo(label.c_str(), v.c_str(), ImGuiComboFlags_HeightLarge)) {
-            for (const auto& s : m_catalogue.sites())
-                if (ImGui::Selectable((s.name_en + "##" + s.id).c_str(), s.id == v)) v = s.id, changed = true;
-            ImGui::EndCombo();
+        case plugin::ParamType::Layer: {
+            ImGui::SetNextItemWidth(w);
+            if (ImGui::BeginCombo(label.c_str(), v.c_str())) {
+                for (const auto& l : m_layers)
+                    if (ImGui::Selectable(l.name.c_str(), l.name == v)) v = l.name, changed = true;
+                ImGui::EndCombo();
+            }
+            break;
         }
-        break;
-    }
-    case plugin::ParamType::Number:
-    case plugin::ParamType::Integer: {
-        // Text keeps "unset" distinct from 0; the host validates the range.
-        ImGui::SetNextItemWidth(w);
-        changed = ImGui::InputText(label.c_str(), &v, ImGuiInputTextFlags_CharsScientific);
-        break;
-    }
-    default:
-        ImGui::SetNextItemWidth(w);
-        changed = ImGui::InputText(label.c_str(), &v);
-        break;
+        case plugin::ParamType::Site: {
+            ImGui::SetNextItemWidth(w);
+            if (ImGui::BeginCombo(label.c_str(), v.c_str(), ImGuiComboFlags_HeightLarge)) {
+                for (const auto& s : m_catalogue.sites())
+                    if (ImGui::Selectable((s.name_en + "##" + s.id).c_str(), s.id == v)) v = s.id, changed = true;
+                ImGui::EndCombo();
+            }
+            break;
+        }
+        case plugin::ParamType::Number:
+        case plugin::ParamType::Integer: {
+            // Text keeps "unset" distinct from 0; the host validates the range.
+            ImGui::SetNextItemWidth(w);
+            changed = ImGui::InputText(label.c_str(), &v, ImGuiInputTextFlags_CharsScientific);
+            break;
+        }
+        default:
+            ImGui::SetNextItemWidth(w);
+            changed = ImGui::InputText(label.c_str(), &v);
+            break;
     }
     if (ImGui::IsItemHovered() && !d.description.empty()) ImGui::SetTooltip("%s", d.description.c_str());
     if (pick != map::PickKind::None) {
@@ -147,8 +146,9 @@ void App::draw_param_widget(const std::string& plugin_id, const plugin::ParamDef
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip(pick == map::PickKind::Site       ? "Click near a site on the map: %s its id"
                               : pick == map::PickKind::Location ? "Click the map: %s lon,lat"
-                              : pick == map::PickKind::SystemAt ? "Click a site or a point: %s TYPE@site or TYPE@lon/lat"
-                                                                : "Click a site (its id) or a point (lon,lat): %s it",
+                              : pick == map::PickKind::SystemAt
+                                  ? "Click a site or a point: %s TYPE@site or TYPE@lon/lat"
+                                  : "Click a site (its id) or a point (lon,lat): %s it",
                               d.type == plugin::ParamType::List ? "appends" : "sets");
     }
     if (changed) values[d.key] = v;
@@ -159,7 +159,8 @@ bool App::pick_for_plugin(double display_x, double display_y) {
     if (m_pick_plugin.empty() || !m_registry) return false;
     const auto* pinfo = m_registry->find(m_pick_plugin);
     if (!pinfo) return false;
-    auto it = std::find_if(pinfo->params.begin(), pinfo->params.end(), [&](const auto& d) { return d.key == m_pick_key; });
+    auto it =
+        std::find_if(pinfo->params.begin(), pinfo->params.end(), [&](const auto& d) { return d.key == m_pick_key; });
     if (it == pinfo->params.end()) return false;
     const map::PickKind kind = map::pick_kind(*it);
     // The nearest site within reach of the click (half a symbol plus a margin).
@@ -187,7 +188,8 @@ bool App::pick_for_plugin(double display_x, double display_y) {
     std::string value;
     if (kind == map::PickKind::SystemAt) {
         std::snprintf(buf, sizeof buf, "%.5f/%.5f", lon, lat);
-        value = m_pick_system_type[m_pick_plugin + "/" + m_pick_key] + "@" + (site_id.empty() ? std::string(buf) : site_id);
+        value =
+            m_pick_system_type[m_pick_plugin + "/" + m_pick_key] + "@" + (site_id.empty() ? std::string(buf) : site_id);
     } else if (!site_id.empty()) {
         value = site_id;
     } else {
@@ -198,8 +200,7 @@ bool App::pick_for_plugin(double display_x, double display_y) {
     auto& slot = m_plugin_params[m_pick_plugin][m_pick_key];
     if (it->type == plugin::ParamType::List && slot.is_string() && !slot.get<std::string>().empty())
         slot = slot.get<std::string>() + "; " + value;
-    else
-        slot = value;
+    else slot = value;
     info("picked " + it->key + " = " + slot.get<std::string>());
     m_pick_plugin.clear();
     m_pick_key.clear();
@@ -234,8 +235,7 @@ void App::start_run(const std::string& plugin_id) {
         auto def = std::find_if(pinfo->params.begin(), pinfo->params.end(), [&](const auto& d) { return d.key == k; });
         if (def != pinfo->params.end() && def->type == plugin::ParamType::List && v.is_string())
             raw[k] = map::list_items_from_text(v.get<std::string>(), def->item_type == plugin::ParamType::Coordinate);
-        else
-            raw[k] = v;
+        else raw[k] = v;
     }
     plugin::RunOptions opts;
     opts.data_sources = m_sources;
@@ -291,9 +291,11 @@ void App::add_run_result(const std::string& plugin_id, plugin::RunResult r, bool
     for (const auto& rl : r.layers) {
         std::vector<std::pair<plugin::Style, layer::Layer>> groups;
         for (std::size_t i = 0; i < rl.layer.features.size(); ++i) {
-            const plugin::Style st = i < rl.feature_styles.size() && rl.feature_styles[i] ? *rl.feature_styles[i] : rl.style;
-            auto g = std::find_if(groups.begin(), groups.end(),
-                                  [&](const auto& x) { return x.first.color == st.color && x.first.width_px == st.width_px; });
+            const plugin::Style st =
+                i < rl.feature_styles.size() && rl.feature_styles[i] ? *rl.feature_styles[i] : rl.style;
+            auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) {
+                return x.first.color == st.color && x.first.width_px == st.width_px;
+            });
             if (g == groups.end()) {
                 layer::Layer l;
                 l.name = groups.empty() ? rl.layer.name : rl.layer.name + " " + st.color;
@@ -315,7 +317,8 @@ void App::add_run_result(const std::string& plugin_id, plugin::RunResult r, bool
             // visible data layer's (e.g. orange road legs on orange roads) becomes magenta.
             if (ml.geometry == "line" || ml.geometry == "mixed")
                 for (const auto& base : m_layers)
-                    if (!base.result && base.visible && base.geometry == "line" && map::colour_distance(base.style.stroke, ml.style.stroke) < 0.2f) {
+                    if (!base.result && base.visible && base.geometry == "line" &&
+                        map::colour_distance(base.style.stroke, ml.style.stroke) < 0.2f) {
                         ml.style.stroke = kRouteHighlight;
                         break;
                     }
@@ -330,8 +333,7 @@ void App::add_run_result(const std::string& plugin_id, plugin::RunResult r, bool
             if (field == "kind" && std::any_of(ml.data->features.begin(), ml.data->features.end(),
                                                [](const layer::Feature& f) { return f.attributes.has("name"); }))
                 field = "name";
-            else if (field == "kind" && ml.geometry == "line")
-                field.clear();  // "leg" along every leg says nothing
+            else if (field == "kind" && ml.geometry == "line") field.clear();  // "leg" along every leg says nothing
             ml.labels = !field.empty();
             if (!field.empty()) ml.label_field = field;
             rec.layer_names.push_back(ml.name);
@@ -340,8 +342,9 @@ void App::add_run_result(const std::string& plugin_id, plugin::RunResult r, bool
     std::size_t features = 0;
     for (const auto& l : r.layers) features += l.layer.features.size();
     char buf[160];
-    std::snprintf(buf, sizeof buf, "%s %s %.2f s: %zu layers (%zu features), %zu tables, %zu rasters", plugin_id.c_str(),
-                  restored ? "restored, ran in" : "finished in", r.seconds, r.layers.size(), features, r.tables.size(), r.rasters.size());
+    std::snprintf(buf, sizeof buf, "%s %s %.2f s: %zu layers (%zu features), %zu tables, %zu rasters",
+                  plugin_id.c_str(), restored ? "restored, ran in" : "finished in", r.seconds, r.layers.size(),
+                  features, r.tables.size(), r.rasters.size());
     info(buf);
     rec.result = std::move(r);
     upload_rasters(rec);
@@ -378,7 +381,8 @@ void App::draw_plugins_panel() {
     const float footer_h = (m_job ? ImGui::GetFrameHeightWithSpacing() * 2 + 6 : 0.0f) +
                            (!m_last_run_error.empty() ? ImGui::GetTextLineHeightWithSpacing() * 3 + 6 : 0.0f);
     ImGui::BeginChild("plugin_forms", ImVec2(0, -footer_h), false);
-    if (m_registry->plugins().empty()) ImGui::TextDisabled("No plugins found (build/plugins, $ENABLEMENT_PLUGIN_PATH).");
+    if (m_registry->plugins().empty())
+        ImGui::TextDisabled("No plugins found (build/plugins, $ENABLEMENT_PLUGIN_PATH).");
     for (const auto& p : m_registry->plugins()) {
         if (!p.loaded) {
             ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.7f, 0.1f, 0.1f, 1));
@@ -389,7 +393,8 @@ void App::draw_plugins_panel() {
         ImGui::PushID(p.id.c_str());
         // Headers cannot wrap: shorten a long name to the panel, the tooltip has it all.
         std::string head = p.name;
-        const float room = ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() - 4 * ImGui::GetStyle().FramePadding.x;
+        const float room =
+            ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() - 4 * ImGui::GetStyle().FramePadding.x;
         while (head.size() > 4 && ImGui::CalcTextSize((head + "...").c_str()).x > room) {
             // Drop one whole UTF-8 character: continuation bytes, then its lead byte.
             while (!head.empty() && (static_cast<unsigned char>(head.back()) & 0xC0) == 0x80) head.pop_back();
@@ -399,7 +404,8 @@ void App::draw_plugins_panel() {
         // The plugin given with --run shows its form (with the parameters it ran with).
         if (p.id == m_opts.run_plugin) ImGui::SetNextItemOpen(true, ImGuiCond_Once);
         if (ImGui::CollapsingHeader((head + "##h").c_str())) {
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s %s (%s)", p.name.c_str(), p.version.c_str(), p.id.c_str());
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("%s %s (%s)", p.name.c_str(), p.version.c_str(), p.id.c_str());
             ImGui::TextDisabled("%s %s", p.id.c_str(), p.version.c_str());
             if (!p.description.empty()) ImGui::TextWrapped("%s", p.description.c_str());
             for (const auto& d : p.params) draw_param_widget(p.id, d);
@@ -410,7 +416,8 @@ void App::draw_plugins_panel() {
             if (ImGui::SmallButton("Reset")) m_plugin_params.erase(p.id);
             if (m_job && m_job->plugin_id == p.id) {
                 ImGui::SameLine();
-                if (ImGui::SmallButton(m_job->progress.cancelled() ? "cancelling..." : "Cancel##inline")) m_job->progress.cancel();
+                if (ImGui::SmallButton(m_job->progress.cancelled() ? "cancelling..." : "Cancel##inline"))
+                    m_job->progress.cancel();
             }
         }
         ImGui::PopID();
@@ -440,13 +447,15 @@ void App::draw_table(const plugin::Table& t, int index) {
     ImGui::PushID(index);
     ImGui::TextUnformatted(t.name.c_str());
     const int ncol = static_cast<int>(std::min<std::size_t>(t.columns.size(), 64));
-    if (ncol > 0 && ImGui::BeginTable("t", ncol,
-                                      ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
-                                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit,
-                                      // Rows plus header plus the horizontal scrollbar, so the last row stays visible.
-                                      ImVec2(0, std::min(220.0f, ImGui::GetFrameHeight() + ImGui::GetStyle().ScrollbarSize + 4 +
-                                                                     (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) *
-                                                                         static_cast<float>(t.rows() + 1))))) {
+    if (ncol > 0 &&
+        ImGui::BeginTable(
+            "t", ncol,
+            ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
+                ImGuiTableFlags_SizingFixedFit,
+            // Rows plus header plus the horizontal scrollbar, so the last row stays visible.
+            ImVec2(0, std::min(220.0f, ImGui::GetFrameHeight() + ImGui::GetStyle().ScrollbarSize + 4 +
+                                           (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) *
+                                               static_cast<float>(t.rows() + 1))))) {
         for (int c = 0; c < ncol; ++c) {
             const auto& col = t.columns[static_cast<std::size_t>(c)];
             ImGui::TableSetupColumn((col.unit.empty() ? col.name : col.name + " [" + col.unit + "]").c_str());
@@ -590,7 +599,8 @@ void App::draw_results_panel() {
         const std::string title = std::to_string(i + 1) + ". " + rec.plugin_id + "##run";
         if (ImGui::CollapsingHeader(title.c_str(), i + 1 == m_runs.size() ? ImGuiTreeNodeFlags_DefaultOpen : 0)) {
             for (const auto& name : rec.layer_names) {
-                auto it = std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& l) { return l.name == name; });
+                auto it =
+                    std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& l) { return l.name == name; });
                 if (it == m_layers.end()) continue;
                 ImGui::PushID(name.c_str());
                 ImGui::Checkbox("##v", &it->visible);
@@ -604,26 +614,29 @@ void App::draw_results_panel() {
                 ImGui::PopID();
             }
             const float ebw = ImGui::CalcTextSize("Export GeoJSON").x + 2 * ImGui::GetStyle().FramePadding.x;
-            ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x - ebw - ImGui::GetStyle().ItemSpacing.x));
+            ImGui::SetNextItemWidth(
+                std::max(60.0f, ImGui::GetContentRegionAvail().x - ebw - ImGui::GetStyle().ItemSpacing.x));
             ImGui::InputTextWithHint("##exp", "route.geojson", &rec.export_path);
             ImGui::SameLine();
             if (ImGui::Button("Export GeoJSON", ImVec2(-1, 0)) && !rec.export_path.empty()) {
                 try {
-                    io::write_layer(plugin::merged_layers(rec.result, rec.plugin_id), rec.export_path, io::Format::GeoJson);
+                    io::write_layer(plugin::merged_layers(rec.result, rec.plugin_id), rec.export_path,
+                                    io::Format::GeoJson);
                     info("wrote " + rec.export_path);
                 } catch (const std::exception& e) {
                     error(e.what());
                 }
             }
-            for (std::size_t t = 0; t < rec.result.tables.size(); ++t) draw_table(rec.result.tables[t], static_cast<int>(t));
+            for (std::size_t t = 0; t < rec.result.tables.size(); ++t)
+                draw_table(rec.result.tables[t], static_cast<int>(t));
             for (std::size_t k = 0; k < rec.result.rasters.size() && k < rec.rasters.size(); ++k) {
                 const auto& r = rec.result.rasters[k];
                 RasterOverlay& o = rec.rasters[k];
                 ImGui::PushID(static_cast<int>(k) + 1000);
                 ImGui::Checkbox("##rv", &o.visible);
                 ImGui::SameLine();
-                ImGui::TextWrapped("raster %s: %zux%zu cells, %g..%g %s", r.name.c_str(), r.width, r.height, o.min_value, o.max_value,
-                                   r.unit.c_str());
+                ImGui::TextWrapped("raster %s: %zux%zu cells, %g..%g %s", r.name.c_str(), r.width, r.height,
+                                   o.min_value, o.max_value, r.unit.c_str());
                 ImGui::SetNextItemWidth(-1);
                 ImGui::SliderFloat("##ro", &o.opacity, 0.05f, 1.0f, "opacity %.2f");
                 ImGui::PopID();

@@ -23,7 +23,8 @@ constexpr auto kAutosaveEvery = std::chrono::seconds(10);
 // Plugin runs are kept beside the scenario: "x.scenario.json" -> "x.scenario.results.json".
 std::string results_path_for(const std::string& scenario_path) {
     const std::string ext = ".json";
-    if (scenario_path.size() > ext.size() && scenario_path.compare(scenario_path.size() - ext.size(), ext.size(), ext) == 0)
+    if (scenario_path.size() > ext.size() &&
+        scenario_path.compare(scenario_path.size() - ext.size(), ext.size(), ext) == 0)
         return scenario_path.substr(0, scenario_path.size() - ext.size()) + ".results.json";
     return scenario_path + ".results.json";
 }
@@ -39,8 +40,8 @@ std::string App::autosave_path() {
     const char* state = std::getenv("XDG_STATE_HOME");
     const char* home = std::getenv("HOME");
     std::filesystem::path base = state && *state ? std::filesystem::path(state)
-                                 : home && *home  ? std::filesystem::path(home) / ".local" / "state"
-                                                  : std::filesystem::temp_directory_path();
+                                 : home && *home ? std::filesystem::path(home) / ".local" / "state"
+                                                 : std::filesystem::temp_directory_path();
     return (base / "enablement" / "autosave.scenario.json").string();
 }
 
@@ -88,7 +89,8 @@ void App::apply_scenario(const std::string& text, const std::string& where) {
     }
     if (j.value("format", "") != "enablement-scenario") throw InputError("not an enablement scenario file", where);
     if (j.value("version", 0) > kScenarioVersion)
-        throw InputError("scenario version " + std::to_string(j.value("version", 0)) + " is newer than this program", where);
+        throw InputError("scenario version " + std::to_string(j.value("version", 0)) + " is newer than this program",
+                         where);
     // Reload the data the scenario names, then apply styles and order by layer name.
     select_feature(-1, -1);
     for (auto& l : m_layers) m_renderer->remove(l.gpu);
@@ -147,16 +149,17 @@ void App::apply_scenario(const std::string& text, const std::string& where) {
     // under lines under points, results over data.
     for (auto& rest : m_layers) {
         const int rank = draw_rank(rest.geometry);
-        auto pos = rest.result ? ordered.end()
-                               : std::find_if(ordered.begin(), ordered.end(),
-                                              [&](const MapLayer& o) { return o.result || draw_rank(o.geometry) > rank; });
+        auto pos = rest.result ? ordered.end() : std::find_if(ordered.begin(), ordered.end(), [&](const MapLayer& o) {
+            return o.result || draw_rank(o.geometry) > rank;
+        });
         ordered.insert(pos, std::move(rest));
     }
     m_layers = std::move(ordered);
     // Layers the planner removed stay removed.
     m_removed_layers = j.value("removed_layers", std::vector<std::string>{});
     for (const auto& name : m_removed_layers) {
-        auto it = std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& l) { return l.name == name && !l.result; });
+        auto it = std::find_if(m_layers.begin(), m_layers.end(),
+                               [&](const MapLayer& l) { return l.name == name && !l.result; });
         if (it != m_layers.end()) remove_layer(static_cast<std::size_t>(it - m_layers.begin()));
     }
     rebuild_catalogue();
@@ -167,7 +170,8 @@ void App::apply_scenario(const std::string& text, const std::string& where) {
         m_to_display->forward(x, y);
         m_view.center_x = x;
         m_view.center_y = y;
-        m_view.units_per_pixel = std::clamp(v.value("units_per_pixel", 500.0), map::kMinUnitsPerPixel, map::kMaxUnitsPerPixel);
+        m_view.units_per_pixel =
+            std::clamp(v.value("units_per_pixel", 500.0), map::kMinUnitsPerPixel, map::kMaxUnitsPerPixel);
         m_view_initialised = true;
     }
 }
@@ -186,7 +190,8 @@ void App::save_results_beside(const std::string& scenario_path) {
             // Which of the run's map layers are still on the map (the planner may remove some).
             auto present = nlohmann::json::array();
             for (const auto& name : rec.layer_names)
-                present.push_back(std::any_of(m_layers.begin(), m_layers.end(), [&](const MapLayer& l) { return l.name == name; }));
+                present.push_back(
+                    std::any_of(m_layers.begin(), m_layers.end(), [&](const MapLayer& l) { return l.name == name; }));
             runs.push_back({{"plugin", rec.plugin_id}, {"present", present}, {"result", plugin::to_json(rec.result)}});
         }
         j["runs"] = std::move(runs);
@@ -215,7 +220,8 @@ void App::restore_results(const std::string& file) {
             auto& names = m_runs.back().layer_names;
             for (std::size_t i = 0; i < names.size() && i < present.size(); ++i) {
                 if (!present[i].is_boolean() || present[i].get<bool>()) continue;
-                auto it = std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& l) { return l.name == names[i]; });
+                auto it = std::find_if(m_layers.begin(), m_layers.end(),
+                                       [&](const MapLayer& l) { return l.name == names[i]; });
                 if (it != m_layers.end()) remove_layer(static_cast<std::size_t>(it - m_layers.begin()));
             }
         }

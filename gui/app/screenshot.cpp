@@ -48,7 +48,8 @@ bool App::write_screenshot(const std::string& path, bool map_only) {
     std::vector<unsigned char> flipped(rgb.size());
     const std::size_t row = static_cast<std::size_t>(w) * 3;
     for (int y = 0; y < h; ++y)
-        std::copy_n(rgb.data() + static_cast<std::size_t>(h - 1 - y) * row, row, flipped.data() + static_cast<std::size_t>(y) * row);
+        std::copy_n(rgb.data() + static_cast<std::size_t>(h - 1 - y) * row, row,
+                    flipped.data() + static_cast<std::size_t>(y) * row);
     std::string png;
     if (!stbi_write_png_to_func(append_bytes, &png, w, h, 3, flipped.data(), static_cast<int>(row))) {
         std::fprintf(stderr, "error: cannot encode PNG (%s)\n", path.c_str());
@@ -61,7 +62,8 @@ bool App::write_screenshot(const std::string& path, bool map_only) {
         return false;
     }
     for (const auto& m : m_messages)
-        if (m.level == Message::Level::Error) std::fprintf(stderr, "note: the map shows an error: %s\n", m.text.c_str());
+        if (m.level == Message::Level::Error)
+            std::fprintf(stderr, "note: the map shows an error: %s\n", m.text.c_str());
     std::printf("wrote %s (%dx%d)\n", path.c_str(), w, h);
     return true;
 }
@@ -84,8 +86,12 @@ void App::write_view_dump(const std::string& path) const {
                  {"height_px", m_view.height_px}};
     auto layers = nlohmann::json::array();
     for (const auto& l : m_layers)
-        layers.push_back({{"name", l.name}, {"visible", l.visible}, {"stroke", {l.style.stroke[0], l.style.stroke[1], l.style.stroke[2]}},
-                          {"width_px", l.style.width_px}, {"symbol_size_px", l.style.symbol_size_px}, {"result", l.result},
+        layers.push_back({{"name", l.name},
+                          {"visible", l.visible},
+                          {"stroke", {l.style.stroke[0], l.style.stroke[1], l.style.stroke[2]}},
+                          {"width_px", l.style.width_px},
+                          {"symbol_size_px", l.style.symbol_size_px},
+                          {"result", l.result},
                           {"features", l.data->features.size()}});
     j["layers"] = layers;
     j["sites"] = m_catalogue.sites().size();

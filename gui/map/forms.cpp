@@ -40,20 +40,21 @@ PickKind pick_kind(const plugin::ParamDef& d) {
     // Lower-case "site" only: "SITE:KEY=VALUE" items are not plain site ids.
     const bool sites = d.description.find("site") != std::string::npos;
     switch (d.type) {
-    case plugin::ParamType::Site: return PickKind::Site;
-    case plugin::ParamType::Coordinate: return PickKind::Location;
-    case plugin::ParamType::String: return lonlat ? PickKind::SiteOrLocation : PickKind::None;
-    case plugin::ParamType::List:
-        switch (d.item_type) {
         case plugin::ParamType::Site: return PickKind::Site;
         case plugin::ParamType::Coordinate: return PickKind::Location;
-        case plugin::ParamType::String:
-            if (d.description.find("TYPE@") != std::string::npos) return system_types(d.description).empty() ? PickKind::None : PickKind::SystemAt;
-            if (lonlat) return PickKind::SiteOrLocation;
-            return sites ? PickKind::Site : PickKind::None;
+        case plugin::ParamType::String: return lonlat ? PickKind::SiteOrLocation : PickKind::None;
+        case plugin::ParamType::List:
+            switch (d.item_type) {
+                case plugin::ParamType::Site: return PickKind::Site;
+                case plugin::ParamType::Coordinate: return PickKind::Location;
+                case plugin::ParamType::String:
+                    if (d.description.find("TYPE@") != std::string::npos)
+                        return system_types(d.description).empty() ? PickKind::None : PickKind::SystemAt;
+                    if (lonlat) return PickKind::SiteOrLocation;
+                    return sites ? PickKind::Site : PickKind::None;
+                default: return PickKind::None;
+            }
         default: return PickKind::None;
-        }
-    default: return PickKind::None;
     }
 }
 
@@ -61,15 +62,18 @@ std::vector<std::string> system_types(const std::string& description) {
     std::vector<std::string> out;
     const auto at = description.find("TYPE is");
     if (at == std::string::npos) return out;
-    const std::string rest = description.substr(at + 7, description.find(';', at) == std::string::npos ? std::string::npos
-                                                                                                      : description.find(';', at) - at - 7);
+    const std::string rest =
+        description.substr(at + 7, description.find(';', at) == std::string::npos ? std::string::npos
+                                                                                  : description.find(';', at) - at - 7);
     for (std::size_t i = 0; i < rest.size();) {
         if (!std::islower(static_cast<unsigned char>(rest[i]))) {
             ++i;
             continue;
         }
         std::size_t j = i;
-        while (j < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[j])) || rest[j] == '_' || rest[j] == '-')) ++j;
+        while (j < rest.size() &&
+               (std::isalnum(static_cast<unsigned char>(rest[j])) || rest[j] == '_' || rest[j] == '-'))
+            ++j;
         if (rest.compare(j, 2, " (") == 0) out.push_back(rest.substr(i, j - i));
         i = j;
     }
@@ -101,10 +105,22 @@ float colour_distance(const std::array<float, 4>& a, const std::array<float, 4>&
 std::array<float, 4> series_colour(std::size_t index) {
     // Tableau 10 followed by darker variants: 16 colours that stay apart on white.
     static constexpr std::array<std::array<float, 4>, 16> kColours{{
-        {0.122f, 0.467f, 0.706f, 1}, {1.000f, 0.498f, 0.055f, 1}, {0.173f, 0.627f, 0.173f, 1}, {0.839f, 0.153f, 0.157f, 1},
-        {0.580f, 0.404f, 0.741f, 1}, {0.549f, 0.337f, 0.294f, 1}, {0.890f, 0.467f, 0.761f, 1}, {0.498f, 0.498f, 0.498f, 1},
-        {0.737f, 0.741f, 0.133f, 1}, {0.090f, 0.745f, 0.812f, 1}, {0.000f, 0.000f, 0.502f, 1}, {0.502f, 0.000f, 0.000f, 1},
-        {0.000f, 0.392f, 0.000f, 1}, {0.000f, 0.000f, 0.000f, 1}, {0.722f, 0.525f, 0.043f, 1}, {0.416f, 0.353f, 0.804f, 1},
+        {0.122f, 0.467f, 0.706f, 1},
+        {1.000f, 0.498f, 0.055f, 1},
+        {0.173f, 0.627f, 0.173f, 1},
+        {0.839f, 0.153f, 0.157f, 1},
+        {0.580f, 0.404f, 0.741f, 1},
+        {0.549f, 0.337f, 0.294f, 1},
+        {0.890f, 0.467f, 0.761f, 1},
+        {0.498f, 0.498f, 0.498f, 1},
+        {0.737f, 0.741f, 0.133f, 1},
+        {0.090f, 0.745f, 0.812f, 1},
+        {0.000f, 0.000f, 0.502f, 1},
+        {0.502f, 0.000f, 0.000f, 1},
+        {0.000f, 0.392f, 0.000f, 1},
+        {0.000f, 0.000f, 0.000f, 1},
+        {0.722f, 0.525f, 0.043f, 1},
+        {0.416f, 0.353f, 0.804f, 1},
     }};
     return kColours[index % kColours.size()];
 }

@@ -47,8 +47,8 @@ GLuint compile(const char* name, GLenum type, const char* src) {
         char log[4096] = {};
         glGetShaderInfoLog(s, sizeof log, nullptr, log);
         glDeleteShader(s);
-        throw Error(std::string("shader does not compile: ") + log, std::string("shaders/") + name +
-                                                                       (type == GL_VERTEX_SHADER ? ".vert" : ".frag"));
+        throw Error(std::string("shader does not compile: ") + log,
+                    std::string("shaders/") + name + (type == GL_VERTEX_SHADER ? ".vert" : ".frag"));
     }
     return s;
 }
@@ -90,7 +90,8 @@ void init_gl_loader() {
     if (err != GLEW_OK && !glGenVertexArrays)
         throw Error(std::string("cannot load OpenGL: ") + reinterpret_cast<const char*>(glewGetErrorString(err)));
     glGetError();  // glewInit may leave GL_INVALID_ENUM on core profiles
-    if (!GLEW_VERSION_3_3) throw Error("OpenGL 3.3 is required", reinterpret_cast<const char*>(glGetString(GL_VERSION)));
+    if (!GLEW_VERSION_3_3)
+        throw Error("OpenGL 3.3 is required", reinterpret_cast<const char*>(glGetString(GL_VERSION)));
     done = true;
 }
 

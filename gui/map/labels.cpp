@@ -13,8 +13,8 @@ struct Box {
     float x0, y0, x1, y1;
     bool overlaps(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
 };
-constexpr float kGap = 3;     // pixels between a symbol and its label
-constexpr float kCell = 64;   // grid cell of the overlap index, pixels
+constexpr float kGap = 3;    // pixels between a symbol and its label
+constexpr float kCell = 64;  // grid cell of the overlap index, pixels
 
 // A uniform grid over the canvas (plus a margin): each box is listed in every cell it
 // touches, so an overlap test looks at a few cells instead of every box. Boxes far
@@ -47,7 +47,8 @@ private:
     bool for_cells(const Box& b, F&& f) {
         for (int cy = cell_y(b.y0); cy <= cell_y(b.y1); ++cy)
             for (int cx = cell_x(b.x0); cx <= cell_x(b.x1); ++cx)
-                if (f(m_cells[static_cast<std::size_t>(cy) * static_cast<std::size_t>(m_nx) + static_cast<std::size_t>(cx)]))
+                if (f(m_cells[static_cast<std::size_t>(cy) * static_cast<std::size_t>(m_nx) +
+                              static_cast<std::size_t>(cx)]))
                     return true;
         return false;
     }
@@ -65,13 +66,16 @@ std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& reques
     Grid labels(canvas_width, canvas_height);  // placed labels only (for forced labels)
     for (const auto& r : requests) {
         const float ax = static_cast<float>(r.anchor_x), ay = static_cast<float>(r.anchor_y);
-        if (ax < -r.clearance || ay < -r.clearance || ax > canvas_width + r.clearance || ay > canvas_height + r.clearance) continue;
+        if (ax < -r.clearance || ay < -r.clearance || ax > canvas_width + r.clearance ||
+            ay > canvas_height + r.clearance)
+            continue;
         blocked.insert({ax - r.clearance, ay - r.clearance, ax + r.clearance, ay + r.clearance});
     }
     for (const auto& o : obstacles) blocked.insert({o[0], o[1], o[2], o[3]});
     std::vector<std::size_t> order(requests.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return requests[a].priority > requests[b].priority; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](auto a, auto b) { return requests[a].priority > requests[b].priority; });
     for (std::size_t i : order) {
         const auto& r = requests[i];
         const float ax = static_cast<float>(r.anchor_x), ay = static_cast<float>(r.anchor_y);
@@ -82,7 +86,9 @@ std::vector<LabelPlacement> place_labels(const std::vector<LabelRequest>& reques
             {ax - r.width / 2, ay - c - r.height, ax + r.width / 2, ay - c},
             {ax - r.width / 2, ay + c, ax + r.width / 2, ay + c + r.height},
         };
-        auto inside = [&](const Box& b) { return b.x0 >= 0 && b.y0 >= 0 && b.x1 <= canvas_width && b.y1 <= canvas_height; };
+        auto inside = [&](const Box& b) {
+            return b.x0 >= 0 && b.y0 >= 0 && b.x1 <= canvas_width && b.y1 <= canvas_height;
+        };
         auto take = [&](const Box& b) {
             blocked.insert(b);
             labels.insert(b);

@@ -79,10 +79,8 @@ ProjectedFeature project_feature(const geo::Geometry& g, const std::vector<doubl
     ProjectedFeature pf;
     auto take = [&](std::vector<XY>& out, std::size_t n) {
         for (std::size_t i = 0; i < n; ++i, ++k) {
-            if (std::isfinite(xs[k]) && std::isfinite(ys[k]))
-                out.push_back({xs[k], ys[k]});
-            else
-                ++failed;
+            if (std::isfinite(xs[k]) && std::isfinite(ys[k])) out.push_back({xs[k], ys[k]});
+            else ++failed;
         }
     };
     auto take_polygon = [&](const geo::Polygon& poly) {
@@ -163,12 +161,12 @@ Symbol symbol_for(const layer::Feature& f) {
     const auto kind = sites::parse_kind(f.attributes.text("kind"));
     if (!kind) return Symbol::Dot;
     switch (*kind) {
-    case sites::SiteKind::Port: return Symbol::Port;
-    case sites::SiteKind::Airbase: return Symbol::Airbase;
-    case sites::SiteKind::RailTerminal: return Symbol::RailTerminal;
-    case sites::SiteKind::TrainingArea: return Symbol::TrainingArea;
-    case sites::SiteKind::BorderCrossing: return Symbol::BorderCrossing;
-    case sites::SiteKind::StagingArea: return Symbol::StagingArea;
+        case sites::SiteKind::Port: return Symbol::Port;
+        case sites::SiteKind::Airbase: return Symbol::Airbase;
+        case sites::SiteKind::RailTerminal: return Symbol::RailTerminal;
+        case sites::SiteKind::TrainingArea: return Symbol::TrainingArea;
+        case sites::SiteKind::BorderCrossing: return Symbol::BorderCrossing;
+        case sites::SiteKind::StagingArea: return Symbol::StagingArea;
     }
     return Symbol::Dot;
 }
@@ -224,7 +222,8 @@ std::vector<XY> triangulate(const std::vector<std::vector<XY>>& rings) {
     gluTessBeginPolygon(tess, &state);
     for (const auto& r : rings) {
         // A closed ring repeats its first point; GLU wants each vertex once.
-        const std::size_t n = (r.size() > 1 && r.front().x == r.back().x && r.front().y == r.back().y) ? r.size() - 1 : r.size();
+        const std::size_t n =
+            (r.size() > 1 && r.front().x == r.back().x && r.front().y == r.back().y) ? r.size() - 1 : r.size();
         if (n < 3) continue;
         gluTessBeginContour(tess);
         for (std::size_t i = 0; i < n; ++i) {
@@ -276,8 +275,9 @@ PreparedLayer prepare_layer(const layer::Layer& l, const geo::Transformer& to_di
         const auto& pf = out.features[i];
         const Symbol s = symbol_for(l.features[i]);
         auto add = [&](XY p) {
-            out.symbols.insert(out.symbols.end(), {static_cast<float>(p.x - out.origin_x), static_cast<float>(p.y - out.origin_y),
-                                                   static_cast<float>(static_cast<int>(s))});
+            out.symbols.insert(out.symbols.end(),
+                               {static_cast<float>(p.x - out.origin_x), static_cast<float>(p.y - out.origin_y),
+                                static_cast<float>(static_cast<int>(s))});
             out.symbol_feature.push_back(static_cast<std::uint32_t>(i));
         };
         for (const auto& p : pf.points) add(p);
@@ -299,15 +299,19 @@ PreparedLayer prepare_layer(const layer::Layer& l, const geo::Transformer& to_di
         std::vector<std::uint32_t> feat;
         sym.reserve(out.symbols.size());
         feat.reserve(nsym);
-        const double w = std::max(1.0, out.extent.max_x - out.extent.min_x), h = std::max(1.0, out.extent.max_y - out.extent.min_y);
+        const double w = std::max(1.0, out.extent.max_x - out.extent.min_x),
+                     h = std::max(1.0, out.extent.max_y - out.extent.min_y);
         for (int level = 0; feat.size() < nsym; ++level) {
             const int n = 1 << std::min(level, 12);
             std::vector<char> used(static_cast<std::size_t>(n) * static_cast<std::size_t>(n), 0);
             for (std::size_t i = 0; i < nsym; ++i) {
                 if (taken[i]) continue;
-                const double x = out.symbols[3 * i] + out.origin_x - out.extent.min_x, y = out.symbols[3 * i + 1] + out.origin_y - out.extent.min_y;
-                const int cx = std::clamp(static_cast<int>(x / w * n), 0, n - 1), cy = std::clamp(static_cast<int>(y / h * n), 0, n - 1);
-                char& u = used[static_cast<std::size_t>(cy) * static_cast<std::size_t>(n) + static_cast<std::size_t>(cx)];
+                const double x = out.symbols[3 * i] + out.origin_x - out.extent.min_x,
+                             y = out.symbols[3 * i + 1] + out.origin_y - out.extent.min_y;
+                const int cx = std::clamp(static_cast<int>(x / w * n), 0, n - 1),
+                          cy = std::clamp(static_cast<int>(y / h * n), 0, n - 1);
+                char& u =
+                    used[static_cast<std::size_t>(cy) * static_cast<std::size_t>(n) + static_cast<std::size_t>(cx)];
                 if (u && level < 12) continue;
                 u = 1;
                 taken[i] = 1;
@@ -356,7 +360,8 @@ PreparedLayer prepare_layer(const layer::Layer& l, const geo::Transformer& to_di
                 // Features smaller than the tolerance (under a pixel where this level is
                 // drawn) vanish, as their rings do below: an OSM extract has ~100k tiny ways
                 // that would otherwise each keep a segment.
-                if (tol > 0 && std::max(pf.extent.max_x - pf.extent.min_x, pf.extent.max_y - pf.extent.min_y) < tol) continue;
+                if (tol > 0 && std::max(pf.extent.max_x - pf.extent.min_x, pf.extent.max_y - pf.extent.min_y) < tol)
+                    continue;
                 for (const auto& line : pf.lines) {
                     const Extent le = extent_of(line);
                     if (tol > 0 && std::max(le.max_x - le.min_x, le.max_y - le.min_y) < tol) continue;
@@ -413,7 +418,8 @@ PreparedRaster prepare_raster(std::size_t width, std::size_t height, const std::
     double lo = 0, hi = 0;
     bool any = false;
     for (double v : cells)
-        if (std::isfinite(v) && v != nodata && v > 0) lo = any ? std::min(lo, v) : v, hi = any ? std::max(hi, v) : v, any = true;
+        if (std::isfinite(v) && v != nodata && v > 0)
+            lo = any ? std::min(lo, v) : v, hi = any ? std::max(hi, v) : v, any = true;
     out.min_value = lo, out.max_value = hi;
     out.values.resize(width * height);
     for (std::size_t i = 0; i < width * height; ++i) {
@@ -440,8 +446,10 @@ PreparedRaster prepare_raster(std::size_t width, std::size_t height, const std::
     out.origin_y = std::round((out.extent.min_y + out.extent.max_y) * 0.5);
     auto vertex = [&](std::size_t i, std::size_t j) {
         const std::size_t k = j * (nx + 1) + i;
-        out.mesh.insert(out.mesh.end(), {static_cast<float>(xs[k] - out.origin_x), static_cast<float>(ys[k] - out.origin_y),
-                                         static_cast<float>(i) / static_cast<float>(nx), static_cast<float>(j) / static_cast<float>(ny)});
+        out.mesh.insert(
+            out.mesh.end(),
+            {static_cast<float>(xs[k] - out.origin_x), static_cast<float>(ys[k] - out.origin_y),
+             static_cast<float>(i) / static_cast<float>(nx), static_cast<float>(j) / static_cast<float>(ny)});
     };
     auto ok = [&](std::size_t i, std::size_t j) {
         const std::size_t k = j * (nx + 1) + i;
@@ -463,8 +471,8 @@ long pick_feature(const PreparedLayer& p, XY at, double tolerance) {
     for (std::size_t i = 0; i < p.features.size(); ++i) {
         const auto& f = p.features[i];
         if (f.extent.empty()) continue;
-        if (at.x < f.extent.min_x - tolerance || at.x > f.extent.max_x + tolerance || at.y < f.extent.min_y - tolerance ||
-            at.y > f.extent.max_y + tolerance)
+        if (at.x < f.extent.min_x - tolerance || at.x > f.extent.max_x + tolerance ||
+            at.y < f.extent.min_y - tolerance || at.y > f.extent.max_y + tolerance)
             continue;
         for (const auto& q : f.points) {
             const double dx = q.x - at.x, dy = q.y - at.y;

@@ -20,8 +20,7 @@ void visible_ranges(const PreparedLayer& p, const std::vector<Range>& ranges, co
         if (r.count == 0 || !p.chunks[c].intersects(view)) continue;
         if (!out.empty() && out.back().first + out.back().count + gap >= r.first)
             out.back().count = r.first + r.count - out.back().first;
-        else
-            out.push_back(r);
+        else out.push_back(r);
     }
 }
 
@@ -109,7 +108,8 @@ void MapRenderer::draw_raster(LayerId id, float opacity) {
     glVertexAttribDivisor(0, 0);
     glVertexAttribDivisor(1, 0);
     glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float), nullptr);
-    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float), reinterpret_cast<const void*>(2 * sizeof(float)));
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 4 * sizeof(float),
+                          reinterpret_cast<const void*>(2 * sizeof(float)));
     glDrawArrays(GL_TRIANGLES, 0, g.vertices);
     ++m_stats.draw_calls;
     glDisableVertexAttribArray(1);
@@ -208,8 +208,8 @@ void MapRenderer::draw(LayerId id, const LayerStyle& style) {
         set_view_uniforms(m_line_prog.get(), p);
         const float hw = std::max(0.5f, style.width_px * 0.5f);
         glUniform1f(glGetUniformLocation(m_line_prog.get(), "u_half_width"), hw);
-        glUniform4f(glGetUniformLocation(m_line_prog.get(), "u_colour"), style.stroke[0], style.stroke[1], style.stroke[2],
-                    style.stroke[3] * style.opacity);
+        glUniform4f(glGetUniformLocation(m_line_prog.get(), "u_colour"), style.stroke[0], style.stroke[1],
+                    style.stroke[2], style.stroke[3] * style.opacity);
         // prev, curr, next: the same buffer at offsets of one point (two vertices).
         glBindBuffer(GL_ARRAY_BUFFER, glv.lines.get());
         for (GLuint a = 0; a < 3; ++a) {
@@ -235,8 +235,8 @@ void MapRenderer::draw(LayerId id, const LayerStyle& style) {
     if (g.symbols.get()) {
         set_view_uniforms(m_symbol_prog.get(), p);
         glUniform1f(glGetUniformLocation(m_symbol_prog.get(), "u_size_px"), style.symbol_size_px);
-        glUniform4f(glGetUniformLocation(m_symbol_prog.get(), "u_colour"), style.stroke[0], style.stroke[1], style.stroke[2],
-                    1.0f);
+        glUniform4f(glGetUniformLocation(m_symbol_prog.get(), "u_colour"), style.stroke[0], style.stroke[1],
+                    style.stroke[2], 1.0f);
         glUniform1f(glGetUniformLocation(m_symbol_prog.get(), "u_opacity"), style.opacity);
         glUniform1f(glGetUniformLocation(m_symbol_prog.get(), "u_tint"), style.symbol_tint);
         glUniform1f(glGetUniformLocation(m_symbol_prog.get(), "u_ring"), style.ring ? 1.0f : 0.0f);
@@ -247,7 +247,8 @@ void MapRenderer::draw(LayerId id, const LayerStyle& style) {
         glEnableVertexAttribArray(1);
         glEnableVertexAttribArray(2);
         glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, 3 * sizeof(float), nullptr);
-        glVertexAttribPointer(2, 1, GL_FLOAT, GL_FALSE, 3 * sizeof(float), reinterpret_cast<const void*>(2 * sizeof(float)));
+        glVertexAttribPointer(2, 1, GL_FLOAT, GL_FALSE, 3 * sizeof(float),
+                              reinterpret_cast<const void*>(2 * sizeof(float)));
         glVertexAttribDivisor(1, 1);
         glVertexAttribDivisor(2, 1);
         const auto n = static_cast<GLsizei>(std::min(p.symbols.size() / 3, style.max_symbols));

@@ -18,12 +18,12 @@ namespace mp::gui::map {
 struct LayerStyle {
     std::array<float, 4> stroke{0.2f, 0.2f, 0.2f, 1.0f};
     std::array<float, 4> fill{0.8f, 0.8f, 0.8f, 1.0f};
-    float width_px = 1.5f;        ///< line width in pixels
-    float opacity = 1.0f;         ///< of the whole layer
-    float fill_opacity = 0.35f;   ///< of polygon fills, times opacity
-    float symbol_size_px = 28.0f; ///< point symbols
-    float symbol_tint = 0.0f;     ///< 0: APP-6 frame colour; 1: frame filled with the stroke colour
-    bool ring = false;            ///< points as rings of the stroke colour (selection highlight)
+    float width_px = 1.5f;         ///< line width in pixels
+    float opacity = 1.0f;          ///< of the whole layer
+    float fill_opacity = 0.35f;    ///< of polygon fills, times opacity
+    float symbol_size_px = 28.0f;  ///< point symbols
+    float symbol_tint = 0.0f;      ///< 0: APP-6 frame colour; 1: frame filled with the stroke colour
+    bool ring = false;             ///< points as rings of the stroke colour (selection highlight)
     std::size_t max_symbols = static_cast<std::size_t>(-1);  ///< draw only this prefix of the symbols (thinning)
 };
 
@@ -94,7 +94,9 @@ private:
         Extent extent;
     };
     void set_view_uniforms(GLuint program, double origin_x, double origin_y) const;
-    void set_view_uniforms(GLuint program, const PreparedLayer& p) const { set_view_uniforms(program, p.origin_x, p.origin_y); }
+    void set_view_uniforms(GLuint program, const PreparedLayer& p) const {
+        set_view_uniforms(program, p.origin_x, p.origin_y);
+    }
 
     Program m_line_prog;
     Program m_fill_prog;

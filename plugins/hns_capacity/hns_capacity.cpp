@@ -60,26 +60,29 @@ const MpParamDef* params() {
                                  "Share of vehicles and cargo arriving by sea; the rest arrives by air");
     g_params[i++] = number_param("personnel_sea_share", "Personnel by sea", "%", "20", 0, 100,
                                  "Share of personnel travelling with the ships (drivers); the rest arrives by air");
-    g_params[i++] = number_param("vehicle_mass_t", "Airlifted vehicle mass", "t", "15", 1, 80,
-                                 "Mean mass of an airlifted vehicle or load: airbase units/day = cargo_t_per_day / this");
     g_params[i++] =
-        site_list("entry_points", "Entry points", "Ports and airbases used (default: every port for sea, every airbase for air)");
-    g_params[i++] =
-        site_list("staging_areas", "Staging areas", "Staging or training areas (default: every staging area of the catalogue)");
+        number_param("vehicle_mass_t", "Airlifted vehicle mass", "t", "15", 1, 80,
+                     "Mean mass of an airlifted vehicle or load: airbase units/day = cargo_t_per_day / this");
+    g_params[i++] = site_list("entry_points", "Entry points",
+                              "Ports and airbases used (default: every port for sea, every airbase for air)");
+    g_params[i++] = site_list("staging_areas", "Staging areas",
+                              "Staging or training areas (default: every staging area of the catalogue)");
     g_params[i++] = site_list("rail_terminals", "Rail terminals", "Rail loading terminals (default: all)");
     g_params[i++] = integer("arrival_days", "Arrival window", "days", "1", 1, 365,
                             "The force is presented at the entry points evenly over this many days");
-    g_params[i++] =
-        integer("onward_start_day", "Onward movement starts", "day", "1", 1, 365, "First day on which units may leave staging");
+    g_params[i++] = integer("onward_start_day", "Onward movement starts", "day", "1", 1, 365,
+                            "First day on which units may leave staging");
     g_params[i++] = integer("staging_dwell_days", "Staging dwell", "days", "1", 0, 30,
                             "Days a unit spends in staging (marry-up, preparation) before it may move on");
-    g_params[i++] = number_param("working_hours", "Working hours", "h/day", "24", 1, 24,
-                                 "Daily working hours at ports, airbases and rail terminals (site capacities are per 24 h)");
+    g_params[i++] =
+        number_param("working_hours", "Working hours", "h/day", "24", 1, 24,
+                     "Daily working hours at ports, airbases and rail terminals (site capacities are per 24 h)");
     g_params[i++] = number_param("availability", "Capacity allocated to the military", "%", "100", 1, 100,
                                  "Share of every site's capacity available to the force");
     {
-        MpParamDef p = param("capacity_overrides", "Capacity overrides", MP_PARAM_LIST, nullptr, 0,
-                             "Items 'SITE:KEY=VALUE' (e.g. port-ostend:vehicles_per_day=250) or 'SITE=PCT%' (availability)");
+        MpParamDef p =
+            param("capacity_overrides", "Capacity overrides", MP_PARAM_LIST, nullptr, 0,
+                  "Items 'SITE:KEY=VALUE' (e.g. port-ostend:vehicles_per_day=250) or 'SITE=PCT%' (availability)");
         p.item_type = MP_PARAM_STRING;
         g_params[i++] = p;
     }
@@ -87,14 +90,14 @@ const MpParamDef* params() {
                                  "Share of units moving on by rail; the rest moves by road convoy");
     g_params[i++] = number_param("wagon_length_m", "Wagon length", "m", "20", 5, 60,
                                  "Length over buffers of one flat wagon (e.g. Sgns/Rlmmps about 20 m)");
-    g_params[i++] =
-        number_param("vehicles_per_wagon", "Vehicles per wagon", "vehicles", "1", 0.5, 4, "Vehicles (or loads) per wagon");
-    g_params[i++] =
-        number_param("locomotive_length_m", "Locomotive length", "m", "20", 0, 60, "Train length taken by the locomotive(s)");
+    g_params[i++] = number_param("vehicles_per_wagon", "Vehicles per wagon", "vehicles", "1", 0.5, 4,
+                                 "Vehicles (or loads) per wagon");
+    g_params[i++] = number_param("locomotive_length_m", "Locomotive length", "m", "20", 0, 60,
+                                 "Train length taken by the locomotive(s)");
     g_params[i++] = integer("convoys_per_day", "Road convoys per staging area", "convoys/day", "8", 0, 500,
                             "Road convoys (march units) each staging area can dispatch per day");
-    g_params[i++] =
-        integer("vehicles_per_convoy", "Vehicles per convoy", "vehicles", "24", 1, 500, "Vehicles per road convoy (march unit)");
+    g_params[i++] = integer("vehicles_per_convoy", "Vehicles per convoy", "vehicles", "24", 1, 500,
+                            "Vehicles per road convoy (march unit)");
     g_params[i++] = integer("horizon_days", "Horizon", "days", "90", 1, 730, "Days simulated at most");
     done = true;
     return g_params;
@@ -105,29 +108,20 @@ constexpr std::size_t kParamCount = 23;
 enum class Stage { SeaEntry, AirEntry, AirPersonnel, Staging, Rail, Road };
 const char* stage_name(Stage s) {
     switch (s) {
-        case Stage::SeaEntry:
-            return "entry (sea)";
-        case Stage::AirEntry:
-            return "entry (air)";
-        case Stage::AirPersonnel:
-            return "entry (air, personnel)";
-        case Stage::Staging:
-            return "staging";
-        case Stage::Rail:
-            return "onward (rail)";
-        case Stage::Road:
-            return "onward (road)";
+        case Stage::SeaEntry: return "entry (sea)";
+        case Stage::AirEntry: return "entry (air)";
+        case Stage::AirPersonnel: return "entry (air, personnel)";
+        case Stage::Staging: return "staging";
+        case Stage::Rail: return "onward (rail)";
+        case Stage::Road: return "onward (road)";
     }
     return "?";
 }
 const char* stage_unit(Stage s) {
     switch (s) {
-        case Stage::Staging:
-            return "units held";
-        case Stage::AirPersonnel:
-            return "persons/day";
-        default:
-            return "units/day";
+        case Stage::Staging: return "units held";
+        case Stage::AirPersonnel: return "persons/day";
+        default: return "units/day";
     }
 }
 
@@ -183,8 +177,8 @@ std::string utilisation_colour(double u) {
     double rgb[3];
     for (int k = 0; k < 3; ++k) rgb[k] = u < 0.5 ? a[k] + (b[k] - a[k]) * u * 2 : b[k] + (c[k] - b[k]) * (u - 0.5) * 2;
     char buf[8];
-    std::snprintf(buf, sizeof buf, "#%02x%02x%02x", static_cast<int>(std::lround(rgb[0])), static_cast<int>(std::lround(rgb[1])),
-                  static_cast<int>(std::lround(rgb[2])));
+    std::snprintf(buf, sizeof buf, "#%02x%02x%02x", static_cast<int>(std::lround(rgb[0])),
+                  static_cast<int>(std::lround(rgb[1])), static_cast<int>(std::lround(rgb[2])));
     return buf;
 }
 
@@ -199,7 +193,8 @@ Overrides parse_overrides(Run& r) {
     if (!r.has("capacity_overrides")) return o;
     for (const auto& item : r.list("capacity_overrides")) {
         const auto eq = item.find('=');
-        if (eq == std::string::npos) throw InputFailure("capacity override '" + item + "': expected SITE:KEY=VALUE or SITE=PCT%");
+        if (eq == std::string::npos)
+            throw InputFailure("capacity override '" + item + "': expected SITE:KEY=VALUE or SITE=PCT%");
         std::string left = item.substr(0, eq), right = item.substr(eq + 1);
         const bool pct = !right.empty() && right.back() == '%';
         if (pct) right.pop_back();
@@ -211,13 +206,15 @@ Overrides parse_overrides(Run& r) {
         if (const auto colon = left.find(':'); colon != std::string::npos)
             site_ref = left.substr(0, colon), key = left.substr(colon + 1);
         const auto s = r.site(site_ref);
-        if (s == mp::sdk::kNone) throw InputFailure("capacity override '" + item + "': unknown site '" + site_ref + "'");
+        if (s == mp::sdk::kNone)
+            throw InputFailure("capacity override '" + item + "': unknown site '" + site_ref + "'");
         const std::string id = r.site_text(s, "id");
         if (pct || key == "availability") {
             if (v > 100) throw InputFailure("capacity override '" + item + "': availability above 100 %");
             o.availability_pct[id] = v;
         } else if (key.empty()) {
-            throw InputFailure("capacity override '" + item + "': name the capacity key (SITE:KEY=VALUE) or give a percentage");
+            throw InputFailure("capacity override '" + item +
+                               "': name the capacity key (SITE:KEY=VALUE) or give a percentage");
         } else {
             o.values[id][key] = v;
         }
@@ -300,7 +297,8 @@ void run(Run& r) {
     const double load_t = r.number("load_t");
     const double loads = std::max(0.0, std::ceil(cargo_t / load_t - kEps));
     const double units = vehicles + loads;  // vehicle-equivalents
-    if (units <= kEps && personnel <= kEps) throw InputFailure("the force package is empty: no vehicles, cargo or personnel");
+    if (units <= kEps && personnel <= kEps)
+        throw InputFailure("the force package is empty: no vehicles, cargo or personnel");
     const double sea_share = r.number("sea_share") / 100.0;
     const double pers_sea_share = r.number("personnel_sea_share") / 100.0;
     const double sea_units = units * sea_share, air_units = units - sea_units;
@@ -328,7 +326,8 @@ void run(Run& r) {
             entries.insert(entries.end(), air.begin(), air.end());
         }
     }
-    auto staging = resolve_sites(r, "staging_areas", {"staging_area", "training_area"}, {"staging_area", "training_area"});
+    auto staging =
+        resolve_sites(r, "staging_areas", {"staging_area", "training_area"}, {"staging_area", "training_area"});
     auto rails = resolve_sites(r, "rail_terminals", {"rail_terminal"}, {"rail_terminal"});
 
     StageStats st_sea, st_air, st_pax, st_staging, st_rail, st_road;
@@ -362,10 +361,8 @@ void run(Run& r) {
         double held = parking;
         bool no_beds = false;
         const double beds = rd.value(s, "beds", 0, &no_beds);
-        if (!no_beds && beds > kEps && crew_per_unit > kEps)
-            held = std::min(held, beds / crew_per_unit);
-        else if (crew_per_unit > kEps)
-            beds_unknown = true;  // no beds recorded: crews lodged elsewhere
+        if (!no_beds && beds > kEps && crew_per_unit > kEps) held = std::min(held, beds / crew_per_unit);
+        else if (crew_per_unit > kEps) beds_unknown = true;  // no beds recorded: crews lodged elsewhere
         s.stage = Stage::Staging;
         s.capacity = held * a;
         st_staging.capacity += s.capacity;
@@ -380,7 +377,8 @@ void run(Run& r) {
         const double length = rd.value(t, "max_train_length_m", 600, &m2);
         if (m1) r.warning(t.id + ": no trains_per_day in the site data; taken as 0");
         if (m2) r.warning(t.id + ": no max_train_length_m in the site data; 600 m assumed");
-        const double per_train = std::max(0.0, std::floor((length - loco_m) / wagon_m)) * r.number("vehicles_per_wagon");
+        const double per_train =
+            std::max(0.0, std::floor((length - loco_m) / wagon_m)) * r.number("vehicles_per_wagon");
         t.stage = Stage::Rail;
         t.capacity = trains * per_train * a;
         st_rail.capacity += t.capacity;
@@ -394,10 +392,12 @@ void run(Run& r) {
     auto never = [](const std::string& why) { throw Failure("the force package can never clear: " + why); };
     if (sea_units > kEps && st_sea.capacity <= kEps)
         never(fmt(sea_units) +
-              " units arrive by sea but the entry points have no port discharge capacity (add a port or set sea_share=0)");
+              " units arrive by sea but the entry points have no port discharge capacity (add a port or set "
+              "sea_share=0)");
     if (air_units > kEps && st_air.capacity <= kEps)
         never(fmt(air_units) +
-              " units arrive by air but the entry points have no airbase cargo capacity (add an airbase or set sea_share=100)");
+              " units arrive by air but the entry points have no airbase cargo capacity (add an airbase or set "
+              "sea_share=100)");
     if (air_personnel > kEps && st_pax.capacity <= kEps)
         never(fmt(air_personnel) +
               " personnel arrive by air but the entry points have no airbase passenger capacity (add an airbase or set "
@@ -442,12 +442,13 @@ void run(Run& r) {
         cum_arrived += arrived;
         // Personnel by sea travel with their units: count them as they are discharged.
         const double sea_pax = personnel * pers_sea_share;
-        const double pax_today =
-            pax_out + (sea_units > kEps ? sea_pax * (sea_out / sea_units) : (day <= arrival_days ? sea_pax / arrival_days : 0));
+        const double pax_today = pax_out + (sea_units > kEps ? sea_pax * (sea_out / sea_units)
+                                                             : (day <= arrival_days ? sea_pax / arrival_days : 0));
         cum_pax += pax_today;
 
         // Onward movement out of staging (frees space for today's admissions).
-        double rail_cap = day >= onward_start ? st_rail.capacity : 0, road_cap = day >= onward_start ? st_road.capacity : 0;
+        double rail_cap = day >= onward_start ? st_rail.capacity : 0,
+               road_cap = day >= onward_start ? st_road.capacity : 0;
         double dep_rail = 0, dep_road = 0;
         auto depart = [&] {
             for (auto& c : cohorts) {
@@ -455,7 +456,8 @@ void run(Run& r) {
                 const double rl = std::min(c.rail, rail_cap), rd_ = std::min(c.road, road_cap);
                 c.rail -= rl, c.road -= rd_, rail_cap -= rl, road_cap -= rd_, dep_rail += rl, dep_road += rd_;
             }
-            while (!cohorts.empty() && cohorts.front().rail <= kEps && cohorts.front().road <= kEps) cohorts.pop_front();
+            while (!cohorts.empty() && cohorts.front().rail <= kEps && cohorts.front().road <= kEps)
+                cohorts.pop_front();
         };
         depart();
         // Admission to staging up to its holding capacity; the rest waits at the entry point.
@@ -580,8 +582,8 @@ void run(Run& r) {
             .set("capacity_unit", stage_unit(u.stage))
             .set("peak_utilisation_pct", std::round(1000 * peak) / 10)
             .set("binding_days", stt.binding_days)
-            .set("bottleneck",
-                 worst && (worst->stage == u.stage || (worst->stage == Stage::AirPersonnel && u.stage == Stage::AirEntry)))
+            .set("bottleneck", worst && (worst->stage == u.stage ||
+                                         (worst->stage == Stage::AirPersonnel && u.stage == Stage::AirEntry)))
             .set("planning_estimate", !u.estimated_keys.empty())
             .set("estimated_keys", est_text(u))
             .set("label", u.id + " " + fmt(100 * peak) + "%")
@@ -600,10 +602,9 @@ void run(Run& r) {
                 sites += (sites.empty() ? "" : ", ") + u.id;
         if (worst->stage == Stage::Road) sites = "road convoys from the staging areas";
         r.info("bottleneck: " + std::string(stage_name(worst->stage)) + " at " + fmt(worst->stats->capacity, 1) + " " +
-               stage_unit(worst->stage) + ", at capacity on " + std::to_string(worst->stats->binding_days) + " days (" + sites +
-               ")");
-    } else
-        r.info("bottleneck: none; no stage ran at capacity");
+               stage_unit(worst->stage) + ", at capacity on " + std::to_string(worst->stats->binding_days) + " days (" +
+               sites + ")");
+    } else r.info("bottleneck: none; no stage ran at capacity");
     if (last_arrival_day) r.info("last unit arrives on day " + std::to_string(last_arrival_day));
     if (cleared_day) {
         const double by_rail = std::round(units * rail_share);
@@ -611,10 +612,12 @@ void run(Run& r) {
                " units by rail, " + fmt(units - by_rail) + " by road)");
     } else {
         const double not_presented = std::max(0.0, units - cum_arrived - sea_queue - air_queue);
-        std::string where = (not_presented > kEps ? fmt(not_presented) + " units not yet presented (arrival window), " : "") +
-                            fmt(sea_queue + air_queue) + " units still at sea/air, " + fmt(awaiting) + " waiting for staging, " +
-                            fmt(c_staging.empty() ? 0 : c_staging.back()) + " in staging";
-        r.warning("the force package does not clear within the horizon of " + std::to_string(horizon) + " days (" + where + ")");
+        std::string where =
+            (not_presented > kEps ? fmt(not_presented) + " units not yet presented (arrival window), " : "") +
+            fmt(sea_queue + air_queue) + " units still at sea/air, " + fmt(awaiting) + " waiting for staging, " +
+            fmt(c_staging.empty() ? 0 : c_staging.back()) + " in staging";
+        r.warning("the force package does not clear within the horizon of " + std::to_string(horizon) + " days (" +
+                  where + ")");
     }
     std::string est;
     for (const auto& u : used)
@@ -628,7 +631,8 @@ void run(Run& r) {
 
 }  // namespace
 
-MP_SDK_PLUGIN("hns-capacity", "Host-nation support capacity (RSOM)", "1.0.0",
-              "Daily reception, staging and onward-movement throughput of a force package through Belgian ports, airbases, "
-              "staging areas and rail terminals: daily flow, bottlenecks and the day the force clears.",
-              params(), kParamCount, run)
+MP_SDK_PLUGIN(
+    "hns-capacity", "Host-nation support capacity (RSOM)", "1.0.0",
+    "Daily reception, staging and onward-movement throughput of a force package through Belgian ports, airbases, "
+    "staging areas and rail terminals: daily flow, bottlenecks and the day the force clears.",
+    params(), kParamCount, run)

@@ -22,8 +22,8 @@
 namespace {
 
 using mp::sdk::Failure;
-using mp::sdk::InputFailure;
 using mp::sdk::Geometry;
+using mp::sdk::InputFailure;
 using mp::sdk::Run;
 
 // Generic planning ranges by system class. These are rounded figures from open
@@ -58,11 +58,12 @@ const MpParamDef* params() {
                         "shorad (12 km), medium (40 km) or custom (custom_range_km), e.g. vshorad@port-antwerp");
     g_params[1].item_type = MP_PARAM_STRING;
     g_params[1].has_min = 1, g_params[1].min = 1;
-    g_params[2] =
-        number_param("custom_range_km", "Custom system range", "km", "10", 0.1, 500, "Range of systems of type 'custom'");
+    g_params[2] = number_param("custom_range_km", "Custom system range", "km", "10", 0.1, 500,
+                               "Range of systems of type 'custom'");
     g_params[3] = param("route_layer", "Routes to assess", MP_PARAM_LAYER, nullptr, 0,
                         "A line layer, e.g. roads, rail or a result layer (default: roads when loaded)");
-    g_params[4] = number_param("resolution_km", "Grid resolution", "km", "1", 0.05, 50, "Cell size of the coverage raster");
+    g_params[4] =
+        number_param("resolution_km", "Grid resolution", "km", "1", 0.05, 50, "Cell size of the coverage raster");
     g_params[5] = param("grid_extent", "Grid extent", MP_PARAM_ENUM, "assets", 0,
                         "assets: the box around assets and systems plus the longest range; belgium: the whole country");
     g_params[5].choices = kExtents;
@@ -119,14 +120,16 @@ System parse_system(Run& r, const std::string& item, std::size_t n, double custo
     const Preset* preset = nullptr;
     for (const auto& p : kPresets)
         if (s.type == p.type) preset = &p;
-    if (!preset) throw InputFailure("system '" + item + "': unknown type '" + s.type + "' (types: " + preset_list() + ")");
+    if (!preset)
+        throw InputFailure("system '" + item + "': unknown type '" + s.type + "' (types: " + preset_list() + ")");
     std::string where = trim(item.substr(at + 1));
     double range_km = s.type == "custom" ? custom_range_km : preset->range_km;
     s.basis = preset->basis;
     if (const auto colon = where.rfind(':'); colon != std::string::npos) {
         const auto v = to_double(trim(where.substr(colon + 1)));
         if (!v || *v <= 0 || *v > 1000)
-            throw InputFailure("system '" + item + "': range '" + where.substr(colon + 1) + "' is not a range in km (0-1000)");
+            throw InputFailure("system '" + item + "': range '" + where.substr(colon + 1) +
+                               "' is not a range in km (0-1000)");
         range_km = *v;
         s.basis = "range given by the planner";
         where = trim(where.substr(0, colon));
@@ -134,7 +137,8 @@ System parse_system(Run& r, const std::string& item, std::size_t n, double custo
     // Coordinates: "lon/lat" or "lon lat".
     const auto sep = where.find_first_of("/ ");
     std::optional<double> lon, lat;
-    if (sep != std::string::npos) lon = to_double(trim(where.substr(0, sep))), lat = to_double(trim(where.substr(sep + 1)));
+    if (sep != std::string::npos)
+        lon = to_double(trim(where.substr(0, sep))), lat = to_double(trim(where.substr(sep + 1)));
     if (lon && lat) {
         if (*lon < -180 || *lon > 180 || *lat < -90 || *lat > 90)
             throw InputFailure("system '" + item + "': coordinate out of range (lon/lat in degrees)");
@@ -196,8 +200,9 @@ void run(Run& r) {
     const auto items = r.has("systems") ? r.list("systems") : std::vector<std::string>{};
     for (const auto& it : items) systems.push_back(parse_system(r, it, systems.size(), custom_km));
     if (systems.empty())
-        throw InputFailure("no air-defence systems given: set 'systems', e.g. vshorad@port-antwerp, medium@4.48/50.90 (types: " +
-                      preset_list() + ")");
+        throw InputFailure(
+            "no air-defence systems given: set 'systems', e.g. vshorad@port-antwerp, medium@4.48/50.90 (types: " +
+            preset_list() + ")");
 
     std::vector<Asset> assets;
     auto add_asset = [&](std::size_t s) {
@@ -244,7 +249,8 @@ void run(Run& r) {
         east = north = -west;
         double max_range_km = 0;
         auto grow = [&](double lon, double lat) {
-            west = std::min(west, lon), east = std::max(east, lon), south = std::min(south, lat), north = std::max(north, lat);
+            west = std::min(west, lon), east = std::max(east, lon), south = std::min(south, lat),
+            north = std::max(north, lat);
         };
         for (const auto& s : systems) grow(s.lon, s.lat), max_range_km = std::max(max_range_km, s.range_m / 1000);
         for (const auto& a : assets) grow(a.lon, a.lat);
@@ -260,15 +266,16 @@ void run(Run& r) {
     const auto height = static_cast<std::size_t>(std::ceil((north - south) / dlat));
     if (width == 0 || height == 0 || width * height > kMaxCells)
         throw InputFailure("the coverage grid would have " + std::to_string(width) + " x " + std::to_string(height) +
-                      " cells (at most " + std::to_string(kMaxCells) + "): choose a coarser resolution_km than " +
-                      fmt(res_km, 2));
+                           " cells (at most " + std::to_string(kMaxCells) + "): choose a coarser resolution_km than " +
+                           fmt(res_km, 2));
     std::vector<double> grid(width * height, 0.0);
     for (std::size_t k = 0; k < systems.size(); ++k) {
         const auto& s = systems[k];
         r.progress(0.1 + 0.5 * static_cast<double>(k) / systems.size(), "coverage of " + s.name);
         // Rows and columns of the system's bounding box (padded by a cell).
         const double rlat = s.range_m / 1000 / kKmPerDegLat * 1.01 + dlat;
-        const double rlon = rlat / std::max(0.05, std::cos(std::min(89.0, std::abs(s.lat) + rlat) * std::numbers::pi / 180));
+        const double rlon =
+            rlat / std::max(0.05, std::cos(std::min(89.0, std::abs(s.lat) + rlat) * std::numbers::pi / 180));
         const auto row0 = static_cast<long>(std::floor((north - (s.lat + rlat)) / dlat));
         const auto row1 = static_cast<long>(std::ceil((north - (s.lat - rlat)) / dlat));
         const auto col0 = static_cast<long>(std::floor((s.lon - rlon - west) / dlon));
@@ -289,10 +296,8 @@ void run(Run& r) {
 
     // --- routes
     std::string route_layer;
-    if (r.has("route_layer"))
-        route_layer = r.text("route_layer");
-    else if (r.layer("roads") != mp::sdk::kNone)
-        route_layer = "roads";
+    if (r.has("route_layer")) route_layer = r.text("route_layer");
+    else if (r.layer("roads") != mp::sdk::kNone) route_layer = "roads";
     struct RouteRow {
         std::string id, name;
         double length_km = 0, uncovered_km = 0;
@@ -328,7 +333,8 @@ void run(Run& r) {
                 for (std::size_t i = begin; i + 1 < end; ++i) {
                     const double x0 = g.xy[2 * i], y0 = g.xy[2 * i + 1], x1 = g.xy[2 * i + 2], y1 = g.xy[2 * i + 3];
                     const double seg_m = mp::geo::distance_m(mp::geo::lonlat(x0, y0), mp::geo::lonlat(x1, y1));
-                    const auto pieces = std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(seg_m / kRouteStepM)));
+                    const auto pieces =
+                        std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(seg_m / kRouteStepM)));
                     const double piece_km = seg_m / 1000 / static_cast<double>(pieces);
                     for (std::size_t k = 0; k < pieces; ++k) {
                         // Linear interpolation in lon/lat: fine for the short pieces used here.
@@ -432,8 +438,9 @@ void run(Run& r) {
         r.info("assets covered: " + std::to_string(covered_assets) + " of " + std::to_string(assets.size()) + " (" +
                fmt(100.0 * covered_assets / assets.size()) + " %)" + (gap_ids.empty() ? "" : "; gaps: " + gap_ids));
     if (!route_layer.empty())
-        r.info("route layer '" + route_layer + "': " + fmt(total_km - uncovered_km) + " of " + fmt(total_km) + " km covered (" +
-               fmt(total_km > 0 ? 100 * (1 - uncovered_km / total_km) : 0) + " %), " + fmt(uncovered_km) + " km uncovered");
+        r.info("route layer '" + route_layer + "': " + fmt(total_km - uncovered_km) + " of " + fmt(total_km) +
+               " km covered (" + fmt(total_km > 0 ? 100 * (1 - uncovered_km / total_km) : 0) + " %), " +
+               fmt(uncovered_km) + " km uncovered");
     r.info(
         "system ranges are generic planning figures from open sources, not classified performance data; "
         "terrain masking and altitude are not modelled");

@@ -42,11 +42,13 @@ MpParamDef list_param(const char* key, const char* label, const char* descriptio
 
 const MpParamDef kParams[] = {
     sdk::param("from", "From", MP_PARAM_STRING, nullptr, 1, "Origin: a site id or name, or lon,lat"),
-    sdk::param("to", "To", MP_PARAM_STRING, nullptr, 0, "Destination: a site id or name, or lon,lat (not needed for reach_hours)"),
+    sdk::param("to", "To", MP_PARAM_STRING, nullptr, 0,
+               "Destination: a site id or name, or lon,lat (not needed for reach_hours)"),
     list_param("via", "Via", "Intermediate points in order (site ids/names or lon,lat)"),
     enum_param("mode", "Mode", "road", kModes, "road, rail, or multimodal (road - rail - road through rail terminals)"),
     enum_param("metric", "Objective", "fastest", kMetrics, "Minimise travel time or distance"),
-    sdk::param("vehicle", "Vehicle preset", MP_PARAM_STRING, nullptr, 0, "Preset id from vehicles.json, e.g. tank-transporter-mbt"),
+    sdk::param("vehicle", "Vehicle preset", MP_PARAM_STRING, nullptr, 0,
+               "Preset id from vehicles.json, e.g. tank-transporter-mbt"),
     sdk::number_param("mlc", "MLC", "", nullptr, 0, 200, "Military load class (overrides the preset)"),
     sdk::param("tracked", "Tracked", MP_PARAM_BOOL, nullptr, 0, "Use the tracked bridge class"),
     sdk::number_param("weight", "Gross weight", "t", nullptr, 0, 500, "Gross vehicle weight"),
@@ -55,11 +57,15 @@ const MpParamDef kParams[] = {
     sdk::number_param("width", "Width", "m", nullptr, 0, 10, "Vehicle width"),
     sdk::number_param("length", "Length", "m", nullptr, 0, 100, "Vehicle length"),
     sdk::number_param("max_speed", "Maximum speed", "km/h", nullptr, 1, 200, "Vehicle speed limit"),
-    enum_param("crossing", "Bridge crossing", "normal", kCrossings, "Most relaxed NATO crossing mode allowed (docs/routing.md)"),
-    sdk::param("avoid", "Avoid areas", MP_PARAM_STRING, nullptr, 0, "GDAL file (GeoJSON, GPKG...) of polygons not to enter"),
-    sdk::param("alternatives", "Alternatives", MP_PARAM_INTEGER, "1", 0, "Number of routes with limited overlap (road mode)"),
+    enum_param("crossing", "Bridge crossing", "normal", kCrossings,
+               "Most relaxed NATO crossing mode allowed (docs/routing.md)"),
+    sdk::param("avoid", "Avoid areas", MP_PARAM_STRING, nullptr, 0,
+               "GDAL file (GeoJSON, GPKG...) of polygons not to enter"),
+    sdk::param("alternatives", "Alternatives", MP_PARAM_INTEGER, "1", 0,
+               "Number of routes with limited overlap (road mode)"),
     sdk::number_param("max_overlap", "Max overlap", "", "0.5", 0.05, 0.95, "Share of length an alternative may share"),
-    sdk::number_param("transfer_h", "Transfer time", "h", "4", 0, 72, "Loading or unloading per terminal when the site has none"),
+    sdk::number_param("transfer_h", "Transfer time", "h", "4", 0, 72,
+                      "Loading or unloading per terminal when the site has none"),
     sdk::param("vehicles", "Convoy vehicles", MP_PARAM_INTEGER, "0", 0, "Vehicles in the column (0: no march table)"),
     sdk::number_param("interval", "Vehicle interval", "m", "100", 0, 5000, "Gap between vehicles"),
     sdk::number_param("density", "Density", "veh/km", "0", 0, 200, "Vehicles per km (replaces the interval when > 0)"),
@@ -67,7 +73,8 @@ const MpParamDef kParams[] = {
     sdk::number_param("halt_every", "Halt every", "h", "2", 0, 24, "Driving time between halts (0: no halts)"),
     sdk::number_param("halt_min", "Halt length", "min", "10", 0, 600, "Length of each halt"),
     sdk::param("start", "Start time", MP_PARAM_STRING, "2026-01-01T06:00:00Z", 0, "ISO 8601 start time (UTC)"),
-    sdk::number_param("reach_hours", "Reach within", "h", nullptr, 0.05, 48, "Also (or only) compute the area reachable from 'from' within this time"),
+    sdk::number_param("reach_hours", "Reach within", "h", nullptr, 0.05, 48,
+                      "Also (or only) compute the area reachable from 'from' within this time"),
     sdk::param("roads_layer", "Road layer", MP_PARAM_LAYER, "roads", 0, "Line layer of the road network"),
     sdk::param("rail_layer", "Rail layer", MP_PARAM_LAYER, "rail", 0, "Line layer of the rail network"),
     sdk::param("road_network", "Road network file", MP_PARAM_STRING, nullptr, 0,
@@ -82,10 +89,10 @@ const MpParamDef kParams[] = {
 std::vector<std::string> line_keys() {
     const LineMapping m;
     std::vector<std::string> keys;
-    for (const auto* list : {&m.class_fields, &m.speed_fields, &m.oneway_fields, &m.ref_fields, &m.name_fields, &m.id_fields,
-                             &m.structure_fields, &m.mlc_wheeled_fields, &m.mlc_tracked_fields, &m.maxweight_fields,
-                             &m.maxaxleload_fields, &m.maxheight_fields, &m.maxwidth_fields, &m.maxlength_fields,
-                             &m.km_fields})
+    for (const auto* list :
+         {&m.class_fields, &m.speed_fields, &m.oneway_fields, &m.ref_fields, &m.name_fields, &m.id_fields,
+          &m.structure_fields, &m.mlc_wheeled_fields, &m.mlc_tracked_fields, &m.maxweight_fields, &m.maxaxleload_fields,
+          &m.maxheight_fields, &m.maxwidth_fields, &m.maxlength_fields, &m.km_fields})
         keys.insert(keys.end(), list->begin(), list->end());
     for (const char* k : {"bridge", "tunnel", "junction", "motorcar", "motor_vehicle"}) keys.emplace_back(k);
     std::sort(keys.begin(), keys.end());
@@ -160,7 +167,8 @@ Cached& cache() {
 std::string layer_key(sdk::Run& run, std::size_t l) {
     if (l == sdk::kNone) return "-";
     const std::size_t n = run.feature_count(l);
-    return run.layer_name(l) + "#" + std::to_string(n) + "#" + (n ? run.feature_id(l, 0) + run.feature_id(l, n - 1) : "");
+    return run.layer_name(l) + "#" + std::to_string(n) + "#" +
+           (n ? run.feature_id(l, 0) + run.feature_id(l, n - 1) : "");
 }
 
 sites::Catalogue host_sites(sdk::Run& run) {
@@ -212,7 +220,8 @@ sdk::Geometry sdk_geometry(const geo::Geometry& g) {
     return {};
 }
 
-void emit_layer(sdk::Run& run, const layer::Layer& l, const std::string& color, double width, const std::string& label) {
+void emit_layer(sdk::Run& run, const layer::Layer& l, const std::string& color, double width,
+                const std::string& label) {
     auto out = run.result_layer(l.name, color, width, label);
     for (const auto& f : l.features) {
         out.add(f.id, sdk_geometry(f.geometry));
@@ -298,8 +307,10 @@ private:
 /// graphs, else ~/.cache/enablement/graphs.
 std::filesystem::path graph_cache_dir() {
     if (const char* d = std::getenv("ENABLEMENT_CACHE_DIR"); d && *d) return d;
-    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::filesystem::path(x) / "enablement" / "graphs";
-    if (const char* h = std::getenv("HOME"); h && *h) return std::filesystem::path(h) / ".cache" / "enablement" / "graphs";
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
+        return std::filesystem::path(x) / "enablement" / "graphs";
+    if (const char* h = std::getenv("HOME"); h && *h)
+        return std::filesystem::path(h) / ".cache" / "enablement" / "graphs";
     return {};
 }
 
@@ -352,8 +363,10 @@ void run_routes(sdk::Run& run) {
     // Networks from the host's layers, cached across runs while the layers are the same.
     const std::string road_file = run.has("road_network") ? run.text("road_network") : "";
     const std::string rail_file = run.has("rail_network") ? run.text("rail_network") : "";
-    const std::size_t rl = road_file.empty() ? run.layer(run.has("roads_layer") ? run.text("roads_layer") : "roads") : sdk::kNone;
-    const std::size_t tl = rail_file.empty() ? run.layer(run.has("rail_layer") ? run.text("rail_layer") : "rail") : sdk::kNone;
+    const std::size_t rl =
+        road_file.empty() ? run.layer(run.has("roads_layer") ? run.text("roads_layer") : "roads") : sdk::kNone;
+    const std::size_t tl =
+        rail_file.empty() ? run.layer(run.has("rail_layer") ? run.text("rail_layer") : "rail") : sdk::kNone;
     if (rl == sdk::kNone && tl == sdk::kNone && road_file.empty() && rail_file.empty())
         throw sdk::Failure("no road or rail layer loaded (roads_layer, rail_layer, road_network, rail_network)");
     static std::mutex mutex;
@@ -369,10 +382,16 @@ void run_routes(sdk::Run& run) {
         c.key.clear();
         c.prepared = false;
         c.runs = 0;
-        if (!road_file.empty()) c.road = std::make_unique<Graph>(network_from_file(run, road_file, NetworkKind::Road, 0.05, 0.15));
-        else if (rl != sdk::kNone) c.road = std::make_unique<Graph>(build_from_layer(host_layer(run, rl, run.layer_name(rl)), NetworkKind::Road));
-        if (!rail_file.empty()) c.rail = std::make_unique<Graph>(network_from_file(run, rail_file, NetworkKind::Rail, 0.15, 0.2));
-        else if (tl != sdk::kNone) c.rail = std::make_unique<Graph>(build_from_layer(host_layer(run, tl, run.layer_name(tl)), NetworkKind::Rail));
+        if (!road_file.empty())
+            c.road = std::make_unique<Graph>(network_from_file(run, road_file, NetworkKind::Road, 0.05, 0.15));
+        else if (rl != sdk::kNone)
+            c.road =
+                std::make_unique<Graph>(build_from_layer(host_layer(run, rl, run.layer_name(rl)), NetworkKind::Road));
+        if (!rail_file.empty())
+            c.rail = std::make_unique<Graph>(network_from_file(run, rail_file, NetworkKind::Rail, 0.15, 0.2));
+        else if (tl != sdk::kNone)
+            c.rail =
+                std::make_unique<Graph>(build_from_layer(host_layer(run, tl, run.layer_name(tl)), NetworkKind::Rail));
         c.key = key;
     }
     run.check_cancelled();
@@ -392,7 +411,8 @@ void run_routes(sdk::Run& run) {
     QueryOptions q;
     q.metric = run.has("metric") && run.text("metric") == "shortest" ? Metric::Shortest : Metric::Fastest;
     q.vehicle = vehicle_from(run);
-    if (run.has("crossing")) q.highest_crossing = parse_crossing_mode(run.text("crossing")).value_or(CrossingMode::Normal);
+    if (run.has("crossing"))
+        q.highest_crossing = parse_crossing_mode(run.text("crossing")).value_or(CrossingMode::Normal);
     if (run.has("avoid")) q.avoid = avoid_areas(run.text("avoid"));
     const std::string profile = q.vehicle ? q.vehicle->id : "unrestricted";
     const std::string from = run.text("from");
@@ -403,8 +423,8 @@ void run_routes(sdk::Run& run) {
         auto iso = planner.reach(from, h, q);
         if (!iso) throw sdk::Failure(iso.reason());
         emit_layer(run, isochrone_to_layer(*iso, from, h), "#2ca02c40", 1.5, "");
-        run.info("reach from " + from + " within " + hours(h * 3600) + " (" + profile + "): " +
-                 std::to_string(iso->nodes) + " network nodes");
+        run.info("reach from " + from + " within " + hours(h * 3600) + " (" + profile +
+                 "): " + std::to_string(iso->nodes) + " network nodes");
         if (!run.has("to")) return;
     }
     if (!run.has("to")) throw sdk::Failure("parameter 'to' is required (unless reach_hours is given)");
@@ -415,7 +435,8 @@ void run_routes(sdk::Run& run) {
     if (run.has("via")) req.vias = run.list("via");
     req.mode = parse_travel_mode(run.has("mode") ? run.text("mode") : "road").value_or(TravelMode::Road);
     req.options = q;
-    req.alternatives = static_cast<std::size_t>(std::max<std::int64_t>(1, run.has("alternatives") ? run.integer("alternatives") : 1));
+    req.alternatives =
+        static_cast<std::size_t>(std::max<std::int64_t>(1, run.has("alternatives") ? run.integer("alternatives") : 1));
     if (run.has("transfer_h")) req.default_transfer_h = run.number("transfer_h");
     if (run.has("vehicles")) req.march.vehicles = static_cast<int>(run.integer("vehicles"));
     if (run.has("interval")) req.march.interval_m = run.number("interval");
@@ -434,21 +455,25 @@ void run_routes(sdk::Run& run) {
         std::ostringstream os;
         os.setf(std::ios::fixed);
         os.precision(1);
-        os << "route " << i + 1 << " (" << travel_mode_name(plan->mode) << ", " << profile << "): " << m.distance_m / 1000
-           << " km, " << hours(m.duration_s);
+        os << "route " << i + 1 << " (" << travel_mode_name(plan->mode) << ", " << profile
+           << "): " << m.distance_m / 1000 << " km, " << hours(m.duration_s);
         std::size_t crossings = 0;
         for (const auto& l : m.legs) crossings += l.path.crossings.size();
-        os << ", " << m.legs.size() << (m.legs.size() == 1 ? " leg" : " legs") << ", " << crossings << " bridge crossings";
+        os << ", " << m.legs.size() << (m.legs.size() == 1 ? " leg" : " legs") << ", " << crossings
+           << " bridge crossings";
         std::string roads;  // legs separated by " | ": road, rail line numbers, road
         for (const auto& l : m.legs) {
             std::string leg;
             for (const auto& rc : l.path.road_changes) leg += (leg.empty() ? "" : " > ") + rc.ref;
-            if (!leg.empty()) roads += std::string(roads.empty() ? "" : " | ") + (l.network == NetworkKind::Rail ? "rail " : "") + leg;
+            if (!leg.empty())
+                roads +=
+                    std::string(roads.empty() ? "" : " | ") + (l.network == NetworkKind::Rail ? "rail " : "") + leg;
         }
         if (!roads.empty()) os << "; via " << roads;
         for (const auto& l : m.legs)
             for (const auto& cr : l.path.crossings)
-                if (cr.mode != CrossingMode::Normal) os << "; " << crossing_mode_name(cr.mode) << " crossing: " << cr.label;
+                if (cr.mode != CrossingMode::Normal)
+                    os << "; " << crossing_mode_name(cr.mode) << " crossing: " << cr.label;
         run.info(os.str());
     }
     // Table: legs of every route; and the march table of the first route.
@@ -483,9 +508,17 @@ void run_routes(sdk::Run& run) {
                 }
                 binding.push_back(b);
             }
-        run.table("legs").numbers("route", route).numbers("leg", leg).texts("network", net).texts("from", from_l)
-            .texts("to", to_l).numbers("distance_m", dist, "m").numbers("duration_s", dur, "s")
-            .texts("roads", roads).numbers("crossings", cross).texts("binding", binding);
+        run.table("legs")
+            .numbers("route", route)
+            .numbers("leg", leg)
+            .texts("network", net)
+            .texts("from", from_l)
+            .texts("to", to_l)
+            .numbers("distance_m", dist, "m")
+            .numbers("duration_s", dur, "s")
+            .texts("roads", roads)
+            .numbers("crossings", cross)
+            .texts("binding", binding);
     }
     if (const auto& march = plan->movements.front().march) {
         std::vector<double> leg, km, ha_s, tc_s;
@@ -499,8 +532,13 @@ void run_routes(sdk::Run& run) {
             ha_s.push_back(std::round(r.head_arrival_s));
             tc_s.push_back(std::round(r.tail_clear_s));
         }
-        run.table("march_table").numbers("leg", leg).texts("checkpoint", cp).numbers("km", km, "km")
-            .texts("head_arrival", ha).texts("tail_clear", tc).numbers("head_arrival_s", ha_s, "s")
+        run.table("march_table")
+            .numbers("leg", leg)
+            .texts("checkpoint", cp)
+            .numbers("km", km, "km")
+            .texts("head_arrival", ha)
+            .texts("tail_clear", tc)
+            .numbers("head_arrival_s", ha_s, "s")
             .numbers("tail_clear_s", tc_s, "s");
         std::ostringstream os;
         os.setf(std::ios::fixed);

@@ -22,7 +22,8 @@ struct Run {
 Run run(const std::string& args, const std::string& env = "") {
     mp::test::TempDir dir;
     const std::string err_path = dir.file("stderr");
-    const std::string cmd = (env.empty() ? "" : env + " ") + std::string(MP_CLI_PATH) + " " + args + " 2>" + err_path + " </dev/null";
+    const std::string cmd =
+        (env.empty() ? "" : env + " ") + std::string(MP_CLI_PATH) + " " + args + " 2>" + err_path + " </dev/null";
     Run r;
     FILE* p = ::popen(cmd.c_str(), "r");
     REQUIRE(p);
@@ -135,8 +136,9 @@ TEST_CASE("cli: errors say what and where, with documented exit codes", "[cli][e
     }
     SECTION("no default data and an extra source") {
         mp::test::TempDir dir;
-        mp::test::write_text(dir.file("one.geojson"),
-                             R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"p1","kind":"port","name_en":"Test port"},"geometry":{"type":"Point","coordinates":[4.0,51.0]}}]})");
+        mp::test::write_text(
+            dir.file("one.geojson"),
+            R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"p1","kind":"port","name_en":"Test port"},"geometry":{"type":"Point","coordinates":[4.0,51.0]}}]})");
         auto r = run("sites --no-default-data --data " + dir.file("one.geojson"));
         CHECK(r.code == 0);
         CHECK(r.out.find("p1") != std::string::npos);
@@ -265,8 +267,9 @@ TEST_CASE("cli: run without --out (or with --out -) writes the result layers as 
 
 TEST_CASE("cli: repeatable options take one value each and leave the positionals alone", "[cli][errors]") {
     mp::test::TempDir dir;
-    mp::test::write_text(dir.file("one.geojson"),
-                         R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"p1"},"geometry":{"type":"Point","coordinates":[4.0,51.0]}}]})");
+    mp::test::write_text(
+        dir.file("one.geojson"),
+        R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"p1"},"geometry":{"type":"Point","coordinates":[4.0,51.0]}}]})");
     auto e = run("export --data " + dir.file("one.geojson") + " roads --out " + dir.file("roads.geojson"));
     INFO(e.err);
     CHECK(e.code == 0);
@@ -284,7 +287,8 @@ TEST_CASE("cli: repeatable options take one value each and leave the positionals
 TEST_CASE("cli: a missing plugin folder is reported, not ignored", "[cli][plugins]") {
     auto r = run("plugins --plugin-dir /nonexistent/mp-plugins");
     CHECK(r.code == 0);
-    CHECK(r.err.find("warning: plugin folder does not exist (--plugin-dir /nonexistent/mp-plugins)") != std::string::npos);
+    CHECK(r.err.find("warning: plugin folder does not exist (--plugin-dir /nonexistent/mp-plugins)") !=
+          std::string::npos);
     auto e = run("plugins", "ENABLEMENT_PLUGIN_PATH=/nonexistent/env-plugins");
     CHECK(e.code == 0);
     CHECK(e.err.find("warning: plugin folder does not exist (ENABLEMENT_PLUGIN_PATH entry /nonexistent/env-plugins)") !=
@@ -293,7 +297,8 @@ TEST_CASE("cli: a missing plugin folder is reported, not ignored", "[cli][plugin
     auto w = run("run echo" + kGood + " --plugin-dir /nonexistent/mp-plugins -p site=port-antwerp");
     INFO(w.err);
     CHECK(w.code == 0);
-    CHECK(w.err.find("warning: plugin folder does not exist (--plugin-dir /nonexistent/mp-plugins)") != std::string::npos);
+    CHECK(w.err.find("warning: plugin folder does not exist (--plugin-dir /nonexistent/mp-plugins)") !=
+          std::string::npos);
     CHECK(nlohmann::json::parse(w.out)["type"] == "FeatureCollection");
 }
 
@@ -302,7 +307,8 @@ TEST_CASE("cli: each error is printed once, on one line, with what and where", "
         auto t = run("run throws" + kBad + " --in-process");
         CHECK(t.code == 4);
         CHECK(count_of(t.err, "deliberate failure") == 1);
-        CHECK(t.err.find("error: plugin 'throws' failed: deliberate failure: no data for this theatre (in-process run)\n") !=
+        CHECK(t.err.find(
+                  "error: plugin 'throws' failed: deliberate failure: no data for this theatre (in-process run)\n") !=
               std::string::npos);
         auto i = run("run throws" + kBad);
         CHECK(i.code == 4);
@@ -314,7 +320,8 @@ TEST_CASE("cli: each error is printed once, on one line, with what and where", "
         CHECK(f.code == 4);
         CHECK(lines_of(f.err) == 1);
         CHECK(count_of(f.err, "future_abi.so") == 1);
-        CHECK(f.err.find("error: plugin 'future-abi' was refused: built for ABI 2.0; host supports 1.0 (") != std::string::npos);
+        CHECK(f.err.find("error: plugin 'future-abi' was refused: built for ABI 2.0; host supports 1.0 (") !=
+              std::string::npos);
     }
     SECTION("a missing parameter names it once") {
         auto m = run("run echo" + kGood);
@@ -340,7 +347,8 @@ TEST_CASE("cli: each error is printed once, on one line, with what and where", "
         CHECK(u.err.find("summary") != std::string::npos);  // the commands are listed
     }
     SECTION("a connection string's password is never echoed") {
-        auto p = run("layers --no-default-data --data \"PG:dbname=nope user=bob password=s3cret host=127.0.0.1 port=1\"");
+        auto p =
+            run("layers --no-default-data --data \"PG:dbname=nope user=bob password=s3cret host=127.0.0.1 port=1\"");
         INFO(p.err);
         CHECK(p.code == 3);
         CHECK(p.err.find("s3cret") == std::string::npos);

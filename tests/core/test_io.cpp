@@ -53,7 +53,8 @@ layer::Layer sample_layer() {
 double ring_signed_area(const nlohmann::json& ring) {
     double s = 0;
     for (std::size_t i = 0; i + 1 < ring.size(); ++i)
-        s += ring[i][0].get<double>() * ring[i + 1][1].get<double>() - ring[i + 1][0].get<double>() * ring[i][1].get<double>();
+        s += ring[i][0].get<double>() * ring[i + 1][1].get<double>() -
+             ring[i + 1][0].get<double>() * ring[i][1].get<double>();
     return s / 2;
 }
 
@@ -215,7 +216,9 @@ TEST_CASE("Bad input gives a clear error naming the source", "[io][errors]") {
     }
     SECTION("a truncated GeoJSON") {
         const auto path = dir.file("truncated.geojson");
-        test::write_text(path, R"({"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[4.3,)");
+        test::write_text(
+            path,
+            R"({"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[4.3,)");
         try {
             io::read_source(path);
             FAIL("no error");
@@ -252,9 +255,11 @@ TEST_CASE("Bad input gives a clear error naming the source", "[io][errors]") {
     }
     SECTION("NaN coordinates") {
         const auto path = dir.file("nan.geojson");
-        test::write_text(path, R"({"type":"FeatureCollection","features":[)"
-                               R"({"type":"Feature","properties":{"id":"ok"},"geometry":{"type":"Point","coordinates":[4.3,50.8]}},)"
-                               R"({"type":"Feature","properties":{"id":"bad"},"geometry":{"type":"Point","coordinates":[NaN,50.8]}}]})");
+        test::write_text(
+            path,
+            R"({"type":"FeatureCollection","features":[)"
+            R"({"type":"Feature","properties":{"id":"ok"},"geometry":{"type":"Point","coordinates":[4.3,50.8]}},)"
+            R"({"type":"Feature","properties":{"id":"bad"},"geometry":{"type":"Point","coordinates":[NaN,50.8]}}]})");
         try {
             io::read_source(path);
             FAIL("no error");
@@ -264,8 +269,10 @@ TEST_CASE("Bad input gives a clear error naming the source", "[io][errors]") {
     }
     SECTION("out-of-range coordinates name the feature") {
         const auto path = dir.file("range.geojson");
-        test::write_text(path, R"({"type":"FeatureCollection","features":[)"
-                               R"({"type":"Feature","properties":{"id":"swapped"},"geometry":{"type":"Point","coordinates":[50.8,400]}}]})");
+        test::write_text(
+            path,
+            R"({"type":"FeatureCollection","features":[)"
+            R"({"type":"Feature","properties":{"id":"swapped"},"geometry":{"type":"Point","coordinates":[50.8,400]}}]})");
         try {
             io::read_source(path);
             FAIL("no error");

@@ -7,7 +7,8 @@
 using namespace mp;
 
 namespace {
-layer::Feature site(const char* id, const char* kind, const char* en, const char* nl, const char* fr, double x, double y) {
+layer::Feature site(const char* id, const char* kind, const char* en, const char* nl, const char* fr, double x,
+                    double y) {
     layer::Feature f;
     f.id = id;
     f.geometry = geo::LonLat(x, y);
@@ -22,12 +23,14 @@ layer::Feature site(const char* id, const char* kind, const char* en, const char
 sites::Catalogue fixture() {
     layer::Layer l;
     l.name = "fixture";
-    l.features.push_back(site("port-antwerp", "port", "Port of Antwerp", "Haven van Antwerpen", "Port d'Anvers", 4.30, 51.28));
+    l.features.push_back(
+        site("port-antwerp", "port", "Port of Antwerp", "Haven van Antwerpen", "Port d'Anvers", 4.30, 51.28));
     l.features.push_back(site("chievres-air-base", "airbase", "Chièvres Air Base", "Vliegbasis Chièvres",
                               "Base aérienne de Chièvres", 3.83, 50.58));
     l.features.push_back(site("leopoldsburg-rail-terminal", "rail_terminal", "Leopoldsburg rail terminal",
                               "Spoorterminal Leopoldsburg", "Terminal ferroviaire de Bourg-Léopold", 5.25, 51.12));
-    l.features.push_back(site("liege-airport", "airbase", "Liège Airport", "Luchthaven Luik", "Aéroport de Liège", 5.44, 50.64));
+    l.features.push_back(
+        site("liege-airport", "airbase", "Liège Airport", "Luchthaven Luik", "Aéroport de Liège", 5.44, 50.64));
     auto road = site("e40", "motorway", "E40", "E40", "E40", 4.0, 51.0);  // not a site kind: ignored
     l.features.push_back(road);
     sites::Catalogue c;

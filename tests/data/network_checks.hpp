@@ -52,8 +52,10 @@ inline double distance_to_layer_m(const geo::LonLat& p, const layer::Layer& l) {
             // Cheap reject: lines whose box is more than ~0.2 degrees away.
             geo::Box b;
             geo::envelope(f.geometry, b);
-            const double dx = std::max({geo::lon(b.min_corner()) - geo::lon(p), geo::lon(p) - geo::lon(b.max_corner()), 0.0});
-            const double dy = std::max({geo::lat(b.min_corner()) - geo::lat(p), geo::lat(p) - geo::lat(b.max_corner()), 0.0});
+            const double dx =
+                std::max({geo::lon(b.min_corner()) - geo::lon(p), geo::lon(p) - geo::lon(b.max_corner()), 0.0});
+            const double dy =
+                std::max({geo::lat(b.min_corner()) - geo::lat(p), geo::lat(p) - geo::lat(b.max_corner()), 0.0});
             if (dx * 70'000 > best || dy * 111'000 > best) continue;
             best = std::min(best, geo::distance_to_line_m(p, *ls));
         } else if (auto* ml = std::get_if<geo::MultiLineString>(&f.geometry)) {

@@ -46,12 +46,11 @@ TEST_CASE("Default data loads: boundary, provinces, sites, roads and rail", "[de
 
 TEST_CASE("Every required site is in the catalogue", "[default-data][sites]") {
     const auto& cat = ws().catalogue;
-    for (const char* id :
-         {"port-antwerp", "port-zeebrugge", "port-ostend", "port-ghent", "melsbroek-air-base", "beauvechain-air-base",
-          "florennes-air-base", "kleine-brogel-air-base", "koksijde-air-base", "chievres-air-base", "liege-airport",
-          "leopoldsburg-rail-terminal", "leopoldsburg-training-area", "elsenborn-training-area",
-          "marche-en-famenne-training-area", "lagland-training-area", "houthulst-training-area",
-          "brasschaat-training-area"}) {
+    for (const char* id : {"port-antwerp", "port-zeebrugge", "port-ostend", "port-ghent", "melsbroek-air-base",
+                           "beauvechain-air-base", "florennes-air-base", "kleine-brogel-air-base", "koksijde-air-base",
+                           "chievres-air-base", "liege-airport", "leopoldsburg-rail-terminal",
+                           "leopoldsburg-training-area", "elsenborn-training-area", "marche-en-famenne-training-area",
+                           "lagland-training-area", "houthulst-training-area", "brasschaat-training-area"}) {
         INFO(id);
         CHECK(cat.by_id(id));
     }
@@ -69,7 +68,8 @@ TEST_CASE("Every site has names, a source and capacities of its kind", "[default
     const std::string sources = test::read_text(std::string(MP_SOURCE_DIR) + "/data/SOURCES.md");
     const std::map<sites::SiteKind, std::vector<std::string>> required = {
         {sites::SiteKind::Port, {"berths", "roro_ramps", "max_draught_m", "vehicles_per_day"}},
-        {sites::SiteKind::Airbase, {"runway_length_m", "mog_wide_body", "mog_narrow_body", "pax_per_day", "cargo_t_per_day"}},
+        {sites::SiteKind::Airbase,
+         {"runway_length_m", "mog_wide_body", "mog_narrow_body", "pax_per_day", "cargo_t_per_day"}},
         {sites::SiteKind::RailTerminal, {"loading_ramps", "max_train_length_m", "trains_per_day"}},
         {sites::SiteKind::TrainingArea, {"area_km2", "vehicle_parking", "beds", "fuel_storage_m3"}},
         {sites::SiteKind::BorderCrossing, {"country", "mode"}},
@@ -115,7 +115,8 @@ TEST_CASE("Road and rail networks are connected and reach the sites", "[default-
         INFO(s.id);
         const bool rail_only = s.kind == sites::SiteKind::BorderCrossing && s.attributes.text("mode") == "rail";
         if (!rail_only) CHECK(test::distance_to_layer_m(s.anchor(), roads) < 2'500);
-        if (s.kind == sites::SiteKind::RailTerminal || rail_only) CHECK(test::distance_to_layer_m(s.anchor(), rail) < 1'500);
+        if (s.kind == sites::SiteKind::RailTerminal || rail_only)
+            CHECK(test::distance_to_layer_m(s.anchor(), rail) < 1'500);
     }
     std::set<std::string> ids;
     for (const auto& f : roads.features) ids.insert(f.id);

@@ -82,11 +82,11 @@ TEST_CASE("Sites lie inside Natural Earth's Belgium and crossings near its borde
         const auto a = s.anchor();
         double to_border = INFINITY;
         for (const auto& poly : mp)
-            to_border = std::min(to_border, geo::distance_to_line_m(a, geo::LineString(poly.outer().begin(), poly.outer().end())));
+            to_border = std::min(to_border,
+                                 geo::distance_to_line_m(a, geo::LineString(poly.outer().begin(), poly.outer().end())));
         if (s.kind == sites::SiteKind::BorderCrossing)
             CHECK(to_border < 5'000);  // the 1:50m border cuts corners by up to ~4 km (Aachen)
-        else
-            CHECK((geo::bg::within(a, mp) || to_border < 1'000));
+        else CHECK((geo::bg::within(a, mp) || to_border < 1'000));
     }
 }
 
@@ -100,8 +100,10 @@ double share_near(const layer::Layer& reference, const geo::Box& box, double mar
     for (const auto& f : ws().layers.get("roads").features) {
         if (f.attributes.text("class") != "motorway") continue;
         for (const auto& p : std::get<geo::LineString>(f.geometry)) {
-            if (geo::lon(p) < geo::lon(box.min_corner()) + margin_lon || geo::lon(p) > geo::lon(box.max_corner()) - margin_lon ||
-                geo::lat(p) < geo::lat(box.min_corner()) + margin_lat || geo::lat(p) > geo::lat(box.max_corner()) - margin_lat)
+            if (geo::lon(p) < geo::lon(box.min_corner()) + margin_lon ||
+                geo::lon(p) > geo::lon(box.max_corner()) - margin_lon ||
+                geo::lat(p) < geo::lat(box.min_corner()) + margin_lat ||
+                geo::lat(p) > geo::lat(box.max_corner()) - margin_lat)
                 continue;
             ++samples;
             near += test::distance_to_layer_m(p, reference) < 1'000;
@@ -168,10 +170,8 @@ TEST_CASE("Provinces match the real province polygons (name-suggestion-index)", 
         CHECK(inside);
         // And its area is within 25 % of the real one. The reference West Flanders
         // polygon includes the territorial sea (5,242 km2 against 3,197 km2 of land).
-        if (iso == "BE-VWV")
-            CHECK(geo::area_m2(f.geometry) < geo::area_m2(match->geometry));
-        else
-            CHECK(geo::area_m2(f.geometry) == Approx(geo::area_m2(match->geometry)).epsilon(0.25));
+        if (iso == "BE-VWV") CHECK(geo::area_m2(f.geometry) < geo::area_m2(match->geometry));
+        else CHECK(geo::area_m2(f.geometry) == Approx(geo::area_m2(match->geometry)).epsilon(0.25));
         ++checked;
     }
     CHECK(checked == 11);

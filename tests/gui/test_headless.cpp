@@ -94,15 +94,14 @@ int check_sites(const Image& img, const Dump& d) {
         t.forward(x, y);
         const auto p = d.view.to_pixel(x, y);
         if (p[0] < 16 || p[1] < 16 || p[0] > d.view.width_px - 16 || p[1] > d.view.height_px - 16) continue;
-        const int px = static_cast<int>(std::floor(d.canvas_x + p[0])), py = static_cast<int>(std::floor(d.canvas_y + p[1]));
+        const int px = static_cast<int>(std::floor(d.canvas_x + p[0])),
+                  py = static_cast<int>(std::floor(d.canvas_y + p[1]));
         ++checked;
         bool hit = false;
         for (int dy = -5; dy <= 5 && !hit; ++dy)
             for (int dx = -5; dx <= 5 && !hit; ++dx) hit = near(img.at(px + dx, py + dy), kSymbolFill, 24);
-        if (hit)
-            ++found;
-        else
-            UNSCOPED_INFO("no symbol at pixel " << px << "," << py << " for site " << s.id);
+        if (hit) ++found;
+        else UNSCOPED_INFO("no symbol at pixel " << px << "," << py << " for site " << s.id);
     }
     CHECK(found == checked);
     return checked;
@@ -143,7 +142,8 @@ TEST_CASE("site symbols are drawn where their coordinates project (Web Mercator)
 TEST_CASE("site symbols are drawn where their coordinates project (Lambert 2008)", "[gui][render]") {
     require_xvfb();
     mp::test::TempDir tmp;
-    REQUIRE(run_gui(tmp, "--no-restore --crs EPSG:3812 --screenshot " + tmp.file("s.png") + " --dump-view " + tmp.file("v.json")) == 0);
+    REQUIRE(run_gui(tmp, "--no-restore --crs EPSG:3812 --screenshot " + tmp.file("s.png") + " --dump-view " +
+                             tmp.file("v.json")) == 0);
     const Image img = load_png(tmp.file("s.png"));
     const Dump d = load_dump(tmp.file("v.json"));
     CHECK(d.j["display_crs"] == "EPSG:3812");
@@ -158,7 +158,8 @@ TEST_CASE("a scenario restores the view and layer styles and bad sources are rep
         "sources": ["/nonexistent/missing.geojson"], "display_crs": "EPSG:3857",
         "view": {"center_lon": 4.40, "center_lat": 51.22, "units_per_pixel": 40},
         "layers": [{"name": "roads", "visible": false, "stroke": [0, 0, 1, 1], "width_px": 4}]})");
-    REQUIRE(run_gui(tmp, "--scenario " + scenario + " --screenshot " + tmp.file("s.png") + " --dump-view " + tmp.file("v.json")) == 0);
+    REQUIRE(run_gui(tmp, "--scenario " + scenario + " --screenshot " + tmp.file("s.png") + " --dump-view " +
+                             tmp.file("v.json")) == 0);
     const Dump d = load_dump(tmp.file("v.json"));
     CHECK(d.view.units_per_pixel == Approx(40));
     double x = 4.40, y = 51.22;
@@ -182,11 +183,11 @@ TEST_CASE("a route from transit-routes is drawn in its colour", "[gui][render][p
     mp::test::TempDir tmp;
     const std::string params = " -p from=port-zeebrugge -p to=elsenborn-training-area";
     // The route's geometry, from the CLI (same core, same plugin).
-    const std::string cli = std::string(MP_CLI_PATH) + " run transit-routes" + params + " --out " + tmp.file("route.geojson") +
-                            " >" + tmp.file("cli.log") + " 2>&1";
+    const std::string cli = std::string(MP_CLI_PATH) + " run transit-routes" + params + " --out " +
+                            tmp.file("route.geojson") + " >" + tmp.file("cli.log") + " 2>&1";
     REQUIRE(std::system(cli.c_str()) == 0);
-    REQUIRE(run_gui(tmp, "--no-restore --run transit-routes" + params + " --screenshot " + tmp.file("s.png") + " --dump-view " +
-                             tmp.file("v.json")) == 0);
+    REQUIRE(run_gui(tmp, "--no-restore --run transit-routes" + params + " --screenshot " + tmp.file("s.png") +
+                             " --dump-view " + tmp.file("v.json")) == 0);
     const Image img = load_png(tmp.file("s.png"));
     const Dump d = load_dump(tmp.file("v.json"));
     // The route's colours as the map shows them (style hints of the plugin).
@@ -225,7 +226,8 @@ TEST_CASE("a route from transit-routes is drawn in its colour", "[gui][render][p
     CHECK(hit >= checked * 8 / 10);
 }
 
-TEST_CASE("a scenario keeps removed layers removed and puts unlisted layers in their natural place", "[gui][scenario]") {
+TEST_CASE("a scenario keeps removed layers removed and puts unlisted layers in their natural place",
+          "[gui][scenario]") {
     require_xvfb();
     mp::test::TempDir tmp;
     const std::string scenario = tmp.file("s.scenario.json");
@@ -234,7 +236,8 @@ TEST_CASE("a scenario keeps removed layers removed and puts unlisted layers in t
     mp::test::write_text(scenario, R"({"format": "enablement-scenario", "version": 1, "default_data": true,
         "removed_layers": ["belgium"],
         "layers": [{"name": "roads"}, {"name": "sites"}]})");
-    REQUIRE(run_gui(tmp, "--scenario " + scenario + " --screenshot " + tmp.file("s.png") + " --dump-view " + tmp.file("v.json")) == 0);
+    REQUIRE(run_gui(tmp, "--scenario " + scenario + " --screenshot " + tmp.file("s.png") + " --dump-view " +
+                             tmp.file("v.json")) == 0);
     const Dump d = load_dump(tmp.file("v.json"));
     std::vector<std::string> names;
     for (const auto& l : d.j["layers"]) names.push_back(l["name"]);
@@ -243,7 +246,8 @@ TEST_CASE("a scenario keeps removed layers removed and puts unlisted layers in t
     CHECK(names == std::vector<std::string>{"roads", "rail", "sites"});
 }
 
-TEST_CASE("plugin results are saved beside the scenario, restored, and never count as sites", "[gui][scenario][plugins]") {
+TEST_CASE("plugin results are saved beside the scenario, restored, and never count as sites",
+          "[gui][scenario][plugins]") {
     require_xvfb();
     const std::string plugin = std::string(MP_BINARY_DIR) + "/plugins/transit_routes.so";
     if (!std::filesystem::exists(plugin)) {
@@ -254,16 +258,17 @@ TEST_CASE("plugin results are saved beside the scenario, restored, and never cou
     const auto sites = mp::data::load_workspace(true, {}).catalogue.sites().size();
     const std::string scenario = tmp.file("s.scenario.json");
     // via mixes a site and a coordinate: the GUI passes list items as a JSON array.
-    const std::string params = " -p from=port-zeebrugge -p to=elsenborn-training-area -p \"via=port-antwerp; 4.35,50.85\"";
-    REQUIRE(run_gui(tmp, "--no-restore --run transit-routes" + params + " --save-scenario " + scenario + " --screenshot " +
-                             tmp.file("a.png") + " --dump-view " + tmp.file("a.json")) == 0);
+    const std::string params =
+        " -p from=port-zeebrugge -p to=elsenborn-training-area -p \"via=port-antwerp; 4.35,50.85\"";
+    REQUIRE(run_gui(tmp, "--no-restore --run transit-routes" + params + " --save-scenario " + scenario +
+                             " --screenshot " + tmp.file("a.png") + " --dump-view " + tmp.file("a.json")) == 0);
     const Dump a = load_dump(tmp.file("a.json"));
     CHECK(a.j["runs"] == 1);
     CHECK(a.j["sites"] == sites);
     REQUIRE(std::filesystem::exists(tmp.file("s.scenario.results.json")));
     // Restored in a new session, then run again: still one site per catalogue site.
-    REQUIRE(run_gui(tmp, "--scenario " + scenario + " --run transit-routes" + params + " --screenshot " + tmp.file("b.png") +
-                             " --dump-view " + tmp.file("b.json")) == 0);
+    REQUIRE(run_gui(tmp, "--scenario " + scenario + " --run transit-routes" + params + " --screenshot " +
+                             tmp.file("b.png") + " --dump-view " + tmp.file("b.json")) == 0);
     const Dump b = load_dump(tmp.file("b.json"));
     CHECK(b.j["runs"] == 2);
     CHECK(b.j["sites"] == sites);
@@ -279,8 +284,8 @@ TEST_CASE("plugin results are saved beside the scenario, restored, and never cou
 TEST_CASE("the map export holds the map canvas only", "[gui][export]") {
     require_xvfb();
     mp::test::TempDir tmp;
-    REQUIRE(run_gui(tmp, "--no-restore --screenshot " + tmp.file("s.png") + " --export-map " + tmp.file("m.png") + " --dump-view " +
-                             tmp.file("v.json")) == 0);
+    REQUIRE(run_gui(tmp, "--no-restore --screenshot " + tmp.file("s.png") + " --export-map " + tmp.file("m.png") +
+                             " --dump-view " + tmp.file("v.json")) == 0);
     const Image full = load_png(tmp.file("s.png"));
     const Image map = load_png(tmp.file("m.png"));
     const Dump d = load_dump(tmp.file("v.json"));

@@ -76,7 +76,8 @@ TEST_CASE("Douglas-Peucker drops only points within the tolerance", "[gui][lod]"
 }
 
 TEST_CASE("triangulation covers a polygon with a hole exactly", "[gui][fill]") {
-    std::vector<std::vector<XY>> rings{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}, {{2, 2}, {2, 4}, {4, 4}, {4, 2}, {2, 2}}};
+    std::vector<std::vector<XY>> rings{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}},
+                                       {{2, 2}, {2, 4}, {4, 4}, {4, 2}, {2, 2}}};
     auto tris = triangulate(rings);
     REQUIRE(tris.size() % 3 == 0);
     double area = 0;
@@ -214,20 +215,24 @@ mp::plugin::ParamDef def(const char* key, const char* description, mp::plugin::P
 
 TEST_CASE("pick buttons follow the parameter type", "[gui][forms]") {
     using mp::plugin::ParamType;
-    CHECK(pick_kind(def("entry_points", "Ports and airbases used", ParamType::List, ParamType::Site)) == PickKind::Site);
+    CHECK(pick_kind(def("entry_points", "Ports and airbases used", ParamType::List, ParamType::Site)) ==
+          PickKind::Site);
     CHECK(pick_kind(def("via", "Intermediate points in order (site ids/names or lon,lat)", ParamType::List)) ==
           PickKind::SiteOrLocation);
-    const auto systems = def("systems",
-                             "Items TYPE@SITE or TYPE@LON/LAT, optionally :RANGE_KM; TYPE is cuas (3 km), vshorad (6 km), "
-                             "shorad (12 km), medium (40 km) or custom (custom_range_km), e.g. vshorad@port-antwerp",
-                             ParamType::List);
+    const auto systems =
+        def("systems",
+            "Items TYPE@SITE or TYPE@LON/LAT, optionally :RANGE_KM; TYPE is cuas (3 km), vshorad (6 km), "
+            "shorad (12 km), medium (40 km) or custom (custom_range_km), e.g. vshorad@port-antwerp",
+            ParamType::List);
     CHECK(pick_kind(systems) == PickKind::SystemAt);
-    CHECK(system_types(systems.description) == std::vector<std::string>{"cuas", "vshorad", "shorad", "medium", "custom"});
-    CHECK(pick_kind(def("capacity_overrides", "Items 'SITE:KEY=VALUE' (e.g. port-ostend:vehicles_per_day=250)", ParamType::List)) ==
-          PickKind::None);
+    CHECK(system_types(systems.description) ==
+          std::vector<std::string>{"cuas", "vshorad", "shorad", "medium", "custom"});
+    CHECK(pick_kind(def("capacity_overrides", "Items 'SITE:KEY=VALUE' (e.g. port-ostend:vehicles_per_day=250)",
+                        ParamType::List)) == PickKind::None);
     CHECK(pick_kind(def("mlc", "Military load class", ParamType::Number)) == PickKind::None);
     CHECK(pick_kind(def("at", "", ParamType::Coordinate)) == PickKind::Location);
-    CHECK(pick_kind(def("from", "Origin: a site id or name, or lon,lat", ParamType::String)) == PickKind::SiteOrLocation);
+    CHECK(pick_kind(def("from", "Origin: a site id or name, or lon,lat", ParamType::String)) ==
+          PickKind::SiteOrLocation);
 }
 
 TEST_CASE("ground scale includes the Web Mercator latitude factor", "[gui][scale]") {
@@ -276,7 +281,8 @@ TEST_CASE("many symbols come in an evenly spread prefix order", "[gui][lod]") {
     // 1 + 4 + 16 symbols: one in every cell of a 4 x 4 grid over the layer.
     std::array<int, 16> cells{};
     for (std::size_t s = 0; s < 21; ++s) {
-        const double x = p.symbols[3 * s] + p.origin_x - p.extent.min_x, y = p.symbols[3 * s + 1] + p.origin_y - p.extent.min_y;
+        const double x = p.symbols[3 * s] + p.origin_x - p.extent.min_x,
+                     y = p.symbols[3 * s + 1] + p.origin_y - p.extent.min_y;
         const int cx = std::min(3, static_cast<int>(x / (p.extent.max_x - p.extent.min_x) * 4));
         const int cy = std::min(3, static_cast<int>(y / (p.extent.max_y - p.extent.min_y) * 4));
         ++cells[static_cast<std::size_t>(cy * 4 + cx)];

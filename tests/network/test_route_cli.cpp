@@ -36,8 +36,10 @@ Run run(const std::string& args) { return run_env("", args); }
 TEST_CASE("route writes RFC 7946 GeoJSON with routes, legs, points and a march table", "[cli][network]") {
     mp::test::TempDir dir;
     const std::string out = dir.file("route.geojson");
-    const Run r = run("route --from port-zeebrugge --to leopoldsburg-rail-terminal --vehicle wheeled-truck "
-                      "--vehicles 12 --alternatives 2 --out " + out);
+    const Run r =
+        run("route --from port-zeebrugge --to leopoldsburg-rail-terminal --vehicle wheeled-truck "
+            "--vehicles 12 --alternatives 2 --out " +
+            out);
     INFO(r.out);
     REQUIRE(r.code == 0);
     const auto j = nlohmann::json::parse(mp::test::read_text(out));
@@ -131,7 +133,8 @@ TEST_CASE("route on an OSM extract file, built once and then read from the graph
     const std::string pbf = mp::test::shared_data("antwerp_2014.osm.pbf");
     mp::test::TempDir dir;
     const std::string env = "ENABLEMENT_CACHE_DIR=" + dir.file("cache") + " ";
-    const std::string args = "route --road-network " + pbf + " --from 4.395,51.205 --to 4.405,51.22 --vehicle wheeled-truck";
+    const std::string args =
+        "route --road-network " + pbf + " --from 4.395,51.205 --to 4.405,51.22 --vehicle wheeled-truck";
     auto with_env = [&](const std::string& a) { return run_env(env, a); };
     const Run first = with_env(args + " --out " + dir.file("a.geojson"));
     INFO(first.out);

@@ -49,7 +49,8 @@ std::size_t check_exact(const Graph& g, Router& r, std::size_t count, std::uint6
         REQUIRE(pa.ok() == pb.ok());
         if (pa && pa->cost != pb->cost) {
             ++mismatches;
-            UNSCOPED_INFO("snapped query " << a.segment << " -> " << b.segment << ": " << pa->cost << " vs " << pb->cost);
+            UNSCOPED_INFO("snapped query " << a.segment << " -> " << b.segment << ": " << pa->cost << " vs "
+                                           << pb->cost);
         }
     }
     CHECK(mismatches == 0);
@@ -401,7 +402,8 @@ TEST_CASE("march table: a risk or caution crossing holds the tail back until a h
     m.legs[0].path.crossings[0].mode = CrossingMode::Caution;
     const MarchTable caution = march_table(m, p, std::nullopt, rules);
     const double cdelay = 1200 / (13 / 3.6) - 1200 / (50 / 3.6);
-    CHECK(caution.rows.back().tail_clear_s == Approx(caution.rows.back().head_arrival_s + caution.pass_time_s + cdelay));
+    CHECK(caution.rows.back().tail_clear_s ==
+          Approx(caution.rows.back().head_arrival_s + caution.pass_time_s + cdelay));
     // A normal crossing costs the column nothing extra.
     m.legs[0].path.crossings[0].mode = CrossingMode::Normal;
     const MarchTable normal = march_table(m, p, std::nullopt, rules);

@@ -55,8 +55,8 @@ void run(mp::sdk::Run& r) {
 
 #if BAD_KIND == KIND_ABI2
 extern "C" MP_PLUGIN_EXPORT const MpPluginV1* mp_plugin_entry(void) {
-    static const MpPluginV1 p = {sizeof(MpPluginV1), 2, 0, "future-abi", "Future", "9.0", "built for ABI 2",
-                                 nullptr, 0, nullptr, nullptr, nullptr};
+    static const MpPluginV1 p = {sizeof(MpPluginV1), 2,       0, "future-abi", "Future", "9.0",
+                                 "built for ABI 2",  nullptr, 0, nullptr,      nullptr,  nullptr};
     return &p;
 }
 #else

@@ -37,8 +37,12 @@ void run(mp::sdk::Run& r) {
     const auto [slon, slat] = r.site_location(site);
     const auto [plon, plat] = r.coordinate("point");
     auto out = r.result_layer("echo", "#1f77b4", 4, "name");
-    out.add("site", mp::sdk::Geometry::point(slon, slat)).set("name", r.site_text(site, "name_en")).set("speed", r.number("speed"));
-    out.add("line", mp::sdk::Geometry::line({{slon, slat}, {plon, plat}})).set("count", r.integer("count")).style("#ff7f0e", 6);
+    out.add("site", mp::sdk::Geometry::point(slon, slat))
+        .set("name", r.site_text(site, "name_en"))
+        .set("speed", r.number("speed"));
+    out.add("line", mp::sdk::Geometry::line({{slon, slat}, {plon, plat}}))
+        .set("count", r.integer("count"))
+        .style("#ff7f0e", 6);
     if (r.has("area")) out.add("area", mp::sdk::Geometry::polygon(r.polygon("area"))).set("mode", r.text("mode"));
     std::vector<double> xs, ys;
     for (int i = 0; i < r.integer("count"); ++i) xs.push_back(i), ys.push_back(i * r.number("speed"));
@@ -48,7 +52,9 @@ void run(mp::sdk::Run& r) {
     std::size_t layers_seen = r.layer_count();
     r.info("saw " + std::to_string(layers_seen) + " layers and " + std::to_string(r.site_count()) + " sites");
     if (r.has("sites")) r.info("list has " + std::to_string(r.list("sites").size()) + " sites");
-    if (r.has("layer")) r.info("layer " + r.text("layer") + " has " + std::to_string(r.feature_count(r.layer(r.text("layer")))) + " features");
+    if (r.has("layer"))
+        r.info("layer " + r.text("layer") + " has " + std::to_string(r.feature_count(r.layer(r.text("layer")))) +
+               " features");
     r.progress(1.0, "done");
 }
 }  // namespace

@@ -75,7 +75,8 @@ TEST_CASE("Bad plugin files are refused with a clear reason and the rest load", 
     CHECK(dup->refusal.find("duplicate plugin id 'throws'") != std::string::npos);
     CHECK(dup->refusal.find("throws.so") != std::string::npos);
 
-    for (const char* id : {"echo", "throws", "nan-geometry", "unclosed-ring", "ragged-table", "ignores-cancel", "segfault", "hang"}) {
+    for (const char* id :
+         {"echo", "throws", "nan-geometry", "unclosed-ring", "ragged-table", "ignores-cancel", "segfault", "hang"}) {
         INFO(id);
         CHECK(reg.find(id));
     }
@@ -244,7 +245,8 @@ TEST_CASE("Isolated runs survive a segfault, an abort and an endless loop", "[pl
     CHECK(plugin::to_json(a)["rasters"] == plugin::to_json(b)["rasters"]);
 }
 
-TEST_CASE("A missing --plugin-dir or ENABLEMENT_PLUGIN_PATH folder is a warning, a missing built-in folder is not", "[plugins]") {
+TEST_CASE("A missing --plugin-dir or ENABLEMENT_PLUGIN_PATH folder is a warning, a missing built-in folder is not",
+          "[plugins]") {
     test::TempDir dir;
     test::write_text(dir.file("plain"), "a file, not a folder");
     plugin::Registry reg;
@@ -270,7 +272,8 @@ TEST_CASE("Durations in messages read as seconds", "[plugins]") {
     CHECK(plugin::format_seconds(120) == "120 s");
 }
 
-TEST_CASE("Plugin folders: built-in, user, --plugin-dir, then ENABLEMENT_PLUGIN_PATH, never the working directory", "[plugins]") {
+TEST_CASE("Plugin folders: built-in, user, --plugin-dir, then ENABLEMENT_PLUGIN_PATH, never the working directory",
+          "[plugins]") {
     ::setenv("XDG_DATA_HOME", "/tmp/mp-xdg", 1);
     ::setenv("ENABLEMENT_PLUGIN_PATH", "/opt/a:/opt/b", 1);
     const auto folders = plugin::default_folders({"/cli/dir"});

@@ -28,7 +28,8 @@ inline plugin::Registry& builtin_registry() {
 
 /// A workspace made of one literal GeoJSON FeatureCollection (written to a temp file),
 /// with or without the embedded default data.
-inline data::Workspace fixture_workspace(const std::string& name, const std::string& geojson, bool with_defaults = false) {
+inline data::Workspace fixture_workspace(const std::string& name, const std::string& geojson,
+                                         bool with_defaults = false) {
     TempDir dir;
     const std::string path = dir.file(name + ".geojson");
     write_text(path, geojson);

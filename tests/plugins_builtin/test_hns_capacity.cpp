@@ -74,7 +74,8 @@ TEST_CASE("hns-capacity is a loaded built-in plugin with a typed schema", "[hns]
             CHECK(p.max == 100);
             CHECK(p.default_value == "80");
         }
-        if (p.key == "entry_points") saw_sites = p.type == plugin::ParamType::List && p.item_type == plugin::ParamType::Site;
+        if (p.key == "entry_points")
+            saw_sites = p.type == plugin::ParamType::List && p.item_type == plugin::ParamType::Site;
     }
     CHECK(saw_share);
     CHECK(saw_sites);

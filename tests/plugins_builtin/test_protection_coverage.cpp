@@ -174,8 +174,8 @@ TEST_CASE("Bad systems and grids fail with a clear error", "[coverage][errors]")
     CHECK(r.status == RunStatus::Rejected);
     CHECK(r.error.find("is not a range in km") != std::string::npos);
 
-    r = run_plugin("protection-coverage", {{"systems", "vshorad@a-near"}, {"grid_extent", "belgium"}, {"resolution_km", "0.05"}},
-                   ws());
+    r = run_plugin("protection-coverage",
+                   {{"systems", "vshorad@a-near"}, {"grid_extent", "belgium"}, {"resolution_km", "0.05"}}, ws());
     CHECK(r.status == RunStatus::Rejected);
     CHECK(r.error.find("coarser resolution_km") != std::string::npos);
 
@@ -195,11 +195,12 @@ TEST_CASE("protection-coverage honours cancellation", "[coverage][cancel]") {
 
 TEST_CASE("protection-coverage runs on the embedded Belgian data and the roads layer", "[coverage]") {
     static const data::Workspace belgium = data::load_workspace(true, {});
-    const auto r = run_plugin("protection-coverage",
-                              {{"systems", "medium@melsbroek-air-base, shorad@port-antwerp, cuas@zeebrugge-rail-terminal"},
-                               {"grid_extent", "belgium"},
-                               {"resolution_km", "2"}},
-                              belgium);
+    const auto r =
+        run_plugin("protection-coverage",
+                   {{"systems", "medium@melsbroek-air-base, shorad@port-antwerp, cuas@zeebrugge-rail-terminal"},
+                    {"grid_extent", "belgium"},
+                    {"resolution_km", "2"}},
+                   belgium);
     INFO(test::all_messages(r));
     REQUIRE(r.status == RunStatus::Ok);
     CHECK(message_with(r, "route layer 'roads'") != "");

@@ -16,7 +16,8 @@ namespace mp::data {
 const std::vector<EmbeddedFile>& embedded_files() {
     static const std::vector<EmbeddedFile> files = [] {
         std::vector<EmbeddedFile> v;
-        for (const auto& f : kEmbedded) v.push_back({f.name, std::string_view(f.begin, static_cast<std::size_t>(f.end - f.begin))});
+        for (const auto& f : kEmbedded)
+            v.push_back({f.name, std::string_view(f.begin, static_cast<std::size_t>(f.end - f.begin))});
         return v;
     }();
     return files;

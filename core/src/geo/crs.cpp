@@ -52,19 +52,16 @@ void trans(PJ* pj, PJ_DIRECTION dir, double& x, double& y, const std::string& wh
     PJ_COORD c = proj_coord(x, y, 0, HUGE_VAL);
     PJ_COORD r = proj_trans(pj, dir, c);
     if (!std::isfinite(r.xy.x) || !std::isfinite(r.xy.y) || r.xy.x == HUGE_VAL)
-        throw Error("coordinate cannot be transformed", what + " at (" + std::to_string(x) + ", " + std::to_string(y) + ")");
+        throw Error("coordinate cannot be transformed",
+                    what + " at (" + std::to_string(x) + ", " + std::to_string(y) + ")");
     x = r.xy.x;
     y = r.xy.y;
 }
 }  // namespace
 
-void Transformer::forward(double& x, double& y) const {
-    trans(m_impl->pj, PJ_FWD, x, y, m_source + " -> " + m_target);
-}
+void Transformer::forward(double& x, double& y) const { trans(m_impl->pj, PJ_FWD, x, y, m_source + " -> " + m_target); }
 
-void Transformer::inverse(double& x, double& y) const {
-    trans(m_impl->pj, PJ_INV, x, y, m_target + " -> " + m_source);
-}
+void Transformer::inverse(double& x, double& y) const { trans(m_impl->pj, PJ_INV, x, y, m_target + " -> " + m_source); }
 
 void Transformer::forward_many(std::vector<double>& x, std::vector<double>& y) const {
     const std::size_t n = std::min(x.size(), y.size());
@@ -97,10 +94,8 @@ std::string describe_crs(const std::string& crs) {
         const char* auth = proj_get_id_auth_name(pj, 0);
         const char* code = proj_get_id_code(pj, 0);
         const char* name = proj_get_name(pj);
-        if (auth && code)
-            out = std::string(auth) + ":" + code + (name ? std::string(" ") + name : "");
-        else if (name)
-            out = name;
+        if (auth && code) out = std::string(auth) + ":" + code + (name ? std::string(" ") + name : "");
+        else if (name) out = name;
         proj_destroy(pj);
     }
     proj_context_destroy(ctx);

@@ -40,8 +40,8 @@ PlanarPolygon to_planar(const Polygon& poly) {
 }  // namespace
 
 std::string geometry_type_name(const Geometry& g) {
-    static const char* names[] = {"None", "Point", "LineString", "Polygon", "MultiPoint", "MultiLineString",
-                                  "MultiPolygon"};
+    static const char* names[] = {"None",       "Point",           "LineString",  "Polygon",
+                                  "MultiPoint", "MultiLineString", "MultiPolygon"};
     return names[g.index()];
 }
 

@@ -53,8 +53,10 @@ std::string redacted(std::string s) {
         pos = v + 3;
     }
     for (std::size_t pos = 0; (pos = s.find("://", pos)) != std::string::npos; pos += 3) {
-        const std::size_t at = s.find('@', pos + 3), colon = s.find(':', pos + 3), stop = s.find_first_of(" /", pos + 3);
-        if (at == std::string::npos || colon == std::string::npos || colon > at || (stop != std::string::npos && stop < at))
+        const std::size_t at = s.find('@', pos + 3), colon = s.find(':', pos + 3),
+                          stop = s.find_first_of(" /", pos + 3);
+        if (at == std::string::npos || colon == std::string::npos || colon > at ||
+            (stop != std::string::npos && stop < at))
             continue;
         s.replace(colon + 1, at - colon - 1, "***");
     }
@@ -128,42 +130,44 @@ geo::Geometry from_ogr(const OGRGeometry* g) {
         g = linear.get();
     }
     switch (wkbFlatten(g->getGeometryType())) {
-    case wkbPoint: return to_point(*g->toPoint());
-    case wkbLineString: return to_line(*g->toLineString());
-    case wkbPolygon: return to_polygon(*g->toPolygon());
-    case wkbMultiPoint: {
-        geo::MultiPoint mp;
-        for (const auto* p : *g->toMultiPoint()) mp.push_back(to_point(*p));
-        return mp;
-    }
-    case wkbMultiLineString: {
-        geo::MultiLineString ml;
-        for (const auto* l : *g->toMultiLineString()) ml.push_back(to_line(*l));
-        return ml;
-    }
-    case wkbMultiPolygon: {
-        geo::MultiPolygon mp;
-        for (const auto* p : *g->toMultiPolygon()) mp.push_back(to_polygon(*p));
-        return mp;
-    }
-    case wkbGeometryCollection: {
-        geo::MultiPoint pts;
-        geo::MultiLineString lines;
-        geo::MultiPolygon polys;
-        for (const auto* part : *g->toGeometryCollection()) {
-            geo::Geometry sub = from_ogr(part);
-            if (auto* p = std::get_if<geo::LonLat>(&sub)) pts.push_back(*p);
-            else if (auto* l = std::get_if<geo::LineString>(&sub)) lines.push_back(*l);
-            else if (auto* ml = std::get_if<geo::MultiLineString>(&sub)) lines.insert(lines.end(), ml->begin(), ml->end());
-            else if (auto* pg = std::get_if<geo::Polygon>(&sub)) polys.push_back(*pg);
-            else if (auto* mpg = std::get_if<geo::MultiPolygon>(&sub)) polys.insert(polys.end(), mpg->begin(), mpg->end());
+        case wkbPoint: return to_point(*g->toPoint());
+        case wkbLineString: return to_line(*g->toLineString());
+        case wkbPolygon: return to_polygon(*g->toPolygon());
+        case wkbMultiPoint: {
+            geo::MultiPoint mp;
+            for (const auto* p : *g->toMultiPoint()) mp.push_back(to_point(*p));
+            return mp;
         }
-        if (!polys.empty()) return polys;
-        if (!lines.empty()) return lines;
-        if (!pts.empty()) return pts;
-        return std::monostate{};
-    }
-    default: return std::monostate{};
+        case wkbMultiLineString: {
+            geo::MultiLineString ml;
+            for (const auto* l : *g->toMultiLineString()) ml.push_back(to_line(*l));
+            return ml;
+        }
+        case wkbMultiPolygon: {
+            geo::MultiPolygon mp;
+            for (const auto* p : *g->toMultiPolygon()) mp.push_back(to_polygon(*p));
+            return mp;
+        }
+        case wkbGeometryCollection: {
+            geo::MultiPoint pts;
+            geo::MultiLineString lines;
+            geo::MultiPolygon polys;
+            for (const auto* part : *g->toGeometryCollection()) {
+                geo::Geometry sub = from_ogr(part);
+                if (auto* p = std::get_if<geo::LonLat>(&sub)) pts.push_back(*p);
+                else if (auto* l = std::get_if<geo::LineString>(&sub)) lines.push_back(*l);
+                else if (auto* ml = std::get_if<geo::MultiLineString>(&sub))
+                    lines.insert(lines.end(), ml->begin(), ml->end());
+                else if (auto* pg = std::get_if<geo::Polygon>(&sub)) polys.push_back(*pg);
+                else if (auto* mpg = std::get_if<geo::MultiPolygon>(&sub))
+                    polys.insert(polys.end(), mpg->begin(), mpg->end());
+            }
+            if (!polys.empty()) return polys;
+            if (!lines.empty()) return lines;
+            if (!pts.empty()) return pts;
+            return std::monostate{};
+        }
+        default: return std::monostate{};
     }
 }
 
@@ -181,20 +185,20 @@ std::string crs_label(const OGRSpatialReference& srs) {
 
 layer::FieldType field_type_of(const OGRFieldDefn& fd) {
     switch (fd.GetType()) {
-    case OFTInteger: return fd.GetSubType() == OFSTBoolean ? layer::FieldType::Boolean : layer::FieldType::Integer;
-    case OFTInteger64: return layer::FieldType::Integer;
-    case OFTReal: return layer::FieldType::Real;
-    default: return layer::FieldType::String;
+        case OFTInteger: return fd.GetSubType() == OFSTBoolean ? layer::FieldType::Boolean : layer::FieldType::Integer;
+        case OFTInteger64: return layer::FieldType::Integer;
+        case OFTReal: return layer::FieldType::Real;
+        default: return layer::FieldType::String;
     }
 }
 
 layer::Value field_value(OGRFeature& f, int i, layer::FieldType t) {
     if (!f.IsFieldSetAndNotNull(i)) return std::monostate{};
     switch (t) {
-    case layer::FieldType::Boolean: return f.GetFieldAsInteger(i) != 0;
-    case layer::FieldType::Integer: return static_cast<std::int64_t>(f.GetFieldAsInteger64(i));
-    case layer::FieldType::Real: return f.GetFieldAsDouble(i);
-    case layer::FieldType::String: return std::string(f.GetFieldAsString(i));
+        case layer::FieldType::Boolean: return f.GetFieldAsInteger(i) != 0;
+        case layer::FieldType::Integer: return static_cast<std::int64_t>(f.GetFieldAsInteger64(i));
+        case layer::FieldType::Real: return f.GetFieldAsDouble(i);
+        case layer::FieldType::String: return std::string(f.GetFieldAsString(i));
     }
     return std::monostate{};
 }
@@ -220,14 +224,16 @@ struct LayerReader {
         wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     }
 
-    std::string where(const OGRLayer& l) const { return redacted(source) + ": layer '" + std::string(const_cast<OGRLayer&>(l).GetName()) + "'"; }
+    std::string where(const OGRLayer& l) const {
+        return redacted(source) + ": layer '" + std::string(const_cast<OGRLayer&>(l).GetName()) + "'";
+    }
 
     State prepare(OGRLayer& l) {
         State st;
         st.out.name = l.GetName();
         st.out.source = source;
-        st.wanted = opts.layers.empty() ||
-                    std::find(opts.layers.begin(), opts.layers.end(), st.out.name) != opts.layers.end();
+        st.wanted =
+            opts.layers.empty() || std::find(opts.layers.begin(), opts.layers.end(), st.out.name) != opts.layers.end();
         OGRFeatureDefn* defn = l.GetLayerDefn();
         for (int i = 0; i < defn->GetFieldCount(); ++i) {
             const OGRFieldDefn* fd = defn->GetFieldDefn(i);
@@ -240,9 +246,10 @@ struct LayerReader {
         OGRSpatialReference assumed;
         if (!srs && has_geometry) {
             if (opts.assume_crs.empty())
-                throw InputError("layer has no CRS; declare it in the source (a .prj beside a shapefile, the SRS of a "
-                                 "GeoPackage layer) or assign one with ogr2ogr -a_srs EPSG:31370 out.gpkg in.shp",
-                                 where(l));
+                throw InputError(
+                    "layer has no CRS; declare it in the source (a .prj beside a shapefile, the SRS of a "
+                    "GeoPackage layer) or assign one with ogr2ogr -a_srs EPSG:31370 out.gpkg in.shp",
+                    where(l));
             if (assumed.SetFromUserInput(opts.assume_crs.c_str()) != OGRERR_NONE)
                 throw InputError("unknown CRS '" + opts.assume_crs + "'", where(l));
             srs = &assumed;
@@ -253,7 +260,9 @@ struct LayerReader {
             src.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
             if (!src.IsSame(&wgs84)) {
                 st.ct.reset(OGRCreateCoordinateTransformation(&src, &wgs84));
-                if (!st.ct) throw InputError("no transformation from the layer's CRS to WGS84: " + take_gdal_message(), where(l));
+                if (!st.ct)
+                    throw InputError("no transformation from the layer's CRS to WGS84: " + take_gdal_message(),
+                                     where(l));
             }
         } else {
             st.out.source_crs = "";  // attribute-only layer
@@ -265,12 +274,9 @@ struct LayerReader {
         layer::Feature feat;
         for (std::size_t i = 0; i < st.types.size(); ++i)
             feat.attributes.set(st.out.fields[i].name, field_value(f, static_cast<int>(i), st.types[i]));
-        if (st.id_index >= 0 && f.IsFieldSetAndNotNull(st.id_index))
-            feat.id = f.GetFieldAsString(st.id_index);
-        else if (f.GetFID() != OGRNullFID)
-            feat.id = std::to_string(f.GetFID());
-        else
-            feat.id = std::to_string(st.out.features.size());
+        if (st.id_index >= 0 && f.IsFieldSetAndNotNull(st.id_index)) feat.id = f.GetFieldAsString(st.id_index);
+        else if (f.GetFID() != OGRNullFID) feat.id = std::to_string(f.GetFID());
+        else feat.id = std::to_string(st.out.features.size());
         if (OGRGeometry* g = f.GetGeometryRef()) {
             if (st.ct && g->transform(st.ct.get()) != OGRERR_NONE)
                 throw InputError("geometry cannot be transformed to WGS84", where(l) + ", feature " + feat.id);
@@ -319,13 +325,13 @@ void ensure_gdal() {
 std::vector<layer::Layer> read_source(const std::string& source, const ReadOptions& opts, Progress& progress) {
     ensure_gdal();
     if (source.empty()) throw InputError("empty data source name");
-    if (!is_connection_string(source) && !fs::exists(source))
-        throw InputError("file does not exist", redacted(source));
+    if (!is_connection_string(source) && !fs::exists(source)) throw InputError("file does not exist", redacted(source));
     t_last_gdal_message.clear();
     GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     if (!ds) {
         std::string why = take_gdal_message();
-        throw InputError("cannot open as a vector data source" + (why.empty() ? std::string() : ": " + why), redacted(source));
+        throw InputError("cannot open as a vector data source" + (why.empty() ? std::string() : ": " + why),
+                         redacted(source));
     }
     LayerReader reader(source, opts, progress);
     std::vector<layer::Layer> out;
@@ -467,7 +473,8 @@ void write_dataset(const std::vector<const layer::Layer*>& layers, const std::st
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_name);
     if (!drv) throw Error(std::string("GDAL driver ") + driver_name + " is not available", where);
     if (format != Format::GeoPackage && layers.size() != 1)
-        throw UsageError(std::string(driver_name) + " holds exactly one layer; got " + std::to_string(layers.size()), where);
+        throw UsageError(std::string(driver_name) + " holds exactly one layer; got " + std::to_string(layers.size()),
+                         where);
     t_last_gdal_message.clear();
     GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!ds) throw Error("cannot create output: " + take_gdal_message(), where);
@@ -500,10 +507,10 @@ void write_dataset(const std::vector<const layer::Layer*>& layers, const std::st
             OGRFieldType t = OFTString;
             OGRFieldSubType st = OFSTNone;
             switch (fd.type) {
-            case layer::FieldType::Boolean: t = OFTInteger, st = OFSTBoolean; break;
-            case layer::FieldType::Integer: t = OFTInteger64; break;
-            case layer::FieldType::Real: t = OFTReal; break;
-            case layer::FieldType::String: t = OFTString; break;
+                case layer::FieldType::Boolean: t = OFTInteger, st = OFSTBoolean; break;
+                case layer::FieldType::Integer: t = OFTInteger64; break;
+                case layer::FieldType::Real: t = OFTReal; break;
+                case layer::FieldType::String: t = OFTString; break;
             }
             OGRFieldDefn def(fd.name.c_str(), t);
             def.SetSubType(st);
@@ -519,7 +526,8 @@ void write_dataset(const std::vector<const layer::Layer*>& layers, const std::st
         const bool in_transaction = ol->StartTransaction() == OGRERR_NONE;
         for (const auto& f : lp->features) {
             if (!geo::coordinates_valid(f.geometry))
-                throw InputError("invalid coordinates (NaN or out of range)", "layer '" + lp->name + "', feature " + f.id);
+                throw InputError("invalid coordinates (NaN or out of range)",
+                                 "layer '" + lp->name + "', feature " + f.id);
             OGRFeatureUniquePtr of(OGRFeature::CreateFeature(defn));
             for (const auto& [k, v] : f.attributes.items()) {
                 const int i = defn->GetFieldIndex(k.c_str());
@@ -554,8 +562,8 @@ std::string temp_path_beside(const std::string& path) {
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     if (!fs::is_directory(dir)) throw InputError("output folder does not exist", dir.string());
     static std::atomic<int> counter{0};
-    return (dir / ("." + target.stem().string() + ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(counter++) +
-                   target.extension().string()))
+    return (dir / ("." + target.stem().string() + ".tmp" + std::to_string(::getpid()) + "-" +
+                   std::to_string(counter++) + target.extension().string()))
         .string();
 }
 

@@ -12,10 +12,10 @@ namespace mp::layer {
 
 std::string_view field_type_name(FieldType t) {
     switch (t) {
-    case FieldType::Boolean: return "boolean";
-    case FieldType::Integer: return "integer";
-    case FieldType::Real: return "real";
-    case FieldType::String: return "string";
+        case FieldType::Boolean: return "boolean";
+        case FieldType::Integer: return "integer";
+        case FieldType::Real: return "real";
+        case FieldType::String: return "string";
     }
     return "string";
 }
@@ -146,10 +146,10 @@ void Layer::infer_fields() {
     }
     for (std::size_t i = 0; i < out.size(); ++i) {
         switch (ranks[i]) {
-        case 0: out[i].type = FieldType::Boolean; break;
-        case 1: out[i].type = FieldType::Integer; break;
-        case 2: out[i].type = FieldType::Real; break;
-        default: out[i].type = FieldType::String; break;
+            case 0: out[i].type = FieldType::Boolean; break;
+            case 1: out[i].type = FieldType::Integer; break;
+            case 2: out[i].type = FieldType::Real; break;
+            default: out[i].type = FieldType::String; break;
         }
     }
     fields = std::move(out);

@@ -202,8 +202,9 @@ Graph build_from_layer(const layer::Layer& l, NetworkKind kind, const LineMappin
             ++taken;
         }
     }
-    if (taken == 0) throw InputError("no usable line features for a " + std::string(network_kind_name(kind)) + " graph",
-                                     l.source.empty() ? l.name : l.source + ", layer " + l.name);
+    if (taken == 0)
+        throw InputError("no usable line features for a " + std::string(network_kind_name(kind)) + " graph",
+                         l.source.empty() ? l.name : l.source + ", layer " + l.name);
     return b.build(progress);
 }
 

@@ -59,7 +59,8 @@ public:
             if (!(is(rw, "rail") || is(rw, "light_rail"))) return;
             // Yard and spur tracks stay: terminals are reached through them.
             rec.attrs.road_class = RoadClass::Rail;
-            rec.attrs.speed_kmh = parse_speed_kmh(t.get_value_by_key("maxspeed", "")).value_or(default_speed_kmh(RoadClass::Rail));
+            rec.attrs.speed_kmh =
+                parse_speed_kmh(t.get_value_by_key("maxspeed", "")).value_or(default_speed_kmh(RoadClass::Rail));
         } else {
             const char* hw = t["highway"];
             if (!hw) return;
@@ -84,8 +85,12 @@ public:
         r.maxheight_m = static_cast<float>(tag_quantity(t, {"maxheight", "maxheight:physical"}).value_or(0));
         r.maxwidth_m = static_cast<float>(tag_quantity(t, {"maxwidth", "maxwidth:physical"}).value_or(0));
         r.maxlength_m = static_cast<float>(tag_quantity(t, {"maxlength"}).value_or(0));
-        r.mlc_wheeled = static_cast<float>(tag_quantity(t, {"mlc:wheeled", "maxweight:military:wheeled", "mlc", "military:mlc", "maxweight:military"}).value_or(0));
-        r.mlc_tracked = static_cast<float>(tag_quantity(t, {"mlc:tracked", "maxweight:military:tracked", "mlc", "military:mlc", "maxweight:military"}).value_or(0));
+        r.mlc_wheeled = static_cast<float>(
+            tag_quantity(t, {"mlc:wheeled", "maxweight:military:wheeled", "mlc", "military:mlc", "maxweight:military"})
+                .value_or(0));
+        r.mlc_tracked = static_cast<float>(
+            tag_quantity(t, {"mlc:tracked", "maxweight:military:tracked", "mlc", "military:mlc", "maxweight:military"})
+                .value_or(0));
         const char* br = t["bridge"];
         const char* tu = t["tunnel"];
         r.bridge = br && !is(br, "no");
@@ -256,7 +261,8 @@ Graph build_from_osm(const std::string& path, NetworkKind kind, Progress& progre
             }
         }
         if ((&w - wh.ways.data()) % 4096 == 0) {
-            progress.report(0.7 + 0.2 * static_cast<double>(&w - wh.ways.data()) / wh.ways.size(), "splitting OSM ways");
+            progress.report(0.7 + 0.2 * static_cast<double>(&w - wh.ways.data()) / wh.ways.size(),
+                            "splitting OSM ways");
             if (progress.cancelled()) throw Cancelled();
         }
     }
@@ -285,7 +291,8 @@ Graph build_from_osm(const std::string& path, NetworkKind kind, Progress& progre
         ++stats.restrictions;
     }
     if (b.nodes() == 0)
-        throw InputError(std::string("no routable ") + (kind == NetworkKind::Rail ? "railway" : "highway") + " ways", path);
+        throw InputError(std::string("no routable ") + (kind == NetworkKind::Rail ? "railway" : "highway") + " ways",
+                         path);
     Graph g = b.build(progress);
     if (stats_out) *stats_out = stats;
     return g;

@@ -216,10 +216,12 @@ Graph GraphBuilder::build(Progress& progress) {
         for (const TurnRule& r : m_turns) {
             const Segment& a = g.segments[r.seg_a];
             const Segment& b = g.segments[r.seg_b];
-            const std::uint32_t in = a.to == r.via ? g.edge_of(r.seg_a, false)
-                                     : a.from == r.via ? g.edge_of(r.seg_a, true) : kNone;
+            const std::uint32_t in = a.to == r.via     ? g.edge_of(r.seg_a, false)
+                                     : a.from == r.via ? g.edge_of(r.seg_a, true)
+                                                       : kNone;
             const std::uint32_t out = b.from == r.via ? g.edge_of(r.seg_b, false)
-                                      : b.to == r.via ? g.edge_of(r.seg_b, true) : kNone;
+                                      : b.to == r.via ? g.edge_of(r.seg_b, true)
+                                                      : kNone;
             if (in == kNone) continue;
             if (!r.only) {
                 if (out == kNone) continue;
@@ -376,7 +378,8 @@ std::string Components::summary() const {
         os << "; largest " << sizes[0] << " nodes (" << std::fixed;
         os.precision(1);
         os << 100.0 * static_cast<double>(sizes[0]) / static_cast<double>(std::max<std::size_t>(total, 1)) << "%)";
-        for (std::size_t i = 1; i < std::min<std::size_t>(sizes.size(), 6); ++i) os << (i == 1 ? ", then " : ", ") << sizes[i];
+        for (std::size_t i = 1; i < std::min<std::size_t>(sizes.size(), 6); ++i)
+            os << (i == 1 ? ", then " : ", ") << sizes[i];
         if (sizes.size() > 6) os << ", ...";
     }
     return os.str();

@@ -57,15 +57,19 @@ std::pair<std::string, geo::LonLat> Planner::locate(const std::string& text, con
     return {(*site)->id, (*site)->anchor()};
 }
 
-Result<Path> Planner::leg(Router& r, const geo::LonLat& a, const geo::LonLat& b, const QueryOptions& q,
-                          double max_snap, const std::string& from_what, const std::string& to_what) {
+Result<Path> Planner::leg(Router& r, const geo::LonLat& a, const geo::LonLat& b, const QueryOptions& q, double max_snap,
+                          const std::string& from_what, const std::string& to_what) {
     const Snap sa = r.snap(a, q, max_snap);
     const Snap sb = r.snap(b, q, max_snap);
     const std::string net(network_kind_name(r.graph().kind));
     if (sa.segment == kNone)
-        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of " + (from_what == "--from" ? std::string("the origin") : "the via point"), from_what);
+        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of " +
+                             (from_what == "--from" ? std::string("the origin") : "the via point"),
+                         from_what);
     if (sb.segment == kNone)
-        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of " + (to_what == "--to" ? std::string("the destination") : "the via point"), to_what);
+        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of " +
+                             (to_what == "--to" ? std::string("the destination") : "the via point"),
+                         to_what);
     return r.route(sa, sb, q);
 }
 
@@ -137,10 +141,11 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
         }
         Movement mv;
         for (std::size_t i = 0; i + 1 < stops.size(); ++i) {
-            auto p = leg(*r, stops[i].second, stops[i + 1].second, q, req.max_snap_m,
-                         i == 0 ? "--from" : "--via", i + 2 == stops.size() ? "--to" : "--via");
-            if (!p) return Result<Plan>::failure("leg " + std::to_string(i + 1) + " (" + stops[i].first + " to " +
-                                                 stops[i + 1].first + "): " + p.reason());
+            auto p = leg(*r, stops[i].second, stops[i + 1].second, q, req.max_snap_m, i == 0 ? "--from" : "--via",
+                         i + 2 == stops.size() ? "--to" : "--via");
+            if (!p)
+                return Result<Plan>::failure("leg " + std::to_string(i + 1) + " (" + stops[i].first + " to " +
+                                             stops[i + 1].first + "): " + p.reason());
             mv.legs.push_back({r->graph().kind, stops[i].first, stops[i + 1].first, stops[i].second,
                                stops[i + 1].second, std::move(p.value())});
         }
@@ -195,7 +200,8 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
             best = total;
             Movement mv;
             mv.legs.push_back({NetworkKind::Road, fl, a.site->id, fp, a.site->anchor(), *a.in});
-            mv.legs.push_back({NetworkKind::Rail, a.site->id, b.site->id, a.site->anchor(), b.site->anchor(), rail.value()});
+            mv.legs.push_back(
+                {NetworkKind::Rail, a.site->id, b.site->id, a.site->anchor(), b.site->anchor(), rail.value()});
             mv.legs.push_back({NetworkKind::Road, b.site->id, tl, b.site->anchor(), tp, *b.out});
             mv.transfer_s = ta + tb;
             mv.transfers = {{a.site->id, a.site->anchor()}, {b.site->id, b.site->anchor()}};
@@ -207,7 +213,8 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
         for (const auto& t : ts) reach_in += t.in.has_value(), reach_out += t.out.has_value();
         return Result<Plan>::failure("no multimodal route: " + std::to_string(reach_in) + " of " +
                                      std::to_string(ts.size()) + " rail terminals reachable by road from the origin, " +
-                                     std::to_string(reach_out) + " can reach the destination by road, and no rail link joins two of them");
+                                     std::to_string(reach_out) +
+                                     " can reach the destination by road, and no rail link joins two of them");
     }
     finish(*best_mv);
     plan.movements.push_back(std::move(*best_mv));
@@ -257,8 +264,9 @@ MarchTable march_table(const Movement& m, const MarchParams& p, const std::optio
     MarchTable t;
     if (p.vehicles <= 0) return t;
     if (!(p.march_speed_kmh > 0)) throw InputError("march speed must be positive", "--march-speed");
-    const double veh_len = p.vehicle_length_m > 0 ? p.vehicle_length_m
-                           : vehicle && vehicle->length_m > 0 ? vehicle->length_m : 10.0;
+    const double veh_len = p.vehicle_length_m > 0             ? p.vehicle_length_m
+                           : vehicle && vehicle->length_m > 0 ? vehicle->length_m
+                                                              : 10.0;
     // Density (vehicles per km) fixes the distance head-to-head; the gap is what remains.
     const double gap = p.density_per_km > 0 ? std::max(0.0, 1000.0 / p.density_per_km - veh_len) : p.interval_m;
     t.column_length_m = p.vehicles * veh_len + (p.vehicles - 1) * gap;
@@ -345,9 +353,11 @@ MarchTable march_table(const Movement& m, const MarchParams& p, const std::optio
                 tail_behind = std::max(0.0, tail_behind - p.halt_min * 60);  // the column closes up
                 ++t.halts;
                 driving_since_halt = 0;
-                row(leg_no, "halt " + std::to_string(static_cast<int>(p.halt_min)) + " min", km0 + (prev_m + frac * dm) / 1000);
+                row(leg_no, "halt " + std::to_string(static_cast<int>(p.halt_min)) + " min",
+                    km0 + (prev_m + frac * dm) / 1000);
                 t.rows.back().head_arrival_s -= p.halt_min * 60;  // arrival at the halt point
-                t.rows.back().head_arrival = iso(start + static_cast<std::time_t>(std::lround(t.rows.back().head_arrival_s)));
+                t.rows.back().head_arrival =
+                    iso(start + static_cast<std::time_t>(std::lround(t.rows.back().head_arrival_s)));
             }
             clock += left;
             driving_since_halt += left;
@@ -369,17 +379,23 @@ namespace {
 std::string crossings_json(const Path& p) {
     nlohmann::json a = nlohmann::json::array();
     for (const auto& c : p.crossings)
-        a.push_back({{"structure", c.label}, {"mode", crossing_mode_name(c.mode)}, {"posted_mlc", c.posted_mlc},
-                     {"vehicle_mlc", c.vehicle_mlc}, {"route_km", std::round(c.route_km * 10) / 10},
-                     {"lon", geo::lon(c.where)}, {"lat", geo::lat(c.where)}});
+        a.push_back({{"structure", c.label},
+                     {"mode", crossing_mode_name(c.mode)},
+                     {"posted_mlc", c.posted_mlc},
+                     {"vehicle_mlc", c.vehicle_mlc},
+                     {"route_km", std::round(c.route_km * 10) / 10},
+                     {"lon", geo::lon(c.where)},
+                     {"lat", geo::lat(c.where)}});
     return a.dump();
 }
 
 std::string binding_json(const Path& p) {
     nlohmann::json a = nlohmann::json::array();
     for (const auto& b : p.binding)
-        a.push_back({{"quantity", b.quantity}, {"limit", std::round(b.limit * 100) / 100},
-                     {"vehicle", std::round(b.vehicle * 100) / 100}, {"where", b.label}});
+        a.push_back({{"quantity", b.quantity},
+                     {"limit", std::round(b.limit * 100) / 100},
+                     {"vehicle", std::round(b.vehicle * 100) / 100},
+                     {"where", b.label}});
     return a.dump();
 }
 
@@ -469,7 +485,8 @@ layer::Layer plan_to_layer(const Plan& plan) {
             b.set("binding", binding_json(leg.path));
             if (mv.march) {
                 for (const auto& r : mv.march->rows)
-                    if (r.leg == static_cast<int>(li + 1) && r.checkpoint.rfind("start", 0) == 0) b.set("march_start", r.head_arrival);
+                    if (r.leg == static_cast<int>(li + 1) && r.checkpoint.rfind("start", 0) == 0)
+                        b.set("march_start", r.head_arrival);
                 for (const auto& r : mv.march->rows)
                     if (r.leg == static_cast<int>(li + 1) && r.checkpoint.rfind("arrive", 0) == 0) {
                         b.set("march_head_arrival", r.head_arrival);

@@ -81,8 +81,8 @@ struct Costs {
     Metric metric = Metric::Fastest;
     double speed_cap = 0;
     CrossingRules rules;
-    std::vector<std::uint8_t> restr_mode;   // per restriction: 0 blocked, else CrossingMode
-    std::vector<std::uint8_t> seg_blocked;  // per segment, empty when nothing is avoided
+    std::vector<std::uint8_t> restr_mode;         // per restriction: 0 blocked, else CrossingMode
+    std::vector<std::uint8_t> seg_blocked;        // per segment, empty when nothing is avoided
     const std::vector<float>* penalty = nullptr;  // per segment
 
     std::uint8_t mode(std::uint32_t e) const {
@@ -119,7 +119,7 @@ struct SearchOut {
     std::uint32_t state = kNone;  // the state the goal was reached from (kNone: direct)
     int goal = -1;
     std::size_t settled = 0;
-    bool bidirectional = false;   // then `state` is the node where both searches met
+    bool bidirectional = false;  // then `state` is the node where both searches met
 };
 
 std::uint32_t frac_cost(double f, std::uint32_t c) {
@@ -297,7 +297,8 @@ struct Router::Impl {
         for (const Seed& sd : seeds) push(states, fheap, true, sd.state, sd.cost, sd.edge | kInit);
         for (const Goal& gl : goals) push(bstates, bheap, false, gl.node, gl.extra, gl.edge | kInit);
         while (!fheap.empty() && !bheap.empty()) {
-            if (fheap.front().first + bheap.front().first >= 2 * static_cast<std::int64_t>(std::min<std::uint64_t>(mu, kInfCost)))
+            if (fheap.front().first + bheap.front().first >=
+                2 * static_cast<std::int64_t>(std::min<std::uint64_t>(mu, kInfCost)))
                 break;
             const bool forward = fheap.front().first <= bheap.front().first;
             auto& heap_ = forward ? fheap : bheap;
@@ -412,7 +413,8 @@ struct Router::Impl {
         const Landmarks* exact = nullptr;
         if (cost.metric == Metric::Fastest && !cost.restr_mode.empty())
             for (const auto& c : capped)
-                if (!c.restr_mode.empty() && c.speed_cap == cost.speed_cap && c.restr_mode == cost.restr_mode) exact = &c;
+                if (!c.restr_mode.empty() && c.speed_cap == cost.speed_cap && c.restr_mode == cost.restr_mode)
+                    exact = &c;
         if (exact) {
             // Customised for exactly this vehicle: the bounds are its own distances
             // (avoided areas and penalties only raise costs, so they stay valid).
@@ -421,7 +423,8 @@ struct Router::Impl {
             // A set computed with cap c0 bounds every query whose cap is c <= c0 (its
             // costs are higher); the tightest valid set is the one with the least c0.
             for (const auto& c : capped)
-                if (c.restr_mode.empty() && c.speed_cap >= cost.speed_cap && (Lp->speed_cap == 0 || c.speed_cap < Lp->speed_cap))
+                if (c.restr_mode.empty() && c.speed_cap >= cost.speed_cap &&
+                    (Lp->speed_cap == 0 || c.speed_cap < Lp->speed_cap))
                     Lp = &c;
         }
         const Landmarks& L = *Lp;
@@ -893,7 +896,8 @@ Path describe(const Graph& g, const Costs& cost, const Costs& time_cost, const s
 
 Result<Path> Router::route(const Snap& from, const Snap& to, const QueryOptions& q) {
     const Graph& g = m_graph;
-    if (from.segment == kNone || to.segment == kNone) return Result<Path>::failure("origin or destination is not on the network");
+    if (from.segment == kNone || to.segment == kNone)
+        return Result<Path>::failure("origin or destination is not on the network");
     const bool eb = !g.forbidden_turns.empty();
     const Costs cost = make_costs(g, q);
     QueryOptions tq = q;
@@ -927,7 +931,9 @@ Result<Path> Router::route(const Snap& from, const Snap& to, const QueryOptions&
                         const std::string v = violation(g.restrictions[ri], *q.vehicle, q.highest_crossing, q.rules);
                         if (!v.empty()) {
                             seen.insert(ri);
-                            if (count < 8) list += (count ? "; " : "") + structure_label(g, g.segment_of(e)) + " at route km " + km_text(km) + ", " + v;
+                            if (count < 8)
+                                list += (count ? "; " : "") + structure_label(g, g.segment_of(e)) + " at route km " +
+                                        km_text(km) + ", " + v;
                             ++count;
                         }
                     }
@@ -947,10 +953,8 @@ Result<Path> Router::route(const Snap& from, const Snap& to, const QueryOptions&
             why = "no route: origin and destination lie in different components of the " +
                   std::string(network_kind_name(g.kind)) + " network (" + std::to_string(comp.sizes[ca]) + " and " +
                   std::to_string(comp.sizes[cb]) + " nodes; " + comp.summary() + ")";
-        else if (!q.avoid.empty())
-            why = "no route: the avoided areas cut every way";
-        else
-            why = "no route: one-way roads or turn restrictions leave no way through";
+        else if (!q.avoid.empty()) why = "no route: the avoided areas cut every way";
+        else why = "no route: one-way roads or turn restrictions leave no way through";
         return Result<Path>::failure(why);
     }
     Path p;
@@ -1200,7 +1204,8 @@ Isochrone Router::isochrone(const Snap& from, double limit_s, const QueryOptions
         geo::Polygon out;
         for (std::size_t r = 0; r < poly.size(); ++r) {
             geo::Ring ring;
-            for (const auto& [x, y] : poly[r]) ring.push_back(geo::lonlat(lon0 + x * cell_m / mlon, lat0 + y * cell_m / mlat));
+            for (const auto& [x, y] : poly[r])
+                ring.push_back(geo::lonlat(lon0 + x * cell_m / mlon, lat0 + y * cell_m / mlat));
             ring.push_back(ring.front());
             if (r == 0) out.outer() = ring;
             else out.inners().push_back(ring);

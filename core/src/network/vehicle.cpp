@@ -23,7 +23,9 @@ std::vector<Vehicle> parse_vehicle_presets(std::string_view text, const std::str
     for (const auto& p : j["presets"]) {
         Vehicle v;
         auto num = [&](const char* k) { return p.contains(k) && p[k].is_number() ? p[k].get<double>() : 0.0; };
-        auto txt = [&](const char* k) { return p.contains(k) && p[k].is_string() ? p[k].get<std::string>() : std::string{}; };
+        auto txt = [&](const char* k) {
+            return p.contains(k) && p[k].is_string() ? p[k].get<std::string>() : std::string{};
+        };
         v.id = txt("id");
         if (v.id.empty()) throw InputError("vehicle preset without id", where);
         v.name = txt("name");
@@ -108,7 +110,9 @@ std::string violation(const Restriction& r, const Vehicle& v, CrossingMode highe
     }
     if (!crossing_mode(r, v, highest, rules)) {
         std::snprintf(buf, sizeof buf, "MLC %g < %g (%s%s)", posted_mlc(r, v), v.mlc, v.tracked ? "tracked" : "wheeled",
-                      highest == CrossingMode::Normal ? ", normal crossing" : highest == CrossingMode::Caution ? ", even as caution crossing" : ", even as risk crossing");
+                      highest == CrossingMode::Normal    ? ", normal crossing"
+                      : highest == CrossingMode::Caution ? ", even as caution crossing"
+                                                         : ", even as risk crossing");
         return buf;
     }
     return {};

@@ -115,56 +115,56 @@ std::string convert(const MpGeometry* g, geo::Geometry& out) {
     };
     std::string why;
     switch (g->type) {
-    case MP_GEOM_POINT:
-        if (g->n_points != 1) return "a point has exactly one coordinate";
-        out = pt(0);
-        break;
-    case MP_GEOM_MULTIPOINT: {
-        geo::MultiPoint m;
-        for (std::size_t i = 0; i < g->n_points; ++i) m.push_back(pt(i));
-        out = m;
-        break;
-    }
-    case MP_GEOM_LINESTRING:
-        if (parts.size() != 1) return "a LineString has exactly one part";
-        if (parts[0].second - parts[0].first < 2) return "a LineString needs at least 2 points";
-        out = make_line(parts[0]);
-        break;
-    case MP_GEOM_MULTILINESTRING: {
-        geo::MultiLineString m;
-        for (auto p : parts) {
-            if (p.second - p.first < 2) return "a line part needs at least 2 points";
-            m.push_back(make_line(p));
+        case MP_GEOM_POINT:
+            if (g->n_points != 1) return "a point has exactly one coordinate";
+            out = pt(0);
+            break;
+        case MP_GEOM_MULTIPOINT: {
+            geo::MultiPoint m;
+            for (std::size_t i = 0; i < g->n_points; ++i) m.push_back(pt(i));
+            out = m;
+            break;
         }
-        out = m;
-        break;
-    }
-    case MP_GEOM_POLYGON:
-    case MP_GEOM_MULTIPOLYGON: {
-        std::vector<std::size_t> poly_ends;
-        if (g->type == MP_GEOM_POLYGON) {
-            poly_ends.push_back(parts.size());
-        } else {
-            if (g->n_polys == 0 || !g->poly_ends) return "MultiPolygon without poly_ends";
-            poly_ends.assign(g->poly_ends, g->poly_ends + g->n_polys);
+        case MP_GEOM_LINESTRING:
+            if (parts.size() != 1) return "a LineString has exactly one part";
+            if (parts[0].second - parts[0].first < 2) return "a LineString needs at least 2 points";
+            out = make_line(parts[0]);
+            break;
+        case MP_GEOM_MULTILINESTRING: {
+            geo::MultiLineString m;
+            for (auto p : parts) {
+                if (p.second - p.first < 2) return "a line part needs at least 2 points";
+                m.push_back(make_line(p));
+            }
+            out = m;
+            break;
         }
-        geo::MultiPolygon m;
-        std::size_t start = 0;
-        for (std::size_t end : poly_ends) {
-            if (end <= start || end > parts.size()) return "poly_ends are not increasing within n_rings";
-            geo::Polygon poly;
-            poly.outer() = make_ring(parts[start], why);
-            for (std::size_t r = start + 1; r < end; ++r) poly.inners().push_back(make_ring(parts[r], why));
-            if (!why.empty()) return why;
-            m.push_back(std::move(poly));
-            start = end;
+        case MP_GEOM_POLYGON:
+        case MP_GEOM_MULTIPOLYGON: {
+            std::vector<std::size_t> poly_ends;
+            if (g->type == MP_GEOM_POLYGON) {
+                poly_ends.push_back(parts.size());
+            } else {
+                if (g->n_polys == 0 || !g->poly_ends) return "MultiPolygon without poly_ends";
+                poly_ends.assign(g->poly_ends, g->poly_ends + g->n_polys);
+            }
+            geo::MultiPolygon m;
+            std::size_t start = 0;
+            for (std::size_t end : poly_ends) {
+                if (end <= start || end > parts.size()) return "poly_ends are not increasing within n_rings";
+                geo::Polygon poly;
+                poly.outer() = make_ring(parts[start], why);
+                for (std::size_t r = start + 1; r < end; ++r) poly.inners().push_back(make_ring(parts[r], why));
+                if (!why.empty()) return why;
+                m.push_back(std::move(poly));
+                start = end;
+            }
+            if (g->type == MP_GEOM_POLYGON) out = m.front();
+            else out = m;
+            geo::normalise(out);
+            break;
         }
-        if (g->type == MP_GEOM_POLYGON) out = m.front();
-        else out = m;
-        geo::normalise(out);
-        break;
-    }
-    default: return "unknown geometry type";
+        default: return "unknown geometry type";
     }
     return {};
 }
@@ -456,7 +456,8 @@ const MpHostApi kApi = {
         auto& rl = h->ctx->result.layers[h->index];
         if (f.id.empty()) f.id = std::to_string(rl.layer.features.size());
         if (!why.empty()) {
-            h->ctx->invalid.push_back("invalid geometry in result layer '" + rl.layer.name + "', feature '" + f.id + "': " + why);
+            h->ctx->invalid.push_back("invalid geometry in result layer '" + rl.layer.name + "', feature '" + f.id +
+                                      "': " + why);
             return MP_INVALID_ARGUMENT;
         }
         rl.layer.features.push_back(std::move(f));
@@ -493,7 +494,8 @@ const MpHostApi kApi = {
             return MP_INVALID_ARGUMENT;
         };
         if (n.empty()) return bad("no name");
-        if (w == 0 || h == 0 || w * h > 100'000'000) return bad("size " + std::to_string(w) + " x " + std::to_string(h));
+        if (w == 0 || h == 0 || w * h > 100'000'000)
+            return bad("size " + std::to_string(w) + " x " + std::to_string(h));
         if (!gt || !values || !crs) return bad("missing geotransform, CRS or values");
         for (int i = 0; i < 6; ++i)
             if (!std::isfinite(gt[i])) return bad("geotransform is not finite");

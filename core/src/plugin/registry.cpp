@@ -27,10 +27,10 @@ namespace mp::plugin {
 
 std::string_view origin_name(Origin o) {
     switch (o) {
-    case Origin::BuiltIn: return "built-in";
-    case Origin::User: return "user";
-    case Origin::CommandLine: return "plugin-dir";
-    case Origin::Environment: return "ENABLEMENT_PLUGIN_PATH";
+        case Origin::BuiltIn: return "built-in";
+        case Origin::User: return "user";
+        case Origin::CommandLine: return "plugin-dir";
+        case Origin::Environment: return "ENABLEMENT_PLUGIN_PATH";
     }
     return "?";
 }
@@ -104,8 +104,10 @@ void Registry::discover(const std::vector<PluginFolder>& folders) {
         if (!fs::is_directory(folder.path, ec)) {
             // The built-in and user folders are optional; a folder the user named is not.
             if (folder.origin == Origin::CommandLine || folder.origin == Origin::Environment) {
-                const char* what = fs::exists(folder.path, ec) ? "plugin folder is not a folder" : "plugin folder does not exist";
-                const char* where = folder.origin == Origin::CommandLine ? "--plugin-dir " : "ENABLEMENT_PLUGIN_PATH entry ";
+                const char* what =
+                    fs::exists(folder.path, ec) ? "plugin folder is not a folder" : "plugin folder does not exist";
+                const char* where =
+                    folder.origin == Origin::CommandLine ? "--plugin-dir " : "ENABLEMENT_PLUGIN_PATH entry ";
                 m_warnings.push_back(std::string(what) + " (" + where + folder.path + ")");
             }
             continue;
@@ -156,7 +158,8 @@ const PluginInfo& Registry::load_file(const std::string& path, Origin origin) {
     info.version = p->version ? p->version : "";
     info.description = p->description ? p->description : "";
     for (const auto& l : m_loaded)
-        if (l->id == info.id) return refuse("duplicate plugin id '" + info.id + "': already loaded from " + l->file, handle);
+        if (l->id == info.id)
+            return refuse("duplicate plugin id '" + info.id + "': already loaded from " + l->file, handle);
     try {
         info.params = schema_from_c(p->params, p->param_count);
     } catch (const PluginError& e) {
@@ -231,14 +234,16 @@ RunResult run_on_thread(const MpPluginV1* plugin, const std::string& id, const P
             if (shared->done) break;
             if (!deadline && progress.cancelled()) {
                 shared->ctx.cancel_requested = true;
-                deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts.cancel_grace_s));
+                deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                              std::chrono::duration<double>(opts.cancel_grace_s));
                 abandon_status = RunStatus::IgnoredCancel;
                 abandon_reason = "plugin '" + id + "' ignored cancellation for " + format_seconds(opts.cancel_grace_s) +
                                  "; abandoned (it may still use CPU until the program exits)";
             }
             if (!deadline && opts.timeout_s > 0 && seconds_since(t0) > opts.timeout_s) {
                 shared->ctx.cancel_requested = true;
-                deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts.cancel_grace_s));
+                deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                              std::chrono::duration<double>(opts.cancel_grace_s));
                 abandon_status = RunStatus::TimedOut;
                 abandon_reason = "plugin '" + id + "' timed out after " + format_seconds(opts.timeout_s);
             }
@@ -267,23 +272,28 @@ RunResult run_on_thread(const MpPluginV1* plugin, const std::string& id, const P
             r.error = abandon_reason;
         } else if (!shared->ctx.invalid.empty()) {
             r.status = RunStatus::Error;
-            r.error = "plugin '" + id + "' returned invalid results: " + shared->ctx.invalid.front() +
-                      (shared->ctx.invalid.size() > 1 ? " (and " + std::to_string(shared->ctx.invalid.size() - 1) + " more)" : "");
+            r.error =
+                "plugin '" + id + "' returned invalid results: " + shared->ctx.invalid.front() +
+                (shared->ctx.invalid.size() > 1 ? " (and " + std::to_string(shared->ctx.invalid.size() - 1) + " more)"
+                                                : "");
         } else {
             switch (shared->status) {
-            case MP_OK: r.status = RunStatus::Ok; break;
-            case MP_CANCELLED: r.status = RunStatus::Cancelled, r.error = "cancelled"; break;
-            default: {
-                r.status = shared->status == MP_INVALID_ARGUMENT ? RunStatus::Rejected : RunStatus::Error;
-                std::string last;
-                for (const auto& m : r.messages)
-                    if (m.level == 2) last = m.text;
-                r.error = "plugin '" + id + "' " + (r.status == RunStatus::Rejected ? "rejected its input" : "failed") +
-                          (last.empty() ? "" : ": " + last);
+                case MP_OK: r.status = RunStatus::Ok; break;
+                case MP_CANCELLED: r.status = RunStatus::Cancelled, r.error = "cancelled"; break;
+                default: {
+                    r.status = shared->status == MP_INVALID_ARGUMENT ? RunStatus::Rejected : RunStatus::Error;
+                    std::string last;
+                    for (const auto& m : r.messages)
+                        if (m.level == 2) last = m.text;
+                    r.error = "plugin '" + id + "' " +
+                              (r.status == RunStatus::Rejected ? "rejected its input" : "failed") +
+                              (last.empty() ? "" : ": " + last);
+                }
             }
-            }
-            if (r.status == RunStatus::Ok && abandon_status == RunStatus::TimedOut) r.status = RunStatus::TimedOut, r.error = abandon_reason;
-            if (r.status == RunStatus::Ok && progress.cancelled()) r.status = RunStatus::Cancelled, r.error = "cancelled";
+            if (r.status == RunStatus::Ok && abandon_status == RunStatus::TimedOut)
+                r.status = RunStatus::TimedOut, r.error = abandon_reason;
+            if (r.status == RunStatus::Ok && progress.cancelled())
+                r.status = RunStatus::Cancelled, r.error = "cancelled";
         }
     }
     r.seconds = seconds_since(t0);
@@ -297,19 +307,23 @@ void set_cloexec(int fd) { fcntl(fd, F_SETFD, FD_CLOEXEC); }
 
 std::string signal_text(int sig) {
     const char* d = strsignal(sig);
-    std::string name = sig == SIGSEGV ? "SIGSEGV" : sig == SIGABRT ? "SIGABRT" : sig == SIGBUS ? "SIGBUS" : sig == SIGFPE ? "SIGFPE"
-                     : sig == SIGKILL ? "SIGKILL" : sig == SIGILL ? "SIGILL" : "signal " + std::to_string(sig);
+    std::string name = sig == SIGSEGV   ? "SIGSEGV"
+                       : sig == SIGABRT ? "SIGABRT"
+                       : sig == SIGBUS  ? "SIGBUS"
+                       : sig == SIGFPE  ? "SIGFPE"
+                       : sig == SIGKILL ? "SIGKILL"
+                       : sig == SIGILL  ? "SIGILL"
+                                        : "signal " + std::to_string(sig);
     return name + (d ? std::string(" (") + d + ")" : "");
 }
 
 RunResult run_isolated(const std::string& id, const std::string& file, const ParamValues& params, Progress& progress,
                        const RunOptions& opts) {
-    const std::string exe = opts.host_executable.empty() ? executable_dir() + "/enablement-plugin-host" : opts.host_executable;
+    const std::string exe =
+        opts.host_executable.empty() ? executable_dir() + "/enablement-plugin-host" : opts.host_executable;
     if (access(exe.c_str(), X_OK) != 0) throw PluginError("plugin host executable not found", exe);
-    const nlohmann::json request{{"plugin", file},
-                                 {"params", params},
-                                 {"data", opts.data_sources},
-                                 {"no_default_data", opts.no_default_data}};
+    const nlohmann::json request{
+        {"plugin", file}, {"params", params}, {"data", opts.data_sources}, {"no_default_data", opts.no_default_data}};
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw Error("cannot create pipes for the plugin host");
     for (int fd : {in_pipe[1], out_pipe[0], err_pipe[0]}) set_cloexec(fd);
@@ -379,9 +393,11 @@ RunResult run_isolated(const std::string& id, const std::string& file, const Par
         }
         if (!kill_at && progress.cancelled()) {
             kill(pid, SIGTERM);  // the plugin host turns it into a cancellation request
-            kill_at = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts.cancel_grace_s));
+            kill_at = Clock::now() +
+                      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts.cancel_grace_s));
             kill_status = RunStatus::IgnoredCancel;
-            kill_reason = "plugin '" + id + "' ignored cancellation for " + format_seconds(opts.cancel_grace_s) + "; killed";
+            kill_reason =
+                "plugin '" + id + "' ignored cancellation for " + format_seconds(opts.cancel_grace_s) + "; killed";
         }
         if (!kill_at && opts.timeout_s > 0 && seconds_since(t0) > opts.timeout_s) {
             kill(pid, SIGKILL);

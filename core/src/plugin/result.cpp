@@ -19,13 +19,13 @@ namespace mp::plugin {
 
 std::string_view run_status_name(RunStatus s) {
     switch (s) {
-    case RunStatus::Ok: return "ok";
-    case RunStatus::Error: return "error";
-    case RunStatus::Cancelled: return "cancelled";
-    case RunStatus::Crashed: return "crashed";
-    case RunStatus::TimedOut: return "timed-out";
-    case RunStatus::IgnoredCancel: return "ignored-cancel";
-    case RunStatus::Rejected: return "rejected";
+        case RunStatus::Ok: return "ok";
+        case RunStatus::Error: return "error";
+        case RunStatus::Cancelled: return "cancelled";
+        case RunStatus::Crashed: return "crashed";
+        case RunStatus::TimedOut: return "timed-out";
+        case RunStatus::IgnoredCancel: return "ignored-cancel";
+        case RunStatus::Rejected: return "rejected";
     }
     return "error";
 }
@@ -114,25 +114,25 @@ geo::Geometry geometry_from_json(const nlohmann::json& j) {
         return p;
     };
     switch (t) {
-    case 1: return pt(c);
-    case 2: return line(c);
-    case 3: return poly(c);
-    case 4: {
-        geo::MultiPoint m;
-        for (const auto& p : c) m.push_back(pt(p));
-        return m;
-    }
-    case 5: {
-        geo::MultiLineString m;
-        for (const auto& l : c) m.push_back(line(l));
-        return m;
-    }
-    case 6: {
-        geo::MultiPolygon m;
-        for (const auto& p : c) m.push_back(poly(p));
-        return m;
-    }
-    default: return std::monostate{};
+        case 1: return pt(c);
+        case 2: return line(c);
+        case 3: return poly(c);
+        case 4: {
+            geo::MultiPoint m;
+            for (const auto& p : c) m.push_back(pt(p));
+            return m;
+        }
+        case 5: {
+            geo::MultiLineString m;
+            for (const auto& l : c) m.push_back(line(l));
+            return m;
+        }
+        case 6: {
+            geo::MultiPolygon m;
+            for (const auto& p : c) m.push_back(poly(p));
+            return m;
+        }
+        default: return std::monostate{};
     }
 }
 
@@ -154,7 +154,9 @@ layer::Value value_from_json(const nlohmann::json& j) {
     return std::monostate{};
 }
 
-nlohmann::json style_json(const Style& s) { return {{"color", s.color}, {"width_px", s.width_px}, {"label_field", s.label_field}}; }
+nlohmann::json style_json(const Style& s) {
+    return {{"color", s.color}, {"width_px", s.width_px}, {"label_field", s.label_field}};
+}
 Style style_from_json(const nlohmann::json& j) {
     Style s;
     s.color = j.value("color", s.color);
@@ -166,7 +168,8 @@ Style style_from_json(const nlohmann::json& j) {
 }  // namespace
 
 nlohmann::json to_json(const RunResult& r) {
-    nlohmann::json j{{"status", run_status_name(r.status)}, {"error", r.error}, {"seconds", r.seconds}, {"isolated", r.isolated}};
+    nlohmann::json j{
+        {"status", run_status_name(r.status)}, {"error", r.error}, {"seconds", r.seconds}, {"isolated", r.isolated}};
     j["layers"] = nlohmann::json::array();
     for (const auto& rl : r.layers) {
         nlohmann::json feats = nlohmann::json::array();
@@ -182,8 +185,14 @@ nlohmann::json to_json(const RunResult& r) {
     }
     j["rasters"] = nlohmann::json::array();
     for (const auto& ra : r.rasters)
-        j["rasters"].push_back({{"name", ra.name}, {"width", ra.width}, {"height", ra.height}, {"gt", ra.geotransform},
-                                {"crs", ra.crs}, {"values", ra.values}, {"nodata", ra.nodata}, {"unit", ra.unit}});
+        j["rasters"].push_back({{"name", ra.name},
+                                {"width", ra.width},
+                                {"height", ra.height},
+                                {"gt", ra.geotransform},
+                                {"crs", ra.crs},
+                                {"values", ra.values},
+                                {"nodata", ra.nodata},
+                                {"unit", ra.unit}});
     j["tables"] = nlohmann::json::array();
     for (const auto& t : r.tables) {
         nlohmann::json cols = nlohmann::json::array();
@@ -191,7 +200,8 @@ nlohmann::json to_json(const RunResult& r) {
             nlohmann::json cj{{"name", c.name}, {"unit", c.unit}, {"numeric", c.numeric}};
             if (c.numeric) {
                 nlohmann::json nums = nlohmann::json::array();
-                for (double v : c.numbers) nums.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr));
+                for (double v : c.numbers)
+                    nums.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr));
                 cj["values"] = nums;
             } else {
                 cj["values"] = c.texts;
@@ -224,9 +234,11 @@ RunResult run_result_from_json(const nlohmann::json& j) {
                 layer::Feature f;
                 f.id = fj.at("id").get<std::string>();
                 f.geometry = geometry_from_json(fj.at("g"));
-                for (const auto& kv : fj.at("a")) f.attributes.set(kv.at(0).get<std::string>(), value_from_json(kv.at(1)));
+                for (const auto& kv : fj.at("a"))
+                    f.attributes.set(kv.at(0).get<std::string>(), value_from_json(kv.at(1)));
                 rl.layer.features.push_back(std::move(f));
-                rl.feature_styles.push_back(fj.contains("style") ? std::optional<Style>(style_from_json(fj["style"])) : std::nullopt);
+                rl.feature_styles.push_back(fj.contains("style") ? std::optional<Style>(style_from_json(fj["style"]))
+                                                                 : std::nullopt);
             }
             rl.layer.infer_fields();
             r.layers.push_back(std::move(rl));
@@ -254,13 +266,13 @@ RunResult run_result_from_json(const nlohmann::json& j) {
                 c.numeric = cj.at("numeric").get<bool>();
                 if (c.numeric)
                     for (const auto& v : cj.at("values")) c.numbers.push_back(v.is_number() ? v.get<double>() : NAN);
-                else
-                    c.texts = cj.at("values").get<std::vector<std::string>>();
+                else c.texts = cj.at("values").get<std::vector<std::string>>();
                 t.columns.push_back(std::move(c));
             }
             r.tables.push_back(std::move(t));
         }
-        for (const auto& mj : j.at("messages")) r.messages.push_back({mj.at("level").get<int>(), mj.at("text").get<std::string>()});
+        for (const auto& mj : j.at("messages"))
+            r.messages.push_back({mj.at("level").get<int>(), mj.at("text").get<std::string>()});
         return r;
     } catch (const nlohmann::json::exception& e) {
         throw PluginError(std::string("malformed result from the plugin host: ") + e.what());
@@ -293,7 +305,8 @@ void write_geotiff(const Raster& r, const std::string& path) {
         if (!drv) throw Error("GDAL GTiff driver is not available");
         char** opts = nullptr;
         opts = CSLSetNameValue(opts, "COMPRESS", "DEFLATE");
-        GDALDatasetUniquePtr ds(drv->Create(tmp.c_str(), static_cast<int>(r.width), static_cast<int>(r.height), 1, GDT_Float64, opts));
+        GDALDatasetUniquePtr ds(
+            drv->Create(tmp.c_str(), static_cast<int>(r.width), static_cast<int>(r.height), 1, GDT_Float64, opts));
         CSLDestroy(opts);
         if (!ds) throw Error("cannot create GeoTIFF", path);
         double gt[6];

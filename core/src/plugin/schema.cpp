@@ -15,16 +15,16 @@ namespace mp::plugin {
 
 std::string_view param_type_name(ParamType t) {
     switch (t) {
-    case ParamType::Number: return "number";
-    case ParamType::Integer: return "integer";
-    case ParamType::Bool: return "bool";
-    case ParamType::Enum: return "enum";
-    case ParamType::String: return "string";
-    case ParamType::Site: return "site";
-    case ParamType::Layer: return "layer";
-    case ParamType::Coordinate: return "coordinate";
-    case ParamType::Polygon: return "polygon";
-    case ParamType::List: return "list";
+        case ParamType::Number: return "number";
+        case ParamType::Integer: return "integer";
+        case ParamType::Bool: return "bool";
+        case ParamType::Enum: return "enum";
+        case ParamType::String: return "string";
+        case ParamType::Site: return "site";
+        case ParamType::Layer: return "layer";
+        case ParamType::Coordinate: return "coordinate";
+        case ParamType::Polygon: return "polygon";
+        case ParamType::List: return "list";
     }
     return "string";
 }
@@ -110,8 +110,10 @@ nlohmann::json polygon_from(const ParamDef& d, const nlohmann::json& raw) {
             std::stringstream ss(s);
             for (std::string item; std::getline(ss, item, ';');) {
                 const auto comma = item.find(',');
-                auto x = comma == std::string::npos ? std::nullopt : parse_double(std::string_view(item).substr(0, comma));
-                auto y = comma == std::string::npos ? std::nullopt : parse_double(std::string_view(item).substr(comma + 1));
+                auto x =
+                    comma == std::string::npos ? std::nullopt : parse_double(std::string_view(item).substr(0, comma));
+                auto y =
+                    comma == std::string::npos ? std::nullopt : parse_double(std::string_view(item).substr(comma + 1));
                 if (!x || !y) throw UsageError("polygon vertex '" + item + "' is not lon,lat", where_key(d.key));
                 add(*x, *y);
             }
@@ -140,51 +142,54 @@ nlohmann::json polygon_from(const ParamDef& d, const nlohmann::json& raw) {
 nlohmann::json scalar_from(const ParamDef& d, ParamType type, const nlohmann::json& raw, const data::Workspace* ws) {
     const std::string text = raw.is_string() ? raw.get<std::string>() : raw.dump();
     switch (type) {
-    case ParamType::Number: {
-        auto v = raw.is_number() ? std::optional<double>(raw.get<double>()) : parse_double(text);
-        if (!v) throw UsageError("expected a number" + (d.unit.empty() ? "" : " in " + d.unit) + ", got '" + text + "'", where_key(d.key));
-        return check_range(d, *v);
-    }
-    case ParamType::Integer: {
-        auto v = raw.is_number() ? std::optional<double>(raw.get<double>()) : parse_double(text);
-        if (!v || std::floor(*v) != *v) throw UsageError("expected an integer, got '" + text + "'", where_key(d.key));
-        check_range(d, *v);
-        return static_cast<std::int64_t>(*v);
-    }
-    case ParamType::Bool: {
-        if (raw.is_boolean()) return raw.get<bool>();
-        std::string t = text;
-        std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
-        if (t == "true" || t == "yes" || t == "1" || t == "on") return true;
-        if (t == "false" || t == "no" || t == "0" || t == "off") return false;
-        throw UsageError("expected true or false, got '" + text + "'", where_key(d.key));
-    }
-    case ParamType::Enum: {
-        if (std::find(d.choices.begin(), d.choices.end(), text) == d.choices.end()) {
-            std::string list;
-            for (const auto& c : d.choices) list += (list.empty() ? "" : ", ") + c;
-            throw UsageError("'" + text + "' is not one of: " + list, where_key(d.key));
+        case ParamType::Number: {
+            auto v = raw.is_number() ? std::optional<double>(raw.get<double>()) : parse_double(text);
+            if (!v)
+                throw UsageError("expected a number" + (d.unit.empty() ? "" : " in " + d.unit) + ", got '" + text + "'",
+                                 where_key(d.key));
+            return check_range(d, *v);
         }
-        return text;
-    }
-    case ParamType::String: return text;
-    case ParamType::Site: {
-        if (!ws) return text;
-        auto site = ws->catalogue.find(text);
-        if (!site) throw UsageError(site.reason(), where_key(d.key));
-        return (*site)->id;
-    }
-    case ParamType::Layer: {
-        if (ws && !ws->layers.find(text)) {
-            std::string avail;
-            for (const auto& l : ws->layers.layers()) avail += (avail.empty() ? "" : ", ") + l.name;
-            throw UsageError("no loaded layer named '" + text + "' (loaded: " + avail + ")", where_key(d.key));
+        case ParamType::Integer: {
+            auto v = raw.is_number() ? std::optional<double>(raw.get<double>()) : parse_double(text);
+            if (!v || std::floor(*v) != *v)
+                throw UsageError("expected an integer, got '" + text + "'", where_key(d.key));
+            check_range(d, *v);
+            return static_cast<std::int64_t>(*v);
         }
-        return text;
-    }
-    case ParamType::Coordinate: return coordinate_from(d, raw, ws);
-    case ParamType::Polygon: return polygon_from(d, raw);
-    case ParamType::List: break;
+        case ParamType::Bool: {
+            if (raw.is_boolean()) return raw.get<bool>();
+            std::string t = text;
+            std::transform(t.begin(), t.end(), t.begin(), [](unsigned char c) { return std::tolower(c); });
+            if (t == "true" || t == "yes" || t == "1" || t == "on") return true;
+            if (t == "false" || t == "no" || t == "0" || t == "off") return false;
+            throw UsageError("expected true or false, got '" + text + "'", where_key(d.key));
+        }
+        case ParamType::Enum: {
+            if (std::find(d.choices.begin(), d.choices.end(), text) == d.choices.end()) {
+                std::string list;
+                for (const auto& c : d.choices) list += (list.empty() ? "" : ", ") + c;
+                throw UsageError("'" + text + "' is not one of: " + list, where_key(d.key));
+            }
+            return text;
+        }
+        case ParamType::String: return text;
+        case ParamType::Site: {
+            if (!ws) return text;
+            auto site = ws->catalogue.find(text);
+            if (!site) throw UsageError(site.reason(), where_key(d.key));
+            return (*site)->id;
+        }
+        case ParamType::Layer: {
+            if (ws && !ws->layers.find(text)) {
+                std::string avail;
+                for (const auto& l : ws->layers.layers()) avail += (avail.empty() ? "" : ", ") + l.name;
+                throw UsageError("no loaded layer named '" + text + "' (loaded: " + avail + ")", where_key(d.key));
+            }
+            return text;
+        }
+        case ParamType::Coordinate: return coordinate_from(d, raw, ws);
+        case ParamType::Polygon: return polygon_from(d, raw);
+        case ParamType::List: break;
     }
     throw UsageError("lists of lists are not supported", where_key(d.key));
 }
@@ -209,7 +214,8 @@ nlohmann::json value_from(const ParamDef& d, const nlohmann::json& raw, const da
     item_def.min.reset(), item_def.max.reset();
     for (const auto& r : raw_items) {
         nlohmann::json v = scalar_from(item_def, d.item_type, r, ws);
-        if (v.is_array()) items.push_back(std::to_string(v[0].get<double>()) + "," + std::to_string(v[1].get<double>()));
+        if (v.is_array())
+            items.push_back(std::to_string(v[0].get<double>()) + "," + std::to_string(v[1].get<double>()));
         else if (v.is_string()) items.push_back(v.get<std::string>());
         else if (v.is_number_float()) items.push_back(number_text(v.get<double>()));
         else items.push_back(v.dump());
@@ -251,7 +257,8 @@ std::vector<ParamDef> schema_from_c(const MpParamDef* defs, std::size_t count) {
         if (d.type == ParamType::List) {
             d.item_type = static_cast<ParamType>(c.item_type);
             if (d.item_type == ParamType::List || d.item_type == ParamType::Polygon)
-                throw PluginError("list parameter '" + d.key + "' has items of type " + std::string(param_type_name(d.item_type)));
+                throw PluginError("list parameter '" + d.key + "' has items of type " +
+                                  std::string(param_type_name(d.item_type)));
         }
         if (d.default_value && d.type != ParamType::Site && d.type != ParamType::Layer) {
             try {
@@ -292,7 +299,8 @@ ParamValues validate_params(const std::vector<ParamDef>& schema, const nlohmann:
 nlohmann::json schema_to_json(const std::vector<ParamDef>& schema) {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& d : schema) {
-        nlohmann::json j{{"key", d.key}, {"label", d.label}, {"type", param_type_name(d.type)}, {"required", d.required}};
+        nlohmann::json j{
+            {"key", d.key}, {"label", d.label}, {"type", param_type_name(d.type)}, {"required", d.required}};
         if (!d.description.empty()) j["description"] = d.description;
         if (!d.unit.empty()) j["unit"] = d.unit;
         if (d.min) j["min"] = *d.min;

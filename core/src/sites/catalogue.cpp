@@ -23,10 +23,9 @@ constexpr KindName kKinds[] = {
 
 // Latin-1 supplement (U+00C0..U+00FF) folded to ASCII, for accent-insensitive look-up.
 constexpr const char* kLatin1Fold[64] = {
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-    "d", "n", "o", "o", "o", "o", "o", "x", "o", "u", "u", "u", "u", "y", "th", "ss",
-    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
-    "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y"};
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e",  "e",  "e", "e", "i", "i", "i", "i", "d",  "n", "o",  "o", "o", "o",
+    "o", "x", "o", "u", "u", "u", "u",  "y", "th", "ss", "a", "a", "a", "a", "a", "a", "ae", "c", "e",  "e", "e", "e",
+    "i", "i", "i", "i", "d", "n", "o",  "o", "o",  "o",  "o", "",  "o", "u", "u", "u", "u",  "y", "th", "y"};
 
 // Levenshtein distance for "did you mean" suggestions.
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -178,7 +177,8 @@ Result<const Site*> Catalogue::find(std::string_view query) const {
     std::vector<std::pair<std::size_t, const Site*>> scored;
     for (const auto& s : m_sites) {
         std::size_t best = edit_distance(q, normalise_name(s.id));
-        for (const auto* n : {&s.name_en, &s.name_nl, &s.name_fr}) best = std::min(best, edit_distance(q, normalise_name(*n)));
+        for (const auto* n : {&s.name_en, &s.name_nl, &s.name_fr})
+            best = std::min(best, edit_distance(q, normalise_name(*n)));
         scored.emplace_back(best, &s);
     }
     std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -78,7 +78,8 @@ void run(mp::sdk::Run& r) {
             const std::size_t end = geom.ring_ends[part];
             double len = 0;
             for (std::size_t i = start + 1; i < end; ++i)
-                len += mp::geo::distance_m({geom.xy[2 * i - 2], geom.xy[2 * i - 1]}, {geom.xy[2 * i], geom.xy[2 * i + 1]});
+                len +=
+                    mp::geo::distance_m({geom.xy[2 * i - 2], geom.xy[2 * i - 1]}, {geom.xy[2 * i], geom.xy[2 * i + 1]});
             const auto a = g.node(geom.xy[2 * start], geom.xy[2 * start + 1]);
             const auto b = g.node(geom.xy[2 * (end - 1)], geom.xy[2 * (end - 1) + 1]);
             g.adj[a].push_back({b, len});
@@ -127,7 +128,8 @@ void run(mp::sdk::Run& r) {
         if (an != mp::sdk::kNone && snap <= max_snap_m) {
             const auto dist = g.dijkstra(an);
             for (std::size_t t = 0; t < terminals.size(); ++t)
-                if (terminal_node[t] != mp::sdk::kNone && dist[terminal_node[t]] < road_m) road_m = dist[terminal_node[t]], road_t = t;
+                if (terminal_node[t] != mp::sdk::kNone && dist[terminal_node[t]] < road_m)
+                    road_m = dist[terminal_node[t]], road_t = t;
         }
         const auto [tlon, tlat] = r.site_location(terminals[best_t]);
         lines.add(r.site_text(a, "id"), mp::sdk::Geometry::line({{alon, alat}, {tlon, tlat}}))

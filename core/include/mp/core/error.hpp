@@ -15,7 +15,8 @@ class Error : public std::runtime_error {
 public:
     Error(const std::string& what, std::string where = {})
         : std::runtime_error(where.empty() ? what : what + " (" + where + ")"),
-          m_what(what), m_where(std::move(where)) {}
+          m_what(what),
+          m_where(std::move(where)) {}
     /// The problem without its location.
     const std::string& problem() const noexcept { return m_what; }
     /// The location: a file, layer, feature or argument; may be empty.

@@ -24,8 +24,7 @@ using MultiPolygon = bg::model::multi_polygon<Polygon>;
 using Box = bg::model::box<LonLat>;
 
 /// Any feature geometry; monostate means "no geometry" (attribute-only rows).
-using Geometry =
-    std::variant<std::monostate, LonLat, LineString, Polygon, MultiPoint, MultiLineString, MultiPolygon>;
+using Geometry = std::variant<std::monostate, LonLat, LineString, Polygon, MultiPoint, MultiLineString, MultiPolygon>;
 
 inline LonLat lonlat(double lon, double lat) { return LonLat(lon, lat); }
 inline double lon(const LonLat& p) { return bg::get<0>(p); }

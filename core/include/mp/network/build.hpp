@@ -55,10 +55,10 @@ Graph build_from_layer(const layer::Layer& l, NetworkKind kind, const LineMappin
 
 /// What an OSM build found beyond the graph.
 struct OsmStats {
-    std::size_t ways = 0;             ///< routable ways taken
-    std::size_t restrictions = 0;     ///< turn restriction relations applied
+    std::size_t ways = 0;                  ///< routable ways taken
+    std::size_t restrictions = 0;          ///< turn restriction relations applied
     std::size_t restrictions_skipped = 0;  ///< via-way or incomplete ones (not supported)
-    std::size_t missing_nodes = 0;    ///< node refs without location (clipped extract)
+    std::size_t missing_nodes = 0;         ///< node refs without location (clipped extract)
 };
 
 /// Builds a graph from an OpenStreetMap .osm / .osm.pbf / .osm.bz2 file with libosmium:
@@ -79,10 +79,10 @@ Graph build_from_source(const std::string& path, NetworkKind kind, const std::st
 struct SyntheticOptions {
     std::uint32_t rows = 100, cols = 100;
     std::uint64_t seed = 1;
-    double spacing_m = 300;        ///< mean grid spacing
-    double drop_fraction = 0.05;   ///< share of grid links left out
+    double spacing_m = 300;       ///< mean grid spacing
+    double drop_fraction = 0.05;  ///< share of grid links left out
     double oneway_fraction = 0.03;
-    double bridge_fraction = 0.01; ///< share of links that are bridges with an MLC limit
+    double bridge_fraction = 0.01;  ///< share of links that are bridges with an MLC limit
     double lon0 = 3.0, lat0 = 50.5;
 };
 

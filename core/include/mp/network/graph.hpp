@@ -19,7 +19,7 @@ enum class NetworkKind : std::uint8_t { Road, Rail };
 /// Functional class of an edge (road hierarchy; Rail for every rail edge).
 enum class RoadClass : std::uint8_t { Motorway, Trunk, Primary, Secondary, Tertiary, Minor, Service, Rail };
 
-std::string_view road_class_name(RoadClass c);  ///< "motorway", "trunk", ...
+std::string_view road_class_name(RoadClass c);      ///< "motorway", "trunk", ...
 std::string_view network_kind_name(NetworkKind k);  ///< "road" or "rail"
 
 /// Sentinel "no index".
@@ -53,14 +53,14 @@ struct Restriction {
 
 /// One line between two graph nodes; its two directions become up to two directed edges.
 struct Segment {
-    std::uint32_t from = 0, to = 0;   ///< node ids
-    std::uint32_t shape_first = 0;    ///< first intermediate vertex in Graph::shape
-    std::uint32_t shape_count = 0;    ///< number of intermediate vertices
+    std::uint32_t from = 0, to = 0;     ///< node ids
+    std::uint32_t shape_first = 0;      ///< first intermediate vertex in Graph::shape
+    std::uint32_t shape_count = 0;      ///< number of intermediate vertices
     std::uint32_t restriction = kNone;  ///< index into Graph::restrictions
-    std::uint32_t name = kNone;       ///< street / line name, Graph::strings
-    std::uint32_t ref = kNone;        ///< road ref / line number, Graph::strings
-    std::uint32_t source_id = kNone;  ///< feature id or OSM way id text, Graph::strings
-    float length_m = 0;               ///< geodesic length
+    std::uint32_t name = kNone;         ///< street / line name, Graph::strings
+    std::uint32_t ref = kNone;          ///< road ref / line number, Graph::strings
+    std::uint32_t source_id = kNone;    ///< feature id or OSM way id text, Graph::strings
+    float length_m = 0;                 ///< geodesic length
     RoadClass road_class = RoadClass::Minor;
 };
 
@@ -83,11 +83,11 @@ struct Graph {
     std::vector<double> node_lon, node_lat;
 
     // Directed edges, grouped by tail node: edges of node v are first_out[v]..first_out[v+1].
-    std::vector<std::uint32_t> first_out;   ///< size nodes()+1
-    std::vector<std::uint32_t> head;        ///< target node
-    std::vector<std::uint32_t> time_ds;     ///< free-flow travel time, deciseconds
-    std::vector<std::uint32_t> length_dm;   ///< length, decimetres
-    std::vector<std::uint16_t> speed_kmh;   ///< free-flow speed
+    std::vector<std::uint32_t> first_out;         ///< size nodes()+1
+    std::vector<std::uint32_t> head;              ///< target node
+    std::vector<std::uint32_t> time_ds;           ///< free-flow travel time, deciseconds
+    std::vector<std::uint32_t> length_dm;         ///< length, decimetres
+    std::vector<std::uint16_t> speed_kmh;         ///< free-flow speed
     std::vector<std::uint32_t> edge_restriction;  ///< index into restrictions or kNone
     std::vector<std::uint32_t> edge_segment;      ///< segment id; top bit set when reversed
 
@@ -176,9 +176,9 @@ std::uint32_t travel_time_ds(std::uint32_t length_dm, double speed_kmh);
 /// A coordinate snapped onto the graph.
 struct Snap {
     std::uint32_t segment = kNone;
-    double fraction = 0;   ///< position along the segment (by length) from its from-node, [0, 1]
-    geo::LonLat point;     ///< the snapped position on the line
-    double distance_m = 0; ///< from the input coordinate to point
+    double fraction = 0;    ///< position along the segment (by length) from its from-node, [0, 1]
+    geo::LonLat point;      ///< the snapped position on the line
+    double distance_m = 0;  ///< from the input coordinate to point
 };
 
 /// Nearest-segment look-up over a graph (Boost.Geometry R-tree, built on first use).

@@ -20,14 +20,14 @@ std::optional<TravelMode> parse_travel_mode(std::string_view s);
 
 /// Convoy march parameters (the march table).
 struct MarchParams {
-    int vehicles = 0;              ///< 0: no march table
-    double interval_m = 100;       ///< gap between vehicles (open column in daylight)
-    double density_per_km = 0;     ///< when > 0, replaces interval_m: vehicles per km of column
-    double march_speed_kmh = 50;   ///< ordered march speed; slower edges keep their speed
-    double halt_every_h = 2;       ///< a halt after this much driving ...
-    double halt_min = 10;          ///< ... of this length (10 min every 2 h is common practice)
+    int vehicles = 0;                                 ///< 0: no march table
+    double interval_m = 100;                          ///< gap between vehicles (open column in daylight)
+    double density_per_km = 0;                        ///< when > 0, replaces interval_m: vehicles per km of column
+    double march_speed_kmh = 50;                      ///< ordered march speed; slower edges keep their speed
+    double halt_every_h = 2;                          ///< a halt after this much driving ...
+    double halt_min = 10;                             ///< ... of this length (10 min every 2 h is common practice)
     std::string start_time = "2026-01-01T06:00:00Z";  ///< ISO 8601, UTC
-    double vehicle_length_m = 0;   ///< 0: the vehicle's length, else 10 m
+    double vehicle_length_m = 0;                      ///< 0: the vehicle's length, else 10 m
 };
 
 /// One line of the march table: when the head of the column reaches a checkpoint and
@@ -38,15 +38,15 @@ struct MarchRow {
     double km = 0;              ///< along the whole movement
     double head_arrival_s = 0;  ///< seconds after the start time
     double tail_clear_s = 0;
-    std::string head_arrival;   ///< ISO 8601 UTC
+    std::string head_arrival;  ///< ISO 8601 UTC
     std::string tail_clear;
 };
 
 struct MarchTable {
     std::vector<MarchRow> rows;
     double column_length_m = 0;
-    double pass_time_s = 0;     ///< time for the column to pass a point at march speed
-    double total_s = 0;         ///< start to tail clearing the destination
+    double pass_time_s = 0;  ///< time for the column to pass a point at march speed
+    double total_s = 0;      ///< start to tail clearing the destination
     int halts = 0;
 };
 
@@ -62,7 +62,7 @@ struct Leg {
 struct Movement {
     std::vector<Leg> legs;
     double distance_m = 0;
-    double duration_s = 0;   ///< driving/rail time plus transfer times
+    double duration_s = 0;  ///< driving/rail time plus transfer times
     double transfer_s = 0;
     std::vector<std::pair<std::string, geo::LonLat>> transfers;  ///< terminal name, position
     std::optional<MarchTable> march;
@@ -70,12 +70,12 @@ struct Movement {
 
 /// A query as the CLI and the plugin give it.
 struct PlanRequest {
-    std::string from, to;            ///< site id/name, or "lon,lat"
+    std::string from, to;  ///< site id/name, or "lon,lat"
     std::vector<std::string> vias;
     TravelMode mode = TravelMode::Road;
     QueryOptions options;
-    std::size_t alternatives = 1;    ///< road mode only
-    double default_transfer_h = 4;   ///< loading or unloading at a terminal without its own figure
+    std::size_t alternatives = 1;   ///< road mode only
+    double default_transfer_h = 4;  ///< loading or unloading at a terminal without its own figure
     double max_snap_m = 25'000;
     MarchParams march;
 };

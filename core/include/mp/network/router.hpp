@@ -22,7 +22,7 @@ std::string_view metric_name(Metric m);
 /// Per-query settings. Nothing here needs any preprocessing to change.
 struct QueryOptions {
     Metric metric = Metric::Fastest;
-    std::optional<Vehicle> vehicle;  ///< none: every edge is usable
+    std::optional<Vehicle> vehicle;                        ///< none: every edge is usable
     CrossingMode highest_crossing = CrossingMode::Normal;  ///< most relaxed bridge crossing allowed
     CrossingRules rules;
     std::vector<geo::Polygon> avoid;  ///< lon/lat areas whose edges are not used
@@ -32,12 +32,12 @@ struct QueryOptions {
 /// A bridge or restricted structure a route uses, and how.
 struct Crossing {
     std::uint32_t segment = kNone;
-    std::string label;        ///< "bridge on N4 'Viaduct X'"
+    std::string label;  ///< "bridge on N4 'Viaduct X'"
     CrossingMode mode = CrossingMode::Normal;
-    double posted_mlc = 0;    ///< the class that applies to the vehicle (0: not posted)
+    double posted_mlc = 0;  ///< the class that applies to the vehicle (0: not posted)
     double vehicle_mlc = 0;
-    double route_km = 0;      ///< where along the leg it begins
-    double length_m = 0;      ///< length of the span (the restricted stretch) on the route
+    double route_km = 0;  ///< where along the leg it begins
+    double length_m = 0;  ///< length of the span (the restricted stretch) on the route
     geo::LonLat where;
 };
 
@@ -45,40 +45,40 @@ struct Crossing {
 struct BindingLimit {
     std::string quantity;  ///< "mlc", "maxheight_m", "maxweight_t", ...
     double limit = 0;
-    double vehicle = 0;    ///< the vehicle's figure (0 when none given)
-    std::string label;     ///< where: "bridge on N4 ... at route km 12.3"
+    double vehicle = 0;  ///< the vehicle's figure (0 when none given)
+    std::string label;   ///< where: "bridge on N4 ... at route km 12.3"
 };
 
 /// A point where a route turns onto another road or line for a stretch worth naming in a
 /// march table (a critical point): the first edge of a run of at least 2 km on one ref.
 /// The first entry of a path is the first road it follows that far (often at km 0).
 struct RoadChange {
-    double route_km = 0;   ///< where along the leg the new road begins
-    std::string ref;       ///< road or line number ("E313", "L36"), or its name when it has no ref
-    std::string name;      ///< street or line name ("" when none, or equal to ref)
+    double route_km = 0;  ///< where along the leg the new road begins
+    std::string ref;      ///< road or line number ("E313", "L36"), or its name when it has no ref
+    std::string name;     ///< street or line name ("" when none, or equal to ref)
     geo::LonLat where;
 };
 
 /// One path on one graph between two snapped points.
 struct Path {
-    std::uint64_t cost = 0;   ///< in the metric's unit: deciseconds or decimetres
+    std::uint64_t cost = 0;  ///< in the metric's unit: deciseconds or decimetres
     double distance_m = 0;
-    double duration_s = 0;    ///< at the vehicle's speeds (free flow, capped by max speed)
+    double duration_s = 0;             ///< at the vehicle's speeds (free flow, capped by max speed)
     std::vector<std::uint32_t> edges;  ///< directed edges, first and last possibly partial
-    double first_from = 0;    ///< fraction of edges.front() where the path begins
-    double last_to = 1;       ///< fraction of edges.back() where it ends
+    double first_from = 0;             ///< fraction of edges.front() where the path begins
+    double last_to = 1;                ///< fraction of edges.back() where it ends
     geo::LineString line;
     std::vector<Crossing> crossings;
     std::vector<RoadChange> road_changes;  ///< the roads followed, in order, and where each begins
     std::vector<BindingLimit> binding;
-    std::size_t settled = 0;  ///< search states settled (a measure of work)
+    std::size_t settled = 0;           ///< search states settled (a measure of work)
     std::vector<double> cum_m, cum_s;  ///< distance and duration at the end of each edge
 };
 
 /// An isochrone: what a vehicle reaches within a time.
 struct Isochrone {
-    geo::MultiPolygon area;            ///< reachable area (cells touched by reachable roads, dilated)
-    geo::MultiLineString reachable;    ///< reachable roads (partial at the rim)
+    geo::MultiPolygon area;          ///< reachable area (cells touched by reachable roads, dilated)
+    geo::MultiLineString reachable;  ///< reachable roads (partial at the rim)
     std::size_t nodes = 0;
 };
 

@@ -12,9 +12,9 @@ namespace mp::network {
 
 /// A vehicle or the limiting vehicle of a convoy. 0 means "not given" for every figure.
 struct Vehicle {
-    std::string id;    ///< preset id, e.g. "mbt-on-het"
+    std::string id;  ///< preset id, e.g. "mbt-on-het"
     std::string name;
-    double mlc = 0;    ///< NATO military load class of the vehicle (STANAG 2021)
+    double mlc = 0;        ///< NATO military load class of the vehicle (STANAG 2021)
     bool tracked = false;  ///< tracked vehicles use the bridge's tracked class
     double gross_weight_t = 0, axle_load_t = 0;
     double height_m = 0, width_m = 0, length_m = 0;
@@ -37,12 +37,12 @@ std::optional<CrossingMode> parse_crossing_mode(std::string_view s);
 /// class. The factors are planning defaults, not figures from the standard's text; an
 /// engineer reconnaissance decides in the field (docs/routing.md explains them).
 struct CrossingRules {
-    double caution_factor = 1.25;  ///< caution: vehicle MLC up to factor x posted class
-    double risk_factor = 1.5;      ///< risk: vehicle MLC up to factor x posted class
-    double normal_speed_kmh = 40;  ///< 25 mph
-    double caution_speed_kmh = 13; ///< 8 mph
-    double risk_speed_kmh = 5;     ///< 3 mph
-    double normal_spacing_m = 30;  ///< 100 ft
+    double caution_factor = 1.25;   ///< caution: vehicle MLC up to factor x posted class
+    double risk_factor = 1.5;       ///< risk: vehicle MLC up to factor x posted class
+    double normal_speed_kmh = 40;   ///< 25 mph
+    double caution_speed_kmh = 13;  ///< 8 mph
+    double risk_speed_kmh = 5;      ///< 3 mph
+    double normal_spacing_m = 30;   ///< 100 ft
     double caution_spacing_m = 50;
 };
 

@@ -33,7 +33,7 @@ struct PluginInfo {
     std::string description;
     std::string file;
     Origin origin = Origin::BuiltIn;
-    std::string abi;       ///< "1.0" as the plugin reports it ("" when unknown)
+    std::string abi;  ///< "1.0" as the plugin reports it ("" when unknown)
     bool loaded = false;
     /// Why it was refused, when !loaded, e.g. "built for ABI 2.0; host supports 1.0".
     /// Leaves out the id and file, which are shown beside it (see refusal_message).

@@ -31,7 +31,7 @@ struct ParamDef {
     std::optional<double> max;
     std::optional<std::string> default_value;
     bool required = false;
-    std::vector<std::string> choices;  ///< Enum
+    std::vector<std::string> choices;         ///< Enum
     ParamType item_type = ParamType::String;  ///< List
 };
 
@@ -49,8 +49,7 @@ using ParamValues = nlohmann::json;
 /// file). Defaults fill what is missing. Sites must exist in ws's catalogue and are
 /// stored by id; layers must be loaded. Throws mp::UsageError naming the key: unknown
 /// key, wrong type, out of range, missing required value.
-ParamValues validate_params(const std::vector<ParamDef>& schema, const nlohmann::json& raw,
-                            const data::Workspace* ws);
+ParamValues validate_params(const std::vector<ParamDef>& schema, const nlohmann::json& raw, const data::Workspace* ws);
 
 /// The schema as JSON (for `enablement plugins --format json` and the GUI).
 nlohmann::json schema_to_json(const std::vector<ParamDef>& schema);

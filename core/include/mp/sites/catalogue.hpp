@@ -22,14 +22,14 @@ const std::vector<SiteKind>& all_kinds();
 /// One infrastructure site: id, names, kind, geometry and kind-specific capacities.
 /// The capacity keys per kind are documented in docs/data-model.md.
 struct Site {
-    std::string id;       ///< stable slug, e.g. "leopoldsburg-rail-terminal"
+    std::string id;  ///< stable slug, e.g. "leopoldsburg-rail-terminal"
     SiteKind kind = SiteKind::Port;
-    std::string name_en;  ///< English name (always set)
-    std::string name_nl;  ///< Dutch name (may equal name_en)
-    std::string name_fr;  ///< French name (may equal name_en)
-    geo::Geometry geometry;  ///< Point, or Polygon for areas; WGS84 lon/lat
-    layer::Attributes attributes;  ///< all attributes, including the capacities
-    std::string source;            ///< key into data/SOURCES.md
+    std::string name_en;                 ///< English name (always set)
+    std::string name_nl;                 ///< Dutch name (may equal name_en)
+    std::string name_fr;                 ///< French name (may equal name_en)
+    geo::Geometry geometry;              ///< Point, or Polygon for areas; WGS84 lon/lat
+    layer::Attributes attributes;        ///< all attributes, including the capacities
+    std::string source;                  ///< key into data/SOURCES.md
     std::vector<std::string> estimates;  ///< attribute keys that are planning estimates
 
     /// The location used for routing and distances (the point, or a polygon's centroid).

@@ -47,10 +47,10 @@ typedef enum MpStatus {
 
 /** Types of plugin parameters; the CLI and the GUI build inputs from them. */
 typedef enum MpParamType {
-    MP_PARAM_NUMBER = 0,     /**< double, with unit and optional range */
-    MP_PARAM_INTEGER = 1,    /**< 64-bit integer, optional range */
+    MP_PARAM_NUMBER = 0,  /**< double, with unit and optional range */
+    MP_PARAM_INTEGER = 1, /**< 64-bit integer, optional range */
     MP_PARAM_BOOL = 2,
-    MP_PARAM_ENUM = 3,       /**< one of choices */
+    MP_PARAM_ENUM = 3, /**< one of choices */
     MP_PARAM_STRING = 4,
     MP_PARAM_SITE = 5,       /**< a site of the catalogue; the value is its id */
     MP_PARAM_LAYER = 6,      /**< a loaded layer; the value is its name */
@@ -61,19 +61,19 @@ typedef enum MpParamType {
 
 /** One parameter of a plugin's schema. Strings may be NULL where optional. */
 typedef struct MpParamDef {
-    const char* key;           /**< identifier, e.g. "max_hours" */
-    const char* label;         /**< short human label */
-    const char* description;   /**< one sentence; optional */
+    const char* key;         /**< identifier, e.g. "max_hours" */
+    const char* label;       /**< short human label */
+    const char* description; /**< one sentence; optional */
     MpParamType type;
-    const char* unit;          /**< for numbers, e.g. "km/h", "t", "m"; optional */
-    int has_min;               /**< non-zero when min applies (numbers, integers, list length) */
+    const char* unit; /**< for numbers, e.g. "km/h", "t", "m"; optional */
+    int has_min;      /**< non-zero when min applies (numbers, integers, list length) */
     double min;
     int has_max;
     double max;
-    const char* default_value; /**< textual default as the CLI takes it ("10", "true", "4.4,51.2"); NULL = none */
-    int required;              /**< non-zero: the run fails validation without a value */
-    const char* const* choices;/**< MP_PARAM_ENUM: NULL-terminated list of allowed values */
-    MpParamType item_type;     /**< MP_PARAM_LIST: type of the items */
+    const char* default_value;  /**< textual default as the CLI takes it ("10", "true", "4.4,51.2"); NULL = none */
+    int required;               /**< non-zero: the run fails validation without a value */
+    const char* const* choices; /**< MP_PARAM_ENUM: NULL-terminated list of allowed values */
+    MpParamType item_type;      /**< MP_PARAM_LIST: type of the items */
 } MpParamDef;
 
 /** Geometry types of features the host hands out and plugins return. */
@@ -110,11 +110,17 @@ typedef struct MpGeometry {
 typedef enum MpLevel { MP_INFO = 0, MP_WARNING = 1, MP_ERROR_LEVEL = 2 } MpLevel;
 
 /** Attribute kinds of result features and table columns. */
-typedef enum MpValueType { MP_VALUE_NULL = 0, MP_VALUE_BOOL = 1, MP_VALUE_INT = 2, MP_VALUE_NUMBER = 3, MP_VALUE_STRING = 4 } MpValueType;
+typedef enum MpValueType {
+    MP_VALUE_NULL = 0,
+    MP_VALUE_BOOL = 1,
+    MP_VALUE_INT = 2,
+    MP_VALUE_NUMBER = 3,
+    MP_VALUE_STRING = 4
+} MpValueType;
 
-typedef struct MpRunContext MpRunContext;     /**< opaque: one run */
-typedef struct MpResultLayer MpResultLayer;   /**< opaque: a result layer being built */
-typedef struct MpResultTable MpResultTable;   /**< opaque: a result table being built */
+typedef struct MpRunContext MpRunContext;   /**< opaque: one run */
+typedef struct MpResultLayer MpResultLayer; /**< opaque: a result layer being built */
+typedef struct MpResultTable MpResultTable; /**< opaque: a result table being built */
 
 /**
  * What the host offers a running plugin. Every function takes the run context.
@@ -171,8 +177,10 @@ typedef struct MpHostApi {
     void (*message)(MpRunContext* ctx, MpLevel level, const char* text);
 
     /* --- results --- */
-    /** a new result layer; style hints: colour "#rrggbb" or "#rrggbbaa", width in pixels, label attribute (may be NULL) */
-    MpResultLayer* (*result_layer)(MpRunContext* ctx, const char* name, const char* color, double width_px, const char* label_field);
+    /** a new result layer; style hints: colour "#rrggbb" or "#rrggbbaa", width in pixels, label attribute (may be NULL)
+     */
+    MpResultLayer* (*result_layer)(MpRunContext* ctx, const char* name, const char* color, double width_px,
+                                   const char* label_field);
     /** adds a feature; its attributes follow with feature_set_* (they apply to the last feature added) */
     MpStatus (*layer_add_feature)(MpResultLayer* layer, const char* id, const MpGeometry* geometry);
     MpStatus (*feature_set_number)(MpResultLayer* layer, const char* key, double value);
@@ -188,7 +196,8 @@ typedef struct MpHostApi {
                               const char* unit);
     /** a result table; columns are added whole and must all have the same length */
     MpResultTable* (*result_table)(MpRunContext* ctx, const char* name, const char* chart_hint);
-    MpStatus (*table_number_column)(MpResultTable* table, const char* name, const char* unit, const double* values, size_t n);
+    MpStatus (*table_number_column)(MpResultTable* table, const char* name, const char* unit, const double* values,
+                                    size_t n);
     MpStatus (*table_text_column)(MpResultTable* table, const char* name, const char* const* values, size_t n);
 } MpHostApi;
 

@@ -41,8 +41,8 @@ public:
 /// A geometry owned by the plugin, convertible to the ABI's flat MpGeometry view.
 struct Geometry {
     MpGeomType type = MP_GEOM_NONE;
-    std::vector<double> xy;          // lon,lat pairs
-    std::vector<uint32_t> ring_ends; // see MpGeometry
+    std::vector<double> xy;           // lon,lat pairs
+    std::vector<uint32_t> ring_ends;  // see MpGeometry
     std::vector<uint32_t> poly_ends;
 
     static Geometry point(double lon, double lat) { return {MP_GEOM_POINT, {lon, lat}, {}, {}}; }
@@ -86,7 +86,8 @@ struct Geometry {
         return g;
     }
     MpGeometry view() const {
-        return MpGeometry{type, xy.data(), xy.size() / 2, ring_ends.data(), ring_ends.size(), poly_ends.data(), poly_ends.size()};
+        return MpGeometry{
+            type, xy.data(), xy.size() / 2, ring_ends.data(), ring_ends.size(), poly_ends.data(), poly_ends.size()};
     }
     std::size_t size() const { return xy.size() / 2; }
     double lon(std::size_t i) const { return xy[2 * i]; }
@@ -102,11 +103,17 @@ public:
         check(m_host->layer_add_feature(m_layer, id.c_str(), &v), "add feature " + id);
         return *this;
     }
-    ResultLayer& set(const std::string& key, double v) { return check(m_host->feature_set_number(m_layer, key.c_str(), v), key); }
+    ResultLayer& set(const std::string& key, double v) {
+        return check(m_host->feature_set_number(m_layer, key.c_str(), v), key);
+    }
     ResultLayer& set(const std::string& key, int v) { return set(key, static_cast<int64_t>(v)); }
-    ResultLayer& set(const std::string& key, int64_t v) { return check(m_host->feature_set_integer(m_layer, key.c_str(), v), key); }
+    ResultLayer& set(const std::string& key, int64_t v) {
+        return check(m_host->feature_set_integer(m_layer, key.c_str(), v), key);
+    }
     ResultLayer& set(const std::string& key, std::size_t v) { return set(key, static_cast<int64_t>(v)); }
-    ResultLayer& set(const std::string& key, bool v) { return check(m_host->feature_set_bool(m_layer, key.c_str(), v ? 1 : 0), key); }
+    ResultLayer& set(const std::string& key, bool v) {
+        return check(m_host->feature_set_bool(m_layer, key.c_str(), v ? 1 : 0), key);
+    }
     ResultLayer& set(const std::string& key, const std::string& v) {
         return check(m_host->feature_set_text(m_layer, key.c_str(), v.c_str()), key);
     }
@@ -129,7 +136,8 @@ class ResultTable {
 public:
     ResultTable(const MpHostApi* host, MpResultTable* t) : m_host(host), m_table(t) {}
     ResultTable& numbers(const std::string& name, const std::vector<double>& v, const std::string& unit = {}) {
-        if (m_host->table_number_column(m_table, name.c_str(), unit.empty() ? nullptr : unit.c_str(), v.data(), v.size()) != MP_OK)
+        if (m_host->table_number_column(m_table, name.c_str(), unit.empty() ? nullptr : unit.c_str(), v.data(),
+                                        v.size()) != MP_OK)
             throw Failure("host refused table column " + name);
         return *this;
     }
@@ -254,8 +262,8 @@ public:
     // Results.
     ResultLayer result_layer(const std::string& name, const std::string& color = "#d62728", double width_px = 3,
                              const std::string& label_field = {}) {
-        MpResultLayer* l =
-            m_host->result_layer(m_ctx, name.c_str(), color.c_str(), width_px, label_field.empty() ? nullptr : label_field.c_str());
+        MpResultLayer* l = m_host->result_layer(m_ctx, name.c_str(), color.c_str(), width_px,
+                                                label_field.empty() ? nullptr : label_field.c_str());
         if (!l) throw Failure("host refused result layer " + name);
         return ResultLayer(m_host, l);
     }
@@ -264,8 +272,9 @@ public:
         if (!t) throw Failure("host refused result table " + name);
         return ResultTable(m_host, t);
     }
-    void raster(const std::string& name, std::size_t width, std::size_t height, const double (&gt)[6], const std::string& crs,
-                const std::vector<double>& values, double nodata, const std::string& unit = {}) {
+    void raster(const std::string& name, std::size_t width, std::size_t height, const double (&gt)[6],
+                const std::string& crs, const std::vector<double>& values, double nodata,
+                const std::string& unit = {}) {
         if (m_host->result_raster(m_ctx, name.c_str(), width, height, gt, crs.c_str(), values.data(), nodata,
                                   unit.empty() ? nullptr : unit.c_str()) != MP_OK)
             throw Failure("host refused raster " + name);
@@ -312,10 +321,11 @@ inline MpParamDef number_param(const char* key, const char* label, const char* u
     p.has_min = 1, p.min = min, p.has_max = 1, p.max = max, p.default_value = def;
     return p;
 }
-inline MpParamDef param(const char* key, const char* label, MpParamType type, const char* def = nullptr, int required = 0,
-                        const char* description = nullptr) {
+inline MpParamDef param(const char* key, const char* label, MpParamType type, const char* def = nullptr,
+                        int required = 0, const char* description = nullptr) {
     MpParamDef p{};
-    p.key = key, p.label = label, p.description = description, p.type = type, p.default_value = def, p.required = required;
+    p.key = key, p.label = label, p.description = description, p.type = type, p.default_value = def,
+    p.required = required;
     return p;
 }
 
@@ -323,13 +333,22 @@ inline MpParamDef param(const char* key, const char* label, MpParamType type, co
 
 /// Defines the plugin's entry point. PARAMS is a static array of MpParamDef (or nullptr
 /// with count 0); RUN_FN is a callable taking mp::sdk::Run&.
-#define MP_SDK_PLUGIN(ID, NAME, VERSION, DESCRIPTION, PARAMS, PARAM_COUNT, RUN_FN)                          \
-    static MpStatus mp_sdk_run_trampoline(const MpHostApi* host, MpRunContext* ctx) {                       \
-        return ::mp::sdk::invoke(host, ctx, RUN_FN);                                                        \
-    }                                                                                                       \
-    extern "C" MP_PLUGIN_EXPORT const MpPluginV1* mp_plugin_entry(void) {                                   \
-        static const MpPluginV1 plugin = {sizeof(MpPluginV1), MP_PLUGIN_ABI_MAJOR, MP_PLUGIN_ABI_MINOR,     \
-                                          ID, NAME, VERSION, DESCRIPTION, PARAMS, PARAM_COUNT,              \
-                                          nullptr, mp_sdk_run_trampoline, nullptr};                         \
-        return &plugin;                                                                                     \
+#define MP_SDK_PLUGIN(ID, NAME, VERSION, DESCRIPTION, PARAMS, PARAM_COUNT, RUN_FN)    \
+    static MpStatus mp_sdk_run_trampoline(const MpHostApi* host, MpRunContext* ctx) { \
+        return ::mp::sdk::invoke(host, ctx, RUN_FN);                                  \
+    }                                                                                 \
+    extern "C" MP_PLUGIN_EXPORT const MpPluginV1* mp_plugin_entry(void) {             \
+        static const MpPluginV1 plugin = {sizeof(MpPluginV1),                         \
+                                          MP_PLUGIN_ABI_MAJOR,                        \
+                                          MP_PLUGIN_ABI_MINOR,                        \
+                                          ID,                                         \
+                                          NAME,                                       \
+                                          VERSION,                                    \
+                                          DESCRIPTION,                                \
+                                          PARAMS,                                     \
+                                          PARAM_COUNT,                                \
+                                          nullptr,                                    \
+                                          mp_sdk_run_trampoline,                      \
+                                          nullptr};                                   \
+        return &plugin;                                                               \
     }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mp/data/default_data.hpp"
+#include "mp/io/ogr_io.hpp"
 #include "mp/plugin/registry.hpp"
 
 namespace mp::cli {
@@ -64,9 +65,8 @@ void register_data_commands(CLI::App& app, Context& ctx);
 void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                  std::ostream& os = std::cout);
 
-/// The text with any password in it replaced by "***": password=... / password='...'
-/// (libpq keywords) and user:secret@ in URLs. For echoing connection strings.
-std::string redact_secrets(std::string text);
+/// The text with any password in it replaced by "***" (the core's mp::io::redact_secrets).
+using io::redact_secrets;
 
 /// Writes text to a file atomically, or to stdout when path is "-" or empty.
 void write_output(const std::string& path, const std::string& text);

@@ -239,34 +239,6 @@ int cmd_summary(Context& ctx) {
 
 }  // namespace
 
-std::string redact_secrets(std::string text) {
-    // libpq keyword/value strings: password=secret or password='se cret' (with \' escapes).
-    for (std::size_t pos = 0; (pos = text.find("password=", pos)) != std::string::npos;) {
-        const std::size_t v = pos + 9;
-        std::size_t end = v;
-        if (end < text.size() && text[end] == '\'') {
-            for (++end; end < text.size() && text[end] != '\''; ++end)
-                if (text[end] == '\\') ++end;
-            end = std::min(text.size(), end + 1);
-        } else {
-            while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
-        }
-        text.replace(v, end - v, "***");
-        pos = v + 3;
-    }
-    // URLs: scheme://user:secret@host
-    for (std::size_t pos = 0; (pos = text.find("://", pos)) != std::string::npos; pos += 3) {
-        const std::size_t at = text.find('@', pos + 3);
-        const std::size_t colon = text.find(':', pos + 3);
-        const std::size_t stop = text.find_first_of(" /", pos + 3);
-        if (at == std::string::npos || colon == std::string::npos || colon > at ||
-            (stop != std::string::npos && stop < at))
-            continue;
-        text.replace(colon + 1, at - colon - 1, "***");
-    }
-    return text;
-}
-
 void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                  std::ostream& os) {
     // Widths in code points so accented names align.

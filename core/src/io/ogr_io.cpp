@@ -36,33 +36,6 @@ void CPL_STDCALL quiet_handler(CPLErr level, CPLErrorNum, const char* msg) {
     if (level >= CE_Warning && msg) t_last_gdal_message = msg;
 }
 
-// A source name as messages show it: a password in a connection string
-// ("PG:... password=secret") or URL ("user:secret@host") becomes "***".
-std::string redacted(std::string s) {
-    for (std::size_t pos = 0; (pos = s.find("password=", pos)) != std::string::npos;) {
-        const std::size_t v = pos + 9;
-        std::size_t end = v;
-        if (end < s.size() && s[end] == '\'') {
-            for (++end; end < s.size() && s[end] != '\''; ++end)
-                if (s[end] == '\\') ++end;
-            end = std::min(s.size(), end + 1);
-        } else {
-            while (end < s.size() && !std::isspace(static_cast<unsigned char>(s[end]))) ++end;
-        }
-        s.replace(v, end - v, "***");
-        pos = v + 3;
-    }
-    for (std::size_t pos = 0; (pos = s.find("://", pos)) != std::string::npos; pos += 3) {
-        const std::size_t at = s.find('@', pos + 3), colon = s.find(':', pos + 3),
-                          stop = s.find_first_of(" /", pos + 3);
-        if (at == std::string::npos || colon == std::string::npos || colon > at ||
-            (stop != std::string::npos && stop < at))
-            continue;
-        s.replace(colon + 1, at - colon - 1, "***");
-    }
-    return s;
-}
-
 // GDAL's message on one line (libpq's span several) and without passwords.
 std::string take_gdal_message() {
     std::string m = t_last_gdal_message;
@@ -78,7 +51,7 @@ std::string take_gdal_message() {
         out += c;
     }
     while (!out.empty() && (out.back() == ' ' || out.back() == '.')) out.pop_back();
-    return redacted(out);
+    return redact_secrets(out);
 }
 
 struct OgrGeomDeleter {
@@ -225,7 +198,7 @@ struct LayerReader {
     }
 
     std::string where(const OGRLayer& l) const {
-        return redacted(source) + ": layer '" + std::string(const_cast<OGRLayer&>(l).GetName()) + "'";
+        return redact_secrets(source) + ": layer '" + std::string(const_cast<OGRLayer&>(l).GetName()) + "'";
     }
 
     State prepare(OGRLayer& l) {
@@ -312,6 +285,31 @@ void reject_non_finite_json(const std::string& source) {
 
 }  // namespace
 
+std::string redact_secrets(std::string s) {
+    for (std::size_t pos = 0; (pos = s.find("password=", pos)) != std::string::npos;) {
+        const std::size_t v = pos + 9;
+        std::size_t end = v;
+        if (end < s.size() && s[end] == '\'') {
+            for (++end; end < s.size() && s[end] != '\''; ++end)
+                if (s[end] == '\\') ++end;
+            end = std::min(s.size(), end + 1);
+        } else {
+            while (end < s.size() && !std::isspace(static_cast<unsigned char>(s[end]))) ++end;
+        }
+        s.replace(v, end - v, "***");
+        pos = v + 3;
+    }
+    for (std::size_t pos = 0; (pos = s.find("://", pos)) != std::string::npos; pos += 3) {
+        const std::size_t at = s.find('@', pos + 3), colon = s.find(':', pos + 3),
+                          stop = s.find_first_of(" /", pos + 3);
+        if (at == std::string::npos || colon == std::string::npos || colon > at ||
+            (stop != std::string::npos && stop < at))
+            continue;
+        s.replace(colon + 1, at - colon - 1, "***");
+    }
+    return s;
+}
+
 void ensure_gdal() {
     static std::once_flag once;
     std::call_once(once, [] {
@@ -325,13 +323,14 @@ void ensure_gdal() {
 std::vector<layer::Layer> read_source(const std::string& source, const ReadOptions& opts, Progress& progress) {
     ensure_gdal();
     if (source.empty()) throw InputError("empty data source name");
-    if (!is_connection_string(source) && !fs::exists(source)) throw InputError("file does not exist", redacted(source));
+    if (!is_connection_string(source) && !fs::exists(source))
+        throw InputError("file does not exist", redact_secrets(source));
     t_last_gdal_message.clear();
     GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     if (!ds) {
         std::string why = take_gdal_message();
         throw InputError("cannot open as a vector data source" + (why.empty() ? std::string() : ": " + why),
-                         redacted(source));
+                         redact_secrets(source));
     }
     LayerReader reader(source, opts, progress);
     std::vector<layer::Layer> out;
@@ -383,7 +382,7 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
     }
     for (const auto& name : opts.layers) {
         if (std::none_of(out.begin(), out.end(), [&](const layer::Layer& l) { return l.name == name; }))
-            throw InputError("no layer named '" + name + "'", redacted(source));
+            throw InputError("no layer named '" + name + "'", redact_secrets(source));
     }
     progress.report(1.0, "read " + source);
     return out;

@@ -173,21 +173,30 @@ struct Router::Impl {
     bool reached(std::uint32_t st) const { return (states[st].stamp & ~kSettled) == cur; }
     bool settled(std::uint32_t st) const { return states[st].stamp == (cur | kSettled); }
 
-    std::uint32_t compute_potential(std::uint32_t v) const {
+    /// Lower bound of d(a, b) from landmark i by the triangle inequality:
+    /// max(d(a,L) - d(b,L), d(L,b) - d(L,a)), leaving out unreachable terms.
+    static std::int64_t bound(const Landmarks& L, std::uint32_t a, std::uint32_t b, std::uint32_t i) {
+        std::int64_t h = 0;
+        const std::uint32_t ab = L.bwd(a, i), bb = L.bwd(b, i), af = L.fwd(a, i), bf = L.fwd(b, i);
+        if (ab != kInfCost && bb != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{ab} - bb);
+        if (bf != kInfCost && af != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{bf} - af);
+        return h;
+    }
+
+    /// Lower bound of the distance from v to the nearest goal (kToGoals) or from the
+    /// nearest seed to v, over the active landmarks.
+    template <bool kToGoals>
+    std::uint32_t bound_over(std::uint32_t v) const {
         const Landmarks& L = *active_lm;
         std::int64_t best = std::numeric_limits<std::int64_t>::max();
-        for (std::uint32_t t : goal_nodes) {
+        for (std::uint32_t u : kToGoals ? goal_nodes : seed_nodes) {
             std::int64_t h = 0;
-            for (std::uint32_t i : active) {
-                const std::uint32_t vb = L.bwd(v, i), tb = L.bwd(t, i);
-                const std::uint32_t vf = L.fwd(v, i), tf = L.fwd(t, i);
-                if (vb != kInfCost && tb != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{vb} - tb);
-                if (tf != kInfCost && vf != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{tf} - vf);
-            }
+            for (std::uint32_t i : active) h = std::max(h, kToGoals ? bound(L, v, u, i) : bound(L, u, v, i));
             best = std::min(best, h);
         }
         return static_cast<std::uint32_t>(std::max<std::int64_t>(0, best));
     }
+    std::uint32_t compute_potential(std::uint32_t v) const { return bound_over<true>(v); }
 
     std::uint32_t potential(std::uint32_t v) {
         if (pot_stamp[v] == cur) return pot[v];
@@ -204,33 +213,11 @@ struct Router::Impl {
         if (edge_based && !seeds.empty()) s = g.head[s];
         for (std::uint32_t i = 0; i < L.count; ++i) {
             std::int64_t h = 0;
-            for (std::uint32_t t : goal_nodes) {
-                const std::uint32_t vb = L.bwd(s, i), tb = L.bwd(t, i);
-                const std::uint32_t vf = L.fwd(s, i), tf = L.fwd(t, i);
-                if (vb != kInfCost && tb != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{vb} - tb);
-                if (tf != kInfCost && vf != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{tf} - vf);
-            }
+            for (std::uint32_t t : goal_nodes) h = std::max(h, bound(L, s, t, i));
             score.emplace_back(h, i);
         }
         std::sort(score.rbegin(), score.rend());
         for (std::size_t i = 0; i < std::min<std::size_t>(k, score.size()); ++i) active.push_back(score[i].second);
-    }
-
-    /// Lower bound of d(S, v) over the seed nodes S (the mirror of compute_potential).
-    std::uint32_t compute_source_potential(std::uint32_t v) const {
-        const Landmarks& L = *active_lm;
-        std::int64_t best = std::numeric_limits<std::int64_t>::max();
-        for (std::uint32_t s : seed_nodes) {
-            std::int64_t h = 0;
-            for (std::uint32_t i : active) {
-                const std::uint32_t vb = L.bwd(v, i), sb = L.bwd(s, i);
-                const std::uint32_t vf = L.fwd(v, i), sf = L.fwd(s, i);
-                if (sb != kInfCost && vb != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{sb} - vb);
-                if (vf != kInfCost && sf != kInfCost) h = std::max<std::int64_t>(h, std::int64_t{vf} - sf);
-            }
-            best = std::min(best, h);
-        }
-        return static_cast<std::uint32_t>(std::max<std::int64_t>(0, best));
     }
 
     /// Doubled average potential 2p(v) = pi_t(v) - pi_s(v), cached per node and query.
@@ -238,7 +225,7 @@ struct Router::Impl {
         if (!active_lm) return 0;
         if (pot_stamp[v] != cur) {
             pot_stamp[v] = cur;
-            const std::int64_t d = std::int64_t{compute_potential(v)} - compute_source_potential(v);
+            const std::int64_t d = std::int64_t{bound_over<true>(v)} - bound_over<false>(v);
             pot[v] = static_cast<std::uint32_t>(static_cast<std::int32_t>(d));
         }
         return static_cast<std::int32_t>(pot[v]);

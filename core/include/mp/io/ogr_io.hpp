@@ -54,6 +54,10 @@ std::string to_geojson(const layer::Layer& l);
 /// folder does not exist. Rename it over path once written.
 std::string temp_path_beside(const std::string& path);
 
+/// A source name as messages may show it: a password in a connection string
+/// ("PG:... password=secret", quoted or not) or in a URL ("user:secret@host") becomes "***".
+std::string redact_secrets(std::string source);
+
 /// Writes bytes to path atomically (temp file + rename). Throws mp::Error.
 void write_file_atomic(const std::string& path, const std::string& bytes);
 

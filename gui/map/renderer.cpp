@@ -186,9 +186,17 @@ void MapRenderer::draw(LayerId id, const LayerStyle& style) {
         const bool opaque = style.fill_opacity * style.opacity >= 0.999f;
         if (opaque) glDisable(GL_BLEND);
         visible_ranges(p, lv.fill_ranges, visible, false, m_visible);
+        m_firsts.clear();
+        m_counts.clear();
         for (const Range& r : m_visible) {
-            glDrawArrays(GL_TRIANGLES, static_cast<GLint>(r.first), static_cast<GLsizei>(r.count));
+            m_firsts.push_back(static_cast<GLint>(r.first));
+            m_counts.push_back(static_cast<GLsizei>(r.count));
             m_stats.fill_vertices += r.count;
+        }
+        // One call for every visible run: a draw call costs far more than its triangles
+        // on a software rasteriser's CPU side.
+        if (!m_firsts.empty()) {
+            glMultiDrawArrays(GL_TRIANGLES, m_firsts.data(), m_counts.data(), static_cast<GLsizei>(m_firsts.size()));
             ++m_stats.draw_calls;
         }
         if (opaque) glEnable(GL_BLEND);
@@ -219,11 +227,18 @@ void MapRenderer::draw(LayerId id, const LayerStyle& style) {
                                   reinterpret_cast<const void*>(static_cast<std::uintptr_t>(a) * 4 * sizeof(float)));
         }
         visible_ranges(p, lv.line_ranges, visible, true, m_visible);
+        m_firsts.clear();
+        m_counts.clear();
         for (const Range& r : m_visible) {
             if (r.count < 2) continue;
             // Vertex v reads prev = point v/2, curr = v/2 + 1: start one point early.
-            glDrawArrays(GL_TRIANGLE_STRIP, static_cast<GLint>(2 * (r.first - 1)), static_cast<GLsizei>(2 * r.count));
+            m_firsts.push_back(static_cast<GLint>(2 * (r.first - 1)));
+            m_counts.push_back(static_cast<GLsizei>(2 * r.count));
             m_stats.line_segments += r.count - 1;
+        }
+        if (!m_firsts.empty()) {
+            glMultiDrawArrays(GL_TRIANGLE_STRIP, m_firsts.data(), m_counts.data(),
+                              static_cast<GLsizei>(m_firsts.size()));
             ++m_stats.draw_calls;
         }
         glDisableVertexAttribArray(1);

@@ -110,6 +110,8 @@ private:
     ViewTransform m_view;
     FrameStats m_stats;
     std::vector<Range> m_visible;  // scratch: merged visible ranges
+    std::vector<GLint> m_firsts;   // scratch: glMultiDrawArrays starts and counts
+    std::vector<GLsizei> m_counts;
     bool m_lod = true;
 };
 

@@ -433,26 +433,30 @@ struct Router::Impl {
     }
 
     /// Edges from the seed to the goal, in order.
+    /// Appends the edges of a node-based forward label chain from node v back to its
+    /// seed, last edge first (the seed's partial edge included).
+    void append_chain_to_seed(std::uint32_t v, std::vector<std::uint32_t>& edges) const {
+        for (;;) {
+            const std::uint32_t p = states[v].parent;
+            if (p & kInit) {
+                if ((p & ~kInit) != (kNone & ~kInit)) edges.push_back(p & ~kInit);
+                return;
+            }
+            edges.push_back(p);
+            const Segment& sg = g.segments[g.segment_of(p)];
+            v = g.reversed(p) ? sg.to : sg.from;
+        }
+    }
+
     std::vector<std::uint32_t> unpack(const SearchOut& r, const std::vector<Goal>& goals) const {
         const bool eb = !g.forbidden_turns.empty();
         std::vector<std::uint32_t> edges;
         if (r.bidirectional) {
             // Forward chain from the meeting node back to the seed, then the backward
             // chain on to the goal.
-            std::uint32_t v = r.state;
-            for (;;) {
-                const std::uint32_t p = states[v].parent;
-                if (p & kInit) {
-                    if ((p & ~kInit) != (kNone & ~kInit)) edges.push_back(p & ~kInit);
-                    break;
-                }
-                edges.push_back(p);
-                const Segment& sg = g.segments[g.segment_of(p)];
-                v = g.reversed(p) ? sg.to : sg.from;
-            }
+            append_chain_to_seed(r.state, edges);
             std::reverse(edges.begin(), edges.end());
-            v = r.state;
-            for (;;) {
+            for (std::uint32_t v = r.state;;) {
                 const std::uint32_t p = bstates[v].parent;
                 if (p & kInit) {
                     if ((p & ~kInit) != (kNone & ~kInit)) edges.push_back(p & ~kInit);
@@ -465,21 +469,14 @@ struct Router::Impl {
         }
         const Goal& goal = goals[static_cast<std::size_t>(r.goal)];
         if (goal.edge != kNone) edges.push_back(goal.edge);
-        std::uint32_t st = r.state;
-        for (;;) {
-            const std::uint32_t p = states[st].parent;
-            if (eb) {
+        if (!eb) {
+            append_chain_to_seed(r.state, edges);
+        } else {
+            for (std::uint32_t st = r.state;;) {
                 edges.push_back(st);
+                const std::uint32_t p = states[st].parent;
                 if (p & kInit) break;
                 st = p;
-            } else {
-                if (p & kInit) {
-                    if ((p & ~kInit) != (kNone & ~kInit)) edges.push_back(p & ~kInit);
-                    break;
-                }
-                edges.push_back(p);
-                const Segment& s = g.segments[g.segment_of(p)];
-                st = g.reversed(p) ? s.to : s.from;
             }
         }
         std::reverse(edges.begin(), edges.end());

@@ -30,6 +30,15 @@ void require_xvfb() {
     }
 }
 
+/// Skips (exit 77) when the built-in transit-routes plugin has not been built.
+void require_transit_routes_plugin() {
+    const std::string plugin = std::string(MP_BINARY_DIR) + "/plugins/transit_routes.so";
+    if (!std::filesystem::exists(plugin)) {
+        std::cout << "SKIPPED: the transit-routes plugin is not built (" << plugin << ")\n";
+        std::exit(77);
+    }
+}
+
 /// Runs enablement-gui headless; returns its exit status.
 int run_gui(const mp::test::TempDir& tmp, const std::string& args) {
     const std::string cmd = std::string("xvfb-run -a -s \"-screen 0 1280x800x24\" ") + MP_GUI_PATH +
@@ -175,11 +184,7 @@ TEST_CASE("a scenario restores the view and layer styles and bad sources are rep
 
 TEST_CASE("a route from transit-routes is drawn in its colour", "[gui][render][plugins]") {
     require_xvfb();
-    const std::string plugin = std::string(MP_BINARY_DIR) + "/plugins/transit_routes.so";
-    if (!std::filesystem::exists(plugin)) {
-        std::cout << "SKIPPED: the transit-routes plugin is not built (" << plugin << ")\n";
-        std::exit(77);
-    }
+    require_transit_routes_plugin();
     mp::test::TempDir tmp;
     const std::string params = " -p from=port-zeebrugge -p to=elsenborn-training-area";
     // The route's geometry, from the CLI (same core, same plugin).
@@ -249,11 +254,7 @@ TEST_CASE("a scenario keeps removed layers removed and puts unlisted layers in t
 TEST_CASE("plugin results are saved beside the scenario, restored, and never count as sites",
           "[gui][scenario][plugins]") {
     require_xvfb();
-    const std::string plugin = std::string(MP_BINARY_DIR) + "/plugins/transit_routes.so";
-    if (!std::filesystem::exists(plugin)) {
-        std::cout << "SKIPPED: the transit-routes plugin is not built (" << plugin << ")\n";
-        std::exit(77);
-    }
+    require_transit_routes_plugin();
     mp::test::TempDir tmp;
     const auto sites = mp::data::load_workspace(true, {}).catalogue.sites().size();
     const std::string scenario = tmp.file("s.scenario.json");

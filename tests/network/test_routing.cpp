@@ -75,6 +75,22 @@ double motorway_share(const Graph& g, const Path& p) {
     return mw / p.distance_m;
 }
 
+/// A one-leg road movement from "A" to "B" whose edges end at the given cumulative
+/// distances (m) and durations (s), for march table tests.
+Movement road_movement(std::vector<double> cum_m, std::vector<double> cum_s) {
+    Leg l;
+    l.from_label = "A";
+    l.to_label = "B";
+    l.path.distance_m = cum_m.back();
+    l.path.duration_s = cum_s.back();
+    for (std::uint32_t e = 0; e < cum_m.size(); ++e) l.path.edges.push_back(e);
+    l.path.cum_m = std::move(cum_m);
+    l.path.cum_s = std::move(cum_s);
+    Movement m;
+    m.legs.push_back(std::move(l));
+    return m;
+}
+
 }  // namespace
 
 TEST_CASE("ALT equals Dijkstra on random graphs, with and without restrictions", "[network]") {
@@ -331,17 +347,8 @@ TEST_CASE("isochrones grow with time and contain the origin", "[network]") {
 }
 
 TEST_CASE("march table: column length, pass time and halts", "[network]") {
-    Movement m;
-    Leg l;
-    l.from_label = "A";
-    l.to_label = "B";
     // 300 km at 100 km/h in one edge.
-    l.path.distance_m = 300'000;
-    l.path.duration_s = 3 * 3600;
-    l.path.cum_m = {300'000};
-    l.path.cum_s = {3 * 3600};
-    l.path.edges = {0};
-    m.legs.push_back(l);
+    const Movement m = road_movement({300'000}, {3 * 3600});
     MarchParams p;
     p.vehicles = 10;
     p.interval_m = 100;
@@ -366,22 +373,13 @@ TEST_CASE("march table: column length, pass time and halts", "[network]") {
 
 TEST_CASE("march table: a risk or caution crossing holds the tail back until a halt", "[network]") {
     // 40 km in two edges; a 200 m bridge at the start of the second edge (km 20).
-    Movement m;
-    Leg l;
-    l.from_label = "A";
-    l.to_label = "B";
-    l.path.distance_m = 40'000;
-    l.path.duration_s = 2880;
-    l.path.cum_m = {20'000, 40'000};
-    l.path.cum_s = {1440, 2880};
-    l.path.edges = {0, 1};
+    Movement m = road_movement({20'000, 40'000}, {1440, 2880});
     Crossing c;
     c.label = "bridge on N9 'Test'";
     c.route_km = 20;
     c.length_m = 200;
     c.mode = CrossingMode::Risk;
-    l.path.crossings.push_back(c);
-    m.legs.push_back(l);
+    m.legs[0].path.crossings.push_back(c);
     MarchParams p;
     p.vehicles = 10;
     p.interval_m = 100;

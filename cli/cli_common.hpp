@@ -14,7 +14,8 @@
 namespace mp::cli {
 
 /// Exit codes of the CLI (docs in README.md): 0 success.
-enum ExitCode : int { kOk = 0, kRuntime = 1, kUsage = 2, kInput = 3, kPlugin = 4 };
+/// 5: no feasible answer (no route for the vehicle, a deployment that can never close).
+enum ExitCode : int { kOk = 0, kRuntime = 1, kUsage = 2, kInput = 3, kPlugin = 4, kInfeasible = 5 };
 
 /// State shared by every subcommand: the data options and the lazily loaded workspace.
 struct Context {

@@ -142,6 +142,7 @@ int run_plugin(Context& ctx, PluginRunRequest req) {
         std::cerr << "error: " << r.error << " (" << mode << (names_plugin ? "" : " of '" + req.plugin_id + "'")
                   << ")\n";
         if (r.status == plugin::RunStatus::Cancelled) return 130;
+        if (r.status == plugin::RunStatus::Infeasible) return kInfeasible;
         return r.status == plugin::RunStatus::Rejected ? kInput : kPlugin;
     }
     if (!to_stdout) {

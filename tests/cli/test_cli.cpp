@@ -157,7 +157,7 @@ TEST_CASE("cli: plugins lists loaded and refused plugins with reasons", "[cli][p
     const std::string bad = std::string(MP_TEST_PLUGIN_DIR) + "/bad";
     auto r = run("plugins --plugin-dir " + bad);
     REQUIRE(r.code == 0);
-    CHECK(r.out.find("built for ABI 2.0; host supports 1.0") != std::string::npos);
+    CHECK(r.out.find("built for ABI 2.0; host supports 1.1") != std::string::npos);
     CHECK(r.out.find("duplicate plugin id 'throws'") != std::string::npos);
     CHECK(r.out.find("no entry point") != std::string::npos);
     // A text file named like a library is refused as such, and the others still load.
@@ -173,7 +173,7 @@ TEST_CASE("cli: plugins lists loaded and refused plugins with reasons", "[cli][p
         if (line.find("future_abi.so") != std::string::npos) {
             INFO(line);
             CHECK(count_of(line, "future_abi.so") == 1);
-            CHECK(line.find("refused: built for ABI 2.0; host supports 1.0") != std::string::npos);
+            CHECK(line.find("refused: built for ABI 2.0; host supports 1.1") != std::string::npos);
         }
     }
     CHECK(text_refused);
@@ -320,7 +320,7 @@ TEST_CASE("cli: each error is printed once, on one line, with what and where", "
         CHECK(f.code == 4);
         CHECK(lines_of(f.err) == 1);
         CHECK(count_of(f.err, "future_abi.so") == 1);
-        CHECK(f.err.find("error: plugin 'future-abi' was refused: built for ABI 2.0; host supports 1.0 (") !=
+        CHECK(f.err.find("error: plugin 'future-abi' was refused: built for ABI 2.0; host supports 1.1 (") !=
               std::string::npos);
     }
     SECTION("a missing parameter names it once") {

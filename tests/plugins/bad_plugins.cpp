@@ -17,6 +17,9 @@
 #define KIND_ABI2 8
 #define KIND_DUPLICATE 9
 #define KIND_ABORT 10
+#define KIND_TRUNCATED 11
+#define KIND_TINY_STRIDE 12
+#define KIND_UNKNOWN_CHOICES 13
 
 namespace {
 volatile int* g_null = nullptr;
@@ -59,6 +62,25 @@ extern "C" MP_PLUGIN_EXPORT const MpPluginV1* mp_plugin_entry(void) {
                                  "built for ABI 2",  nullptr, 0, nullptr,      nullptr,  nullptr};
     return &p;
 }
+#elif BAD_KIND == KIND_TRUNCATED || BAD_KIND == KIND_TINY_STRIDE
+// A descriptor shorter than ABI 1.0's, and one whose parameter entries claim 8 bytes.
+const MpParamDef kOne[] = {mp::sdk::param("x", "X", MP_PARAM_NUMBER)};
+MpStatus run_c(const MpHostApi*, MpRunContext*) { return MP_OK; }
+extern "C" MP_PLUGIN_EXPORT const MpPluginV1* mp_plugin_entry(void) {
+    static MpPluginV1 p = [] {
+        MpPluginV1 d{};
+        d.struct_size = BAD_KIND == KIND_TRUNCATED ? 24 : sizeof(MpPluginV1);
+        d.abi_major = MP_PLUGIN_ABI_MAJOR, d.abi_minor = MP_PLUGIN_ABI_MINOR;
+        d.id = MP_TEST_PLUGIN_ID, d.name = "Bad descriptor", d.version = "0.1";
+        d.params = kOne, d.param_count = 1, d.run = run_c;
+        d.param_def_size = 8;
+        return d;
+    }();
+    return &p;
+}
+#elif BAD_KIND == KIND_UNKNOWN_CHOICES
+const MpParamDef kParams[] = {mp::sdk::host_enum_param("ship", "Ship", "ship-classes")};
+MP_SDK_PLUGIN(MP_TEST_PLUGIN_ID, "Bad test plugin", "0.1", "Misbehaves on purpose", kParams, 1, run)
 #else
 MP_SDK_PLUGIN(MP_TEST_PLUGIN_ID, "Bad test plugin", "0.1", "Misbehaves on purpose", nullptr, 0, run)
 #endif

@@ -66,8 +66,8 @@ TEST_CASE("Bad plugin files are refused with a clear reason and the rest load", 
     CHECK(abi->id == "future-abi");
     CHECK(abi->abi == "2.0");
     // The reason leaves the id and file to their own fields (shown beside it).
-    CHECK(abi->refusal == "built for ABI 2.0; host supports 1.0");
-    CHECK(plugin::refusal_message(*abi) == "plugin 'future-abi' was refused: built for ABI 2.0; host supports 1.0");
+    CHECK(abi->refusal == "built for ABI 2.0; host supports 1.1");
+    CHECK(plugin::refusal_message(*abi) == "plugin 'future-abi' was refused: built for ABI 2.0; host supports 1.1");
 
     const auto* dup = info_for_file("zz_duplicate.so");
     REQUIRE(dup);

@@ -42,6 +42,7 @@ struct MpRunContext {
     std::mutex results_mu;
     mp::plugin::RunResult result;
     std::vector<std::string> invalid;  ///< validation errors of returned results
+    std::size_t invalid_utf8 = 0;      ///< strings the plugin passed that were not UTF-8 (repaired)
 
     // Storage behind the pointers handed to the plugin (stable: deques never move).
     std::deque<std::string> strings;
@@ -50,6 +51,13 @@ struct MpRunContext {
     std::deque<MpResultLayer> layer_handles;
     std::deque<MpResultTable> table_handles;
     std::mutex storage_mu;
+
+    // ABI 1.1: the last error message (per run), layers a run loaded itself (numbered after
+    // the workspace's), and the handles it opened (rasters, networks, routes), which live
+    // until the run ends. All three are guarded by storage_mu.
+    std::string last_error;
+    std::deque<mp::layer::Layer> extra_layers;
+    std::deque<std::shared_ptr<void>> handles;
 };
 
 namespace mp::plugin::detail {

@@ -150,7 +150,16 @@ const PluginInfo& Registry::load_file(const std::string& path, Origin origin) {
         return refuse("built for ABI " + info.abi + "; host supports " + std::to_string(MP_PLUGIN_ABI_MAJOR) + "." +
                           std::to_string(MP_PLUGIN_ABI_MINOR),
                       handle);
-    if (p->struct_size < sizeof(MpPluginV1)) return refuse("truncated descriptor", handle);
+    // A 1.0 descriptor ends before param_def_size; read the fields appended since only
+    // when the plugin's struct_size covers them (mp_plugin.h, "Versions and struct sizes").
+    if (p->struct_size < MP_PLUGIN_V1_SIZE_1_0)
+        return refuse("truncated descriptor: struct_size " + std::to_string(p->struct_size) +
+                          " bytes, a 1.0 "
+                          "descriptor has " +
+                          std::to_string(MP_PLUGIN_V1_SIZE_1_0),
+                      handle);
+    std::size_t param_stride = MP_PARAM_DEF_SIZE_1_0;
+    if (MP_HAS_FIELD(MpPluginV1, p->struct_size, param_def_size)) param_stride = p->param_def_size;
     if (!p->id || !*p->id) return refuse("plugin has no id", handle);
     if (!p->run) return refuse("no run function", handle);
     info.id = p->id;
@@ -161,7 +170,7 @@ const PluginInfo& Registry::load_file(const std::string& path, Origin origin) {
         if (l->id == info.id)
             return refuse("duplicate plugin id '" + info.id + "': already loaded from " + l->file, handle);
     try {
-        info.params = schema_from_c(p->params, p->param_count);
+        info.params = schema_from_c(p->params, p->param_count, param_stride);
     } catch (const PluginError& e) {
         return refuse(std::string("bad parameter schema: ") + e.what(), handle);
     }
@@ -281,12 +290,16 @@ RunResult run_on_thread(const MpPluginV1* plugin, const std::string& id, const P
                 case MP_OK: r.status = RunStatus::Ok; break;
                 case MP_CANCELLED: r.status = RunStatus::Cancelled, r.error = "cancelled"; break;
                 default: {
-                    r.status = shared->status == MP_INVALID_ARGUMENT ? RunStatus::Rejected : RunStatus::Error;
+                    r.status = shared->status == MP_INVALID_ARGUMENT ? RunStatus::Rejected
+                               : shared->status == MP_INFEASIBLE     ? RunStatus::Infeasible
+                                                                     : RunStatus::Error;
                     std::string last;
                     for (const auto& m : r.messages)
                         if (m.level == 2) last = m.text;
                     r.error = "plugin '" + id + "' " +
-                              (r.status == RunStatus::Rejected ? "rejected its input" : "failed") +
+                              (r.status == RunStatus::Rejected     ? "rejected its input"
+                               : r.status == RunStatus::Infeasible ? "found no feasible answer"
+                                                                   : "failed") +
                               (last.empty() ? "" : ": " + last);
                 }
             }

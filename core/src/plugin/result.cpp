@@ -26,6 +26,7 @@ std::string_view run_status_name(RunStatus s) {
         case RunStatus::TimedOut: return "timed-out";
         case RunStatus::IgnoredCancel: return "ignored-cancel";
         case RunStatus::Rejected: return "rejected";
+        case RunStatus::Infeasible: return "infeasible";
     }
     return "error";
 }
@@ -220,7 +221,7 @@ RunResult run_result_from_json(const nlohmann::json& j) {
         RunResult r;
         const std::string status = j.at("status").get<std::string>();
         for (auto s : {RunStatus::Ok, RunStatus::Error, RunStatus::Cancelled, RunStatus::Crashed, RunStatus::TimedOut,
-                       RunStatus::IgnoredCancel, RunStatus::Rejected})
+                       RunStatus::IgnoredCancel, RunStatus::Rejected, RunStatus::Infeasible})
             if (run_status_name(s) == status) r.status = s;
         r.error = j.value("error", std::string());
         r.seconds = j.value("seconds", 0.0);

@@ -5,11 +5,17 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <cstring>
 #include <sstream>
+
+#include <filesystem>
+#include <unistd.h>
 
 #include "mp/core/error.hpp"
 #include "mp/data/default_data.hpp"
+#include "mp/data/host_tables.hpp"
 #include "mp/io/ogr_io.hpp"
+#include "mp/io/raster_io.hpp"
 
 namespace mp::plugin {
 
@@ -25,6 +31,10 @@ std::string_view param_type_name(ParamType t) {
         case ParamType::Coordinate: return "coordinate";
         case ParamType::Polygon: return "polygon";
         case ParamType::List: return "list";
+        case ParamType::Place: return "place";
+        case ParamType::Raster: return "raster";
+        case ParamType::File: return "file";
+        case ParamType::Record: return "record";
     }
     return "string";
 }
@@ -139,6 +149,93 @@ nlohmann::json polygon_from(const ParamDef& d, const nlohmann::json& raw) {
     return ring;
 }
 
+nlohmann::json scalar_from(const ParamDef& d, ParamType type, const nlohmann::json& raw, const data::Workspace* ws);
+
+// A place: a site (id or NL/FR/EN name) or lon,lat. Stored resolved, so the plugin and
+// an isolated run see the same point: {"label", "lon", "lat", "site"}. Without a
+// workspace (checking a schema default) a site name stays text.
+nlohmann::json place_from(const ParamDef& d, const nlohmann::json& raw, const data::Workspace* ws) {
+    if (raw.is_object() && raw.contains("lon") && raw.contains("lat") && raw["lon"].is_number() &&
+        raw["lat"].is_number()) {
+        if (raw.contains("site") && raw["site"].is_string()) return place_from(d, raw["site"], ws);
+        return place_from(d, nlohmann::json::array({raw["lon"], raw["lat"]}), ws);
+    }
+    std::string text;
+    if (raw.is_array() && raw.size() == 2 && raw[0].is_number() && raw[1].is_number()) {
+        text = number_text(raw[0].get<double>()) + "," + number_text(raw[1].get<double>());
+    } else if (raw.is_string()) {
+        text = raw.get<std::string>();
+        text.erase(0, text.find_first_not_of(" \t"));
+        text.erase(text.find_last_not_of(" \t") + 1);
+    } else {
+        throw UsageError("expected a site or lon,lat", where_key(d.key));
+    }
+    if (text.empty()) throw UsageError("expected a site or lon,lat, got nothing", where_key(d.key));
+    const auto comma = text.find(',');
+    auto x = comma == std::string::npos ? std::nullopt : parse_double(std::string_view(text).substr(0, comma));
+    auto y = comma == std::string::npos ? std::nullopt : parse_double(std::string_view(text).substr(comma + 1));
+    if (x && y) {
+        if (*x < -180 || *x > 180 || *y < -90 || *y > 90)
+            throw UsageError("coordinate " + text + " out of range (lon in [-180,180], lat in [-90,90]; lon first)",
+                             where_key(d.key));
+        return {{"label", number_text(*x) + "," + number_text(*y)}, {"lon", *x}, {"lat", *y}, {"site", nullptr}};
+    }
+    if (!ws) return text;
+    auto site = ws->catalogue.find(text);
+    if (!site) throw InputError("expected a site or lon,lat: " + site.reason(), where_key(d.key));
+    const auto a = (*site)->anchor();
+    return {{"label", (*site)->id}, {"lon", geo::lon(a)}, {"lat", geo::lat(a)}, {"site", (*site)->id}};
+}
+
+void check_file(const ParamDef& d, const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const std::string where = where_key(d.key) + " = " + path;
+    if (!d.file_out) {
+        if (!fs::exists(path, ec)) throw InputError("no such file", where);
+        if (fs::is_directory(path, ec)) throw InputError("is a folder, not a file", where);
+        if (::access(path.c_str(), R_OK) != 0) throw InputError("cannot be read (permissions)", where);
+        return;
+    }
+    const fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty() && !fs::is_directory(parent, ec))
+        throw InputError("the folder to write it in does not exist", where);
+    if (fs::is_directory(path, ec)) throw InputError("is a folder, not a file", where);
+}
+
+// A record: an object whose keys are the record's fields, each validated by its own
+// definition (path "key.field" in messages); defaults fill absent fields.
+nlohmann::json record_from(const ParamDef& d, const nlohmann::json& raw_in, const data::Workspace* ws) {
+    nlohmann::json raw = raw_in;
+    if (raw.is_string()) {
+        try {
+            raw = nlohmann::json::parse(raw.get<std::string>());
+        } catch (const nlohmann::json::exception&) {
+            throw UsageError("expected a JSON object {\"field\": value, ...}, got '" + raw.get<std::string>() + "'",
+                             where_key(d.key));
+        }
+    }
+    if (!raw.is_object()) throw UsageError("expected a JSON object {\"field\": value, ...}", where_key(d.key));
+    for (const auto& [k, v] : raw.items()) {
+        (void)v;
+        if (std::none_of(d.fields.begin(), d.fields.end(), [&](const ParamDef& f) { return f.key == k; })) {
+            std::string known;
+            for (const auto& f : d.fields) known += (known.empty() ? "" : ", ") + f.key;
+            throw UsageError("unknown field '" + k + "' (fields: " + known + ")", where_key(d.key));
+        }
+    }
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& f : d.fields) {
+        ParamDef fd = f;
+        fd.key = d.key + "." + f.key;
+        if (raw.contains(f.key) && !raw[f.key].is_null()) out[f.key] = scalar_from(fd, f.type, raw[f.key], ws);
+        else if (f.default_value) out[f.key] = scalar_from(fd, f.type, *f.default_value, ws);
+        else if (f.required)
+            throw UsageError("missing required " + std::string(param_type_name(f.type)) + " field", where_key(fd.key));
+    }
+    return out;
+}
+
 nlohmann::json scalar_from(const ParamDef& d, ParamType type, const nlohmann::json& raw, const data::Workspace* ws) {
     const std::string text = raw.is_string() ? raw.get<std::string>() : raw.dump();
     switch (type) {
@@ -189,6 +286,20 @@ nlohmann::json scalar_from(const ParamDef& d, ParamType type, const nlohmann::js
         }
         case ParamType::Coordinate: return coordinate_from(d, raw, ws);
         case ParamType::Polygon: return polygon_from(d, raw);
+        case ParamType::Place: return place_from(d, raw, ws);
+        case ParamType::Raster: {
+            if (text.empty()) throw UsageError("expected a raster source (a path or GDAL source)", where_key(d.key));
+            if (ws)
+                if (const std::string why = io::raster_problem(text); !why.empty())
+                    throw InputError(why, where_key(d.key) + " = " + text);
+            return text;
+        }
+        case ParamType::File: {
+            if (text.empty()) throw UsageError("expected a file path", where_key(d.key));
+            if (ws) check_file(d, text);
+            return text;
+        }
+        case ParamType::Record: return record_from(d, raw, ws);
         case ParamType::List: break;
     }
     throw UsageError("lists of lists are not supported", where_key(d.key));
@@ -198,11 +309,26 @@ nlohmann::json value_from(const ParamDef& d, const nlohmann::json& raw, const da
     if (d.type != ParamType::List) return scalar_from(d, d.type, raw, ws);
     nlohmann::json items = nlohmann::json::array();
     std::vector<nlohmann::json> raw_items;
-    if (raw.is_array()) {
-        raw_items.assign(raw.begin(), raw.end());
+    nlohmann::json parsed;
+    if (raw.is_string() && d.item_type == ParamType::Record) {
+        // Records come as JSON text on the command line: -p systems='[{"type": ...}]'.
+        try {
+            parsed = nlohmann::json::parse(raw.get<std::string>());
+        } catch (const nlohmann::json::exception&) {
+            throw UsageError(
+                "expected a JSON array of objects [{\"field\": value, ...}], got '" + raw.get<std::string>() + "'",
+                where_key(d.key));
+        }
+        if (parsed.is_object()) parsed = nlohmann::json::array({parsed});
+        if (!parsed.is_array())
+            throw UsageError("expected a JSON array of objects [{\"field\": value, ...}]", where_key(d.key));
+    }
+    if (raw.is_array() || parsed.is_array()) {
+        const auto& arr = raw.is_array() ? raw : parsed;
+        raw_items.assign(arr.begin(), arr.end());
     } else {
-        // Text lists are ';'-separated when items are coordinates, else ','-separated.
-        const char sep = d.item_type == ParamType::Coordinate ? ';' : ',';
+        // Text lists are ';'-separated when items are coordinates or places, else ','-separated.
+        const char sep = d.item_type == ParamType::Coordinate || d.item_type == ParamType::Place ? ';' : ',';
         std::stringstream ss(raw.is_string() ? raw.get<std::string>() : raw.dump());
         for (std::string item; std::getline(ss, item, sep);) {
             item.erase(0, item.find_first_not_of(' '));
@@ -212,9 +338,13 @@ nlohmann::json value_from(const ParamDef& d, const nlohmann::json& raw, const da
     }
     ParamDef item_def = d;
     item_def.min.reset(), item_def.max.reset();
-    for (const auto& r : raw_items) {
+    for (std::size_t i = 0; i < raw_items.size(); ++i) {
+        const auto& r = raw_items[i];
+        if (d.item_type == ParamType::Record || d.item_type == ParamType::Place)
+            item_def.key = d.key + "[" + std::to_string(i) + "]";
         nlohmann::json v = scalar_from(item_def, d.item_type, r, ws);
-        if (v.is_array())
+        if (d.item_type == ParamType::Record || d.item_type == ParamType::Place) items.push_back(std::move(v));
+        else if (v.is_array())
             items.push_back(std::to_string(v[0].get<double>()) + "," + std::to_string(v[1].get<double>()));
         else if (v.is_string()) items.push_back(v.get<std::string>());
         else if (v.is_number_float()) items.push_back(number_text(v.get<double>()));
@@ -230,18 +360,40 @@ nlohmann::json value_from(const ParamDef& d, const nlohmann::json& raw, const da
 
 }  // namespace
 
-std::vector<ParamDef> schema_from_c(const MpParamDef* defs, std::size_t count) {
+namespace {
+
+// One entry of a C parameter table read at the plugin's stride: the bytes the plugin
+// built, and zero for fields it did not know (a 1.0 entry ends before choices_from).
+MpParamDef read_entry(const MpParamDef* defs, std::size_t i, std::size_t stride) {
+    MpParamDef c{};
+    const auto* base = reinterpret_cast<const unsigned char*>(defs) + i * stride;
+    std::memcpy(&c, base, std::min(stride, sizeof(MpParamDef)));
+    return c;
+}
+
+constexpr int kMaxRecordDepth = 1;  // records hold scalar fields only
+
+std::vector<ParamDef> schema_entries(const MpParamDef* defs, std::size_t count, std::size_t stride,
+                                     const std::string& prefix, int depth) {
     std::vector<ParamDef> out;
-    if (count > 0 && !defs) throw PluginError("parameter table is missing but param_count is " + std::to_string(count));
+    if (count > 0 && !defs)
+        throw PluginError((prefix.empty() ? std::string("parameter table") : "fields of '" + prefix + "'") +
+                          " is missing but the count is " + std::to_string(count));
+    if (count > 10'000) throw PluginError("parameter table of " + std::to_string(count) + " entries");
     for (std::size_t i = 0; i < count; ++i) {
-        const MpParamDef& c = defs[i];
+        const MpParamDef c = read_entry(defs, i, stride);
         ParamDef d;
         d.key = str(c.key);
-        if (d.key.empty()) throw PluginError("parameter #" + std::to_string(i) + " has no key");
+        const std::string name = prefix.empty() ? d.key : prefix + "." + d.key;
+        if (d.key.empty())
+            throw PluginError((prefix.empty() ? "parameter #" : "field #") + std::to_string(i) +
+                              (prefix.empty() ? "" : " of '" + prefix + "'") + " has no key");
+        if (d.key.find_first_of(".[]") != std::string::npos)
+            throw PluginError("parameter key '" + name + "' contains '.', '[' or ']' (they separate paths)");
         if (std::any_of(out.begin(), out.end(), [&](const ParamDef& o) { return o.key == d.key; }))
-            throw PluginError("duplicate parameter key '" + d.key + "'");
-        if (c.type < MP_PARAM_NUMBER || c.type > MP_PARAM_LIST)
-            throw PluginError("parameter '" + d.key + "' has unknown type " + std::to_string(static_cast<int>(c.type)));
+            throw PluginError("duplicate parameter key '" + name + "'");
+        if (c.type < MP_PARAM_NUMBER || c.type > MP_PARAM_RECORD)
+            throw PluginError("parameter '" + name + "' has unknown type " + std::to_string(static_cast<int>(c.type)));
         d.label = c.label ? c.label : d.key;
         d.description = str(c.description);
         d.type = static_cast<ParamType>(c.type);
@@ -250,26 +402,60 @@ std::vector<ParamDef> schema_from_c(const MpParamDef* defs, std::size_t count) {
         if (c.has_max) d.max = c.max;
         if (c.default_value) d.default_value = c.default_value;
         d.required = c.required != 0;
-        if (d.type == ParamType::Enum) {
-            for (const char* const* p = c.choices; p && *p; ++p) d.choices.emplace_back(*p);
-            if (d.choices.empty()) throw PluginError("enum parameter '" + d.key + "' has no choices");
-        }
+        d.choices_from = str(c.choices_from);
+        d.file_out = c.direction == MP_FILE_OUT;
+        d.file_types = str(c.file_types);
         if (d.type == ParamType::List) {
+            if (c.item_type < MP_PARAM_NUMBER || c.item_type > MP_PARAM_RECORD)
+                throw PluginError("list parameter '" + name + "' has items of unknown type " +
+                                  std::to_string(static_cast<int>(c.item_type)));
             d.item_type = static_cast<ParamType>(c.item_type);
             if (d.item_type == ParamType::List || d.item_type == ParamType::Polygon)
-                throw PluginError("list parameter '" + d.key + "' has items of type " +
+                throw PluginError("list parameter '" + name + "' has items of type " +
                                   std::string(param_type_name(d.item_type)));
         }
-        if (d.default_value && d.type != ParamType::Site && d.type != ParamType::Layer) {
+        const bool is_enum = d.type == ParamType::Enum || (d.type == ParamType::List && d.item_type == ParamType::Enum);
+        if (is_enum) {
+            if (!d.choices_from.empty()) {
+                const auto* t = data::host_table(d.choices_from);
+                if (!t)
+                    throw PluginError("enum parameter '" + name + "' asks for host choices '" + d.choices_from +
+                                      "'; the host offers: " + data::host_table_names());
+                d.choices = t->ids();
+            } else {
+                for (const char* const* p = c.choices; p && *p; ++p) d.choices.emplace_back(*p);
+            }
+            if (d.choices.empty()) throw PluginError("enum parameter '" + name + "' has no choices");
+        }
+        if (d.has_fields()) {
+            if (depth >= kMaxRecordDepth) throw PluginError("record field '" + name + "' is itself a record");
+            d.fields = schema_entries(c.fields, c.field_count, stride, name, depth + 1);
+            if (d.fields.empty()) throw PluginError("record parameter '" + name + "' has no fields");
+            for (const auto& f : d.fields)
+                if (f.type == ParamType::List || f.type == ParamType::Polygon || f.type == ParamType::Record)
+                    throw PluginError("field '" + name + "." + f.key + "' is of type " +
+                                      std::string(param_type_name(f.type)) + "; record fields are scalars");
+        }
+        const bool needs_ws = d.type == ParamType::Site || d.type == ParamType::Layer;
+        if (d.default_value && !needs_ws) {
             try {
                 value_from(d, *d.default_value, nullptr);
-            } catch (const UsageError& e) {
-                throw PluginError("default of parameter '" + d.key + "' is invalid: " + e.problem());
+            } catch (const Error& e) {
+                throw PluginError("default of parameter '" + name + "' is invalid: " + e.problem());
             }
         }
         out.push_back(std::move(d));
     }
     return out;
+}
+
+}  // namespace
+
+std::vector<ParamDef> schema_from_c(const MpParamDef* defs, std::size_t count, std::size_t stride) {
+    if (stride < MP_PARAM_DEF_SIZE_1_0 || stride > 65536)
+        throw PluginError("parameter entries of " + std::to_string(stride) + " bytes (param_def_size); at least " +
+                          std::to_string(MP_PARAM_DEF_SIZE_1_0) + " expected");
+    return schema_entries(defs, count, stride, "", 0);
 }
 
 ParamValues validate_params(const std::vector<ParamDef>& schema, const nlohmann::json& raw, const data::Workspace* ws) {
@@ -308,6 +494,10 @@ nlohmann::json schema_to_json(const std::vector<ParamDef>& schema) {
         if (d.default_value) j["default"] = *d.default_value;
         if (!d.choices.empty()) j["choices"] = d.choices;
         if (d.type == ParamType::List) j["item_type"] = param_type_name(d.item_type);
+        if (!d.choices_from.empty()) j["choices_from"] = d.choices_from;
+        if (d.type == ParamType::File) j["direction"] = d.file_out ? "out" : "in";
+        if (!d.file_types.empty()) j["file_types"] = d.file_types;
+        if (d.has_fields()) j["fields"] = schema_to_json(d.fields);
         arr.push_back(std::move(j));
     }
     return arr;

@@ -61,10 +61,11 @@ struct Message {
     std::string text;
 };
 
-/// How a run ended.
 /// How a run ended. Rejected: the plugin refused its input (an unknown site, a point off
 /// every network: MP_INVALID_ARGUMENT from its run), as opposed to failing at its work.
-enum class RunStatus { Ok, Error, Cancelled, Crashed, TimedOut, IgnoredCancel, Rejected };
+/// Infeasible: the question was valid but has no answer (no route for the vehicle, a
+/// deployment that can never close: MP_INFEASIBLE).
+enum class RunStatus { Ok, Error, Cancelled, Crashed, TimedOut, IgnoredCancel, Rejected, Infeasible };
 std::string_view run_status_name(RunStatus s);
 
 /// Everything a plugin run produced, and how it ended.

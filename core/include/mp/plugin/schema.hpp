@@ -15,8 +15,23 @@ struct Workspace;
 
 namespace mp::plugin {
 
-/// The types of plugin parameters (mirrors MpParamType).
-enum class ParamType { Number, Integer, Bool, Enum, String, Site, Layer, Coordinate, Polygon, List };
+/// The types of plugin parameters (mirrors MpParamType; Place and later are ABI 1.1).
+enum class ParamType {
+    Number,
+    Integer,
+    Bool,
+    Enum,
+    String,
+    Site,
+    Layer,
+    Coordinate,
+    Polygon,
+    List,
+    Place,
+    Raster,
+    File,
+    Record
+};
 
 std::string_view param_type_name(ParamType t);
 
@@ -31,24 +46,39 @@ struct ParamDef {
     std::optional<double> max;
     std::optional<std::string> default_value;
     bool required = false;
-    std::vector<std::string> choices;         ///< Enum
+    std::vector<std::string> choices;         ///< Enum (resolved from choices_from when given)
     ParamType item_type = ParamType::String;  ///< List
+    std::string choices_from;                 ///< Enum: the host table the choices come from ("" when the plugin's)
+    bool file_out = false;                    ///< File: the plugin writes it (else reads it)
+    std::string file_types;                   ///< File, Raster: name patterns for a file dialog ("*.json")
+    std::vector<ParamDef> fields;             ///< Record, or a list of records: the fields
+    /// The record fields apply (a Record, or a List of Records).
+    bool has_fields() const { return type == ParamType::Record || item_type == ParamType::Record; }
 };
 
 /// Copies and checks a plugin's C schema; throws mp::PluginError naming the parameter
-/// when it is malformed (no key, duplicate key, enum without choices, bad default).
-std::vector<ParamDef> schema_from_c(const MpParamDef* defs, std::size_t count);
+/// when it is malformed (no key, duplicate key, enum without choices, unknown host
+/// choices, a record without fields, bad default). `stride` is the size of one entry as
+/// the plugin was built (MpPluginV1.param_def_size; MP_PARAM_DEF_SIZE_1_0 for a 1.0
+/// plugin): entries are read at that stride and the fields past it read as zero.
+std::vector<ParamDef> schema_from_c(const MpParamDef* defs, std::size_t count, std::size_t stride = sizeof(MpParamDef));
 
 /// Validated parameter values, a JSON object: numbers as doubles, integers as integers,
-/// bools, strings (enum, string, site id, layer name), coordinates as [lon, lat],
-/// polygons as a closed ring [[lon, lat], ...], lists as arrays of strings.
+/// bools, strings (enum, string, site id, layer name, file and raster paths),
+/// coordinates as [lon, lat], polygons as a closed ring [[lon, lat], ...], places as
+/// {"label": site id or "lon,lat", "lon", "lat", "site": id or null}, records as objects
+/// of their fields (optional fields without a value absent), lists as arrays of items
+/// (items of scalar types as text, places and records as above).
 using ParamValues = nlohmann::json;
 
 /// Validates raw values against the schema: raw is a JSON object whose values are text
-/// (as typed on the command line, e.g. "4.4,51.2") or JSON values (from a --params
-/// file). Defaults fill what is missing. Sites must exist in ws's catalogue and are
-/// stored by id; layers must be loaded. Throws mp::UsageError naming the key: unknown
-/// key, wrong type, out of range, missing required value.
+/// (as typed on the command line, e.g. "4.4,51.2", or JSON text for records and lists
+/// of records) or JSON values (from a --params file). Defaults fill what is missing.
+/// Sites must exist in ws's catalogue and are stored by id; layers must be loaded.
+/// Throws mp::UsageError naming the key: unknown key, wrong type, out of range, missing
+/// required value; and mp::InputError naming the key and value for input that does not
+/// exist or cannot be read: an unknown place, a file that is not there, a raster source
+/// that is not a raster or has no CRS.
 ParamValues validate_params(const std::vector<ParamDef>& schema, const nlohmann::json& raw, const data::Workspace* ws);
 
 /// The schema as JSON (for `enablement plugins --format json` and the GUI).

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <limits>
 #include <optional>
@@ -28,6 +29,21 @@ public:
 /// network): the run returns MP_INVALID_ARGUMENT, and the host reports the run as
 /// rejected (CLI exit code 3, bad input) rather than failed (4).
 class InputFailure : public Failure {
+public:
+    using Failure::Failure;
+};
+
+/// Thrown for a valid question that has no feasible answer (no route for this vehicle,
+/// a deployment that can never close): the run returns MP_INFEASIBLE, reported as
+/// "infeasible" (CLI exit code 5).
+class InfeasibleFailure : public Failure {
+public:
+    using Failure::Failure;
+};
+
+/// Thrown when the host lacks a service the plugin needs (an older host: its MpHostApi
+/// struct_size does not cover the function).
+class UnsupportedFailure : public Failure {
 public:
     using Failure::Failure;
 };
@@ -157,6 +173,25 @@ private:
 
 inline constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
+/// A path into a list of records for the host's parameter functions: path("systems", 2,
+/// "at") is "systems[2].at"; path("systems", 2) is "systems[2]".
+inline std::string path(const std::string& key, std::size_t index, const std::string& field = {}) {
+    return key + "[" + std::to_string(index) + "]" + (field.empty() ? "" : "." + field);
+}
+
+/// A resolved place parameter: its point and the site's id ("" for a plain lon,lat).
+struct Place {
+    double lon = 0, lat = 0;
+    std::string site;
+    /// The site's id, or "lon,lat".
+    std::string label() const {
+        if (!site.empty()) return site;
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.6f,%.6f", lon, lat);
+        return buf;
+    }
+};
+
 /// One run: typed access to parameters, layers, sites, progress and results.
 class Run {
 public:
@@ -207,6 +242,143 @@ public:
             out.emplace_back(v ? v : "");
         }
         return out;
+    }
+
+    /// A place parameter (or a path to a place field, path("systems", i, "at")). Needs an
+    /// ABI 1.1 host.
+    Place place(const std::string& key) const {
+        require(MP_HOST_HAS(m_host, param_place), "param_place");
+        Place p;
+        const char* site = nullptr;
+        status(m_host->param_place(m_ctx, key.c_str(), &p.lon, &p.lat, &site), "parameter '" + key + "'");
+        p.site = site ? site : "";
+        return p;
+    }
+    /// Typed access by path (ABI 1.1 hosts): has("systems[1].mast_m"), number(path(...)).
+    bool has(const std::string& key) const { return has(key.c_str()); }
+    double number(const std::string& key) const { return number(key.c_str()); }
+    int64_t integer(const std::string& key) const { return integer(key.c_str()); }
+    bool flag(const std::string& key) const { return flag(key.c_str()); }
+    std::string text(const std::string& key) const { return text(key.c_str()); }
+    /// Number of items of a list parameter (0 when not set).
+    std::size_t count(const std::string& key) const {
+        std::size_t n = 0;
+        if (!has(key.c_str())) return 0;
+        need(m_host->param_list_size(m_ctx, key.c_str(), &n), key.c_str());
+        return n;
+    }
+    /// The validated value as JSON text (ABI 1.1 hosts).
+    std::string json(const std::string& key) const {
+        require(MP_HOST_HAS(m_host, param_json), "param_json");
+        const char* j = nullptr;
+        status(m_host->param_json(m_ctx, key.c_str(), &j), "parameter '" + key + "'");
+        return j ? j : "";
+    }
+
+    // Host tables ("vehicle-presets", "air-defence-systems"; ABI 1.1 hosts).
+    std::size_t table_rows(const std::string& table) const {
+        require(MP_HOST_HAS(m_host, host_table_rows), "host_table_rows");
+        return m_host->host_table_rows(m_ctx, table.c_str());
+    }
+    /// Row of an id, or kNone.
+    std::size_t table_find(const std::string& table, const std::string& id) const {
+        require(MP_HOST_HAS(m_host, host_table_find), "host_table_find");
+        return m_host->host_table_find(m_ctx, table.c_str(), id.c_str());
+    }
+    std::string table_text(const std::string& table, std::size_t row, const std::string& column) const {
+        require(MP_HOST_HAS(m_host, host_table_text), "host_table_text");
+        const char* v = nullptr;
+        return m_host->host_table_text(m_ctx, table.c_str(), row, column.c_str(), &v) == MP_OK && v ? v : "";
+    }
+    std::optional<double> table_number(const std::string& table, std::size_t row, const std::string& column) const {
+        require(MP_HOST_HAS(m_host, host_table_number), "host_table_number");
+        double v = 0;
+        if (m_host->host_table_number(m_ctx, table.c_str(), row, column.c_str(), &v) == MP_OK) return v;
+        return std::nullopt;
+    }
+
+    // Geodesy on WGS84 (ABI 1.1 hosts).
+    struct Inverse {
+        double distance_m = 0, azi1_deg = 0, azi2_deg = 0;
+    };
+    Inverse geod_inverse(double lon1, double lat1, double lon2, double lat2) const {
+        require(MP_HOST_HAS(m_host, geod_inverse), "geod_inverse");
+        Inverse r;
+        status(m_host->geod_inverse(m_ctx, lon1, lat1, lon2, lat2, &r.distance_m, &r.azi1_deg, &r.azi2_deg),
+               "geod_inverse");
+        return r;
+    }
+    double distance_m(double lon1, double lat1, double lon2, double lat2) const {
+        return geod_inverse(lon1, lat1, lon2, lat2).distance_m;
+    }
+    std::pair<double, double> geod_direct(double lon, double lat, double azi_deg, double distance_m) const {
+        require(MP_HOST_HAS(m_host, geod_direct), "geod_direct");
+        double x = 0, y = 0;
+        status(m_host->geod_direct(m_ctx, lon, lat, azi_deg, distance_m, &x, &y, nullptr), "geod_direct");
+        return {x, y};
+    }
+    /// A geodesic circle (closed ring, counter-clockwise) as a polygon.
+    Geometry geod_circle(double lon, double lat, double radius_m, std::size_t vertices = 72) const {
+        require(MP_HOST_HAS(m_host, geod_circle), "geod_circle");
+        MpGeometry g{};
+        status(m_host->geod_circle(m_ctx, lon, lat, radius_m, vertices, &g), "geod_circle");
+        return Geometry::from(g);
+    }
+    Geometry geod_buffer(const Geometry& in, double distance_m) const {
+        require(MP_HOST_HAS(m_host, geod_buffer), "geod_buffer");
+        MpGeometry g{};
+        const MpGeometry v = in.view();
+        status(m_host->geod_buffer(m_ctx, &v, distance_m, &g), "geod_buffer");
+        return Geometry::from(g);
+    }
+    /// Geodesic length (m) and area (m^2) of a geometry.
+    std::pair<double, double> geod_measure(const Geometry& in) const {
+        require(MP_HOST_HAS(m_host, geod_measure), "geod_measure");
+        double len = 0, area = 0;
+        const MpGeometry v = in.view();
+        status(m_host->geod_measure(m_ctx, &v, &len, &area), "geod_measure");
+        return {len, area};
+    }
+    /// Transforms lon,lat / x,y pairs in place between two CRSs (x first).
+    void crs_transform(const std::string& from, const std::string& to, std::vector<double>& xy) const {
+        require(MP_HOST_HAS(m_host, crs_transform), "crs_transform");
+        status(m_host->crs_transform(m_ctx, from.c_str(), to.c_str(), xy.data(), xy.size() / 2), "crs_transform");
+    }
+
+    // ---- rasters (ABI 1.1 hosts) ----
+    // (see the raster section below)
+
+    // ---- networks and routes (ABI 1.1 hosts) ----
+    // (see the network section below)
+
+    /// The host's message for the last call that failed ("" on a 1.0 host).
+    std::string last_error() const {
+        if (!MP_HOST_HAS(m_host, last_error)) return {};
+        const char* e = m_host->last_error(m_ctx);
+        return e ? e : "";
+    }
+    /// Throws UnsupportedFailure naming the service when `available` is false.
+    void require(bool available, const char* service) const {
+        if (!available)
+            throw UnsupportedFailure(std::string("the host does not offer '") + service + "' (host ABI " +
+                                     std::to_string(m_host->abi_major) + "." + std::to_string(m_host->abi_minor) +
+                                     "; this plugin needs 1.1 or later)");
+    }
+    /// Throws for a failed service call: InputFailure for MP_INVALID_ARGUMENT (bad input:
+    /// CLI exit 3), InfeasibleFailure for MP_INFEASIBLE (exit 5), CancelledRun, and
+    /// Failure otherwise; the message is the host's last error, or `what`.
+    void status(MpStatus s, const std::string& what) const {
+        if (s == MP_OK) return;
+        std::string msg = last_error();
+        if (msg.empty()) msg = what + " failed (status " + std::to_string(static_cast<int>(s)) + ")";
+        switch (s) {
+            case MP_INVALID_ARGUMENT:
+            case MP_NOT_FOUND: throw InputFailure(msg);
+            case MP_INFEASIBLE: throw InfeasibleFailure(msg);
+            case MP_CANCELLED: throw CancelledRun();
+            case MP_UNSUPPORTED: throw UnsupportedFailure(msg);
+            default: throw Failure(msg);
+        }
     }
 
     // Layers.
@@ -304,6 +476,9 @@ MpStatus invoke(const MpHostApi* host, MpRunContext* ctx, Fn&& fn) noexcept {
     } catch (const InputFailure& e) {
         host->message(ctx, MP_ERROR_LEVEL, e.what());
         return MP_INVALID_ARGUMENT;
+    } catch (const InfeasibleFailure& e) {
+        host->message(ctx, MP_ERROR_LEVEL, e.what());
+        return MP_INFEASIBLE;
     } catch (const std::exception& e) {
         host->message(ctx, MP_ERROR_LEVEL, e.what());
         return MP_ERROR;
@@ -329,6 +504,43 @@ inline MpParamDef param(const char* key, const char* label, MpParamType type, co
     return p;
 }
 
+/// A place parameter: a site (id or name) or lon,lat; the GUI offers a site search and a map pick.
+inline MpParamDef place_param(const char* key, const char* label, const char* def = nullptr, int required = 0,
+                              const char* description = nullptr) {
+    return param(key, label, MP_PARAM_PLACE, def, required, description);
+}
+/// An enum whose choices are the ids of a host table ("vehicle-presets", "air-defence-systems").
+inline MpParamDef host_enum_param(const char* key, const char* label, const char* table, const char* def = nullptr,
+                                  int required = 0, const char* description = nullptr) {
+    MpParamDef p = param(key, label, MP_PARAM_ENUM, def, required, description);
+    p.choices_from = table;
+    return p;
+}
+/// A file the plugin reads (MP_FILE_IN) or writes (MP_FILE_OUT).
+inline MpParamDef file_param(const char* key, const char* label, MpFileDirection direction,
+                             const char* file_types = nullptr, int required = 0, const char* description = nullptr) {
+    MpParamDef p = param(key, label, MP_PARAM_FILE, nullptr, required, description);
+    p.direction = direction;
+    p.file_types = file_types;
+    return p;
+}
+/// A GDAL raster source (a path, a VRT, /vsizip/...).
+inline MpParamDef raster_param(const char* key, const char* label, int required = 0,
+                               const char* description = nullptr) {
+    MpParamDef p = param(key, label, MP_PARAM_RASTER, nullptr, required, description);
+    p.file_types = "*.tif;*.tiff;*.vrt;*.hgt;*.asc;*.img";
+    return p;
+}
+/// A list of records with the given fields (an array that outlives the plugin's schema).
+inline MpParamDef record_list_param(const char* key, const char* label, const MpParamDef* fields,
+                                    std::size_t field_count, int required = 0, const char* description = nullptr) {
+    MpParamDef p = param(key, label, MP_PARAM_LIST, nullptr, required, description);
+    p.item_type = MP_PARAM_RECORD;
+    p.fields = fields;
+    p.field_count = field_count;
+    return p;
+}
+
 }  // namespace mp::sdk
 
 /// Defines the plugin's entry point. PARAMS is a static array of MpParamDef (or nullptr
@@ -349,6 +561,7 @@ inline MpParamDef param(const char* key, const char* label, MpParamType type, co
                                           PARAM_COUNT,                                \
                                           nullptr,                                    \
                                           mp_sdk_run_trampoline,                      \
-                                          nullptr};                                   \
+                                          nullptr,                                    \
+                                          sizeof(MpParamDef)};                        \
         return &plugin;                                                               \
     }

@@ -9,7 +9,8 @@
 include(CMakePackageConfigHelpers)
 install(TARGETS mp_plugin_sdk EXPORT EnablementSDKTargets)
 set_target_properties(mp_core PROPERTIES EXPORT_NAME core)
-install(TARGETS mp_core EXPORT EnablementSDKCoreTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS mp_core EXPORT EnablementSDKCoreTargets LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/include/mp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT EnablementSDKTargets NAMESPACE Enablement:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/EnablementSDK)
 install(EXPORT EnablementSDKCoreTargets NAMESPACE Enablement:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/EnablementSDK)

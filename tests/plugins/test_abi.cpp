@@ -214,14 +214,14 @@ TEST_CASE("Record lists, places, host choices and files validate and read by pat
         }
     };
     usage({{"at", "port-antwerp"}, {"systems", R"([{"type": "laser", "at": "port-antwerp"}])"}},
-          "'laser' is not one of: cuas, vshorad");
+          "unknown air-defence system 'laser' (known: cuas, vshorad");
     usage({{"at", "port-antwerp"}, {"systems", R"([{"type": "cuas"}])"}}, "parameter 'systems[0].at'");
     usage({{"at", "port-antwerp"}, {"systems", R"([{"type": "cuas", "at": "x", "height": 3}])"}},
           "unknown field 'height' (fields: type, at, mast_m, range_km)");
     usage({{"at", "port-antwerp"}, {"systems", R"([{"type": "cuas", "at": "port-antwerp", "mast_m": 500}])"}},
           "above the maximum 100");
     usage({{"at", "port-antwerp"}, {"systems", "cuas@port-antwerp"}}, "expected a JSON array of objects");
-    usage({{"at", "port-antwerp"}, {"vehicle", "hovercraft"}}, "'hovercraft' is not one of:");
+    usage({{"at", "port-antwerp"}, {"vehicle", "hovercraft"}}, "unknown vehicle preset 'hovercraft' (known: ");
     // Input that does not exist is bad input (CLI exit 3), naming the parameter and value.
     try {
         registry().run("records", {{"at", "atlantis"}}, ws(), null_progress());

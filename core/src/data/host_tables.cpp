@@ -75,14 +75,18 @@ const std::vector<HostTable>& host_tables() {
             const char* name;
             const char* file;
             const char* rows_key;
+            const char* noun;
         };
-        constexpr Spec kSpecs[] = {{"vehicle-presets", "vehicles.json", "presets"},
-                                   {"air-defence-systems", "air_defence_systems.json", "systems"}};
+        constexpr Spec kSpecs[] = {
+            {"vehicle-presets", "vehicles.json", "presets", "vehicle preset"},
+            {"air-defence-systems", "air_defence_systems.json", "systems", "air-defence system"}};
         std::vector<HostTable> out;
         for (const auto& s : kSpecs) {
             for (const auto& f : embedded_files())
-                if (f.name == s.file)
+                if (f.name == s.file) {
                     out.push_back(parse_host_table(f.bytes, s.name, s.rows_key, std::string("embedded ") + s.file));
+                    out.back().noun = s.noun;
+                }
         }
         return out;
     }();

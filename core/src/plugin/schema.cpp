@@ -265,6 +265,9 @@ nlohmann::json scalar_from(const ParamDef& d, ParamType type, const nlohmann::js
             if (std::find(d.choices.begin(), d.choices.end(), text) == d.choices.end()) {
                 std::string list;
                 for (const auto& c : d.choices) list += (list.empty() ? "" : ", ") + c;
+                // A value the host's data does not hold is bad input (exit 3), like an unknown site.
+                if (const auto* t = d.choices_from.empty() ? nullptr : data::host_table(d.choices_from))
+                    throw InputError("unknown " + t->noun + " '" + text + "' (known: " + list + ")", where_key(d.key));
                 throw UsageError("'" + text + "' is not one of: " + list, where_key(d.key));
             }
             return text;

@@ -15,6 +15,7 @@ namespace mp::data {
 struct HostTable {
     std::string name;                  ///< e.g. "vehicle-presets"
     std::string file;                  ///< the embedded file it comes from, e.g. "vehicles.json"
+    std::string noun;                  ///< what a row is, for messages: "vehicle preset"
     std::vector<std::string> columns;  ///< in order of first appearance; "id" first
     std::vector<std::vector<layer::Value>> rows;
     /// Index of a column, or -1.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // protection-coverage: air and drone defence coverage of critical nodes and routes.
 // Each air-defence system covers a geodesic disc of its range around its position
-// (WGS84, Karney geodesics via mp/geo/geodesic.hpp). The plugin counts covering
+// (WGS84, Karney geodesics through the host's geodesy service; the system classes and
+// their generic ranges come from the host table "air-defence-systems"). The plugin counts covering
 // systems per grid cell (a GeoTIFF raster), per defended asset and along each route of
 // a line layer, and reports the gaps. Terrain masking, radar horizon, altitude bands
 // and engagement capacity are not modelled: coverage here is a planning first cut.
@@ -14,9 +15,9 @@
 #include <numbers>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
-#include "mp/geo/geodesic.hpp"
 #include "mp/plugin.hpp"
 
 namespace {
@@ -26,21 +27,10 @@ using mp::sdk::Geometry;
 using mp::sdk::InputFailure;
 using mp::sdk::Run;
 
-// Generic planning ranges by system class. These are rounded figures from open
-// sources (manufacturers' public brochures and encyclopaedic summaries), not
-// classified or system-specific performance data; see docs/plugins-builtin.md.
-struct Preset {
-    const char* type;
-    double range_km;
-    const char* basis;
-};
-constexpr Preset kPresets[] = {
-    {"cuas", 3.0, "generic counter-UAS effector (RF jammer / gun), public figures 1-5 km"},
-    {"vshorad", 6.0, "generic MANPADS/VSHORAD class (e.g. Stinger, Mistral: public figures about 5-8 km)"},
-    {"shorad", 12.0, "generic SHORAD class (e.g. IRIS-T SLS: public figure about 12 km)"},
-    {"medium", 40.0, "generic medium-range class (e.g. NASAMS, IRIS-T SLM: public figures about 40 km)"},
-    {"custom", 0.0, "ad-hoc range given by the planner"},
-};
+// Generic planning ranges by system class come from the host table
+// "air-defence-systems" (data/air_defence_systems.json): rounded figures from open
+// sources, not classified or system-specific performance data; see data/SOURCES.md.
+constexpr const char* kSystemsTable = "air-defence-systems";
 
 const char* const kExtents[] = {"assets", "belgium", nullptr};
 
@@ -104,27 +94,27 @@ std::string fmt(double v, int decimals = 1) {
     return buf;
 }
 
-std::string preset_list() {
+std::string preset_list(const Run& r) {
     std::string s;
-    for (const auto& p : kPresets) s += (s.empty() ? "" : ", ") + std::string(p.type);
+    for (std::size_t i = 0; i < r.table_rows(kSystemsTable); ++i)
+        s += (s.empty() ? "" : ", ") + r.table_text(kSystemsTable, i, "id");
     return s;
 }
 
 System parse_system(Run& r, const std::string& item, std::size_t n, double custom_range_km) {
     const auto at = item.find('@');
     if (at == std::string::npos)
-        throw InputFailure("system '" + item + "': expected TYPE@SITE or TYPE@LON/LAT (types: " + preset_list() + ")");
+        throw InputFailure("system '" + item + "': expected TYPE@SITE or TYPE@LON/LAT (types: " + preset_list(r) + ")");
     System s;
     s.type = trim(item.substr(0, at));
     std::transform(s.type.begin(), s.type.end(), s.type.begin(), [](unsigned char c) { return std::tolower(c); });
-    const Preset* preset = nullptr;
-    for (const auto& p : kPresets)
-        if (s.type == p.type) preset = &p;
-    if (!preset)
-        throw InputFailure("system '" + item + "': unknown type '" + s.type + "' (types: " + preset_list() + ")");
+    const std::size_t preset = r.table_find(kSystemsTable, s.type);
+    if (preset == mp::sdk::kNone)
+        throw InputFailure("system '" + item + "': unknown type '" + s.type + "' (types: " + preset_list(r) + ")");
     std::string where = trim(item.substr(at + 1));
-    double range_km = s.type == "custom" ? custom_range_km : preset->range_km;
-    s.basis = preset->basis;
+    double range_km =
+        s.type == "custom" ? custom_range_km : r.table_number(kSystemsTable, preset, "range_km").value_or(0);
+    s.basis = r.table_text(kSystemsTable, preset, "basis");
     if (const auto colon = where.rfind(':'); colon != std::string::npos) {
         const auto v = to_double(trim(where.substr(colon + 1)));
         if (!v || *v <= 0 || *v > 1000)
@@ -166,25 +156,15 @@ bool maybe_within(const System& s, double lon, double lat) {
     return dx * dx + dy * dy <= r * r;
 }
 
-int covering(const std::vector<System>& systems, double lon, double lat) {
+int covering(const Run& r, const std::vector<System>& systems, double lon, double lat) {
     int n = 0;
     for (const auto& s : systems)
-        if (maybe_within(s, lon, lat) &&
-            mp::geo::distance_m(mp::geo::lonlat(s.lon, s.lat), mp::geo::lonlat(lon, lat)) <= s.range_m)
-            ++n;
+        if (maybe_within(s, lon, lat) && r.distance_m(s.lon, s.lat, lon, lat) <= s.range_m) ++n;
     return n;
 }
 
-Geometry ring(const System& s) {
-    std::vector<std::pair<double, double>> pts;
-    constexpr int kVertices = 72;
-    // Azimuth decreasing: counter-clockwise exterior ring (RFC 7946).
-    for (int i = 0; i < kVertices; ++i) {
-        const auto p = mp::geo::destination(mp::geo::lonlat(s.lon, s.lat), 360.0 - i * 360.0 / kVertices, s.range_m);
-        pts.emplace_back(mp::geo::lon(p), mp::geo::lat(p));
-    }
-    return Geometry::polygon(pts);
-}
+// A geodesic circle of 72 vertices, counter-clockwise (RFC 7946), from the host.
+Geometry ring(const Run& r, const System& s) { return r.geod_circle(s.lon, s.lat, s.range_m, 72); }
 
 struct Asset {
     std::string id, name, kind;
@@ -202,7 +182,7 @@ void run(Run& r) {
     if (systems.empty())
         throw InputFailure(
             "no air-defence systems given: set 'systems', e.g. vshorad@port-antwerp, medium@4.48/50.90 (types: " +
-            preset_list() + ")");
+            preset_list(r) + ")");
 
     std::vector<Asset> assets;
     auto add_asset = [&](std::size_t s) {
@@ -233,7 +213,7 @@ void run(Run& r) {
     for (auto& a : assets) {
         r.check_cancelled();
         for (const auto& s : systems) {
-            const double d = mp::geo::distance_m(mp::geo::lonlat(s.lon, s.lat), mp::geo::lonlat(a.lon, a.lat));
+            const double d = r.distance_m(s.lon, s.lat, a.lon, a.lat);
             a.nearest_km = std::min(a.nearest_km, d / 1000);
             if (d <= s.range_m) ++a.count;
         }
@@ -280,13 +260,12 @@ void run(Run& r) {
         const auto row1 = static_cast<long>(std::ceil((north - (s.lat - rlat)) / dlat));
         const auto col0 = static_cast<long>(std::floor((s.lon - rlon - west) / dlon));
         const auto col1 = static_cast<long>(std::ceil((s.lon + rlon - west) / dlon));
-        const mp::geo::LonLat centre = mp::geo::lonlat(s.lon, s.lat);
         for (long row = std::max(0L, row0); row < std::min<long>(static_cast<long>(height), row1 + 1); ++row) {
             r.check_cancelled();
             const double lat = north - (static_cast<double>(row) + 0.5) * dlat;
             for (long col = std::max(0L, col0); col < std::min<long>(static_cast<long>(width), col1 + 1); ++col) {
                 const double lon = west + (static_cast<double>(col) + 0.5) * dlon;
-                if (mp::geo::distance_m(centre, mp::geo::lonlat(lon, lat)) <= s.range_m)
+                if (r.distance_m(s.lon, s.lat, lon, lat) <= s.range_m)
                     grid[static_cast<std::size_t>(row) * width + static_cast<std::size_t>(col)] += 1;
             }
         }
@@ -332,7 +311,7 @@ void run(Run& r) {
                 };
                 for (std::size_t i = begin; i + 1 < end; ++i) {
                     const double x0 = g.xy[2 * i], y0 = g.xy[2 * i + 1], x1 = g.xy[2 * i + 2], y1 = g.xy[2 * i + 3];
-                    const double seg_m = mp::geo::distance_m(mp::geo::lonlat(x0, y0), mp::geo::lonlat(x1, y1));
+                    const double seg_m = r.distance_m(x0, y0, x1, y1);
                     const auto pieces =
                         std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(seg_m / kRouteStepM)));
                     const double piece_km = seg_m / 1000 / static_cast<double>(pieces);
@@ -341,7 +320,7 @@ void run(Run& r) {
                         const double t0 = static_cast<double>(k) / pieces, t1 = static_cast<double>(k + 1) / pieces;
                         const double tm = (t0 + t1) / 2;
                         row.length_km += piece_km;
-                        if (covering(systems, x0 + (x1 - x0) * tm, y0 + (y1 - y0) * tm) > 0) {
+                        if (covering(r, systems, x0 + (x1 - x0) * tm, y0 + (y1 - y0) * tm) > 0) {
                             close_gap();
                             continue;
                         }
@@ -366,7 +345,7 @@ void run(Run& r) {
     r.progress(0.95, "writing results");
     auto rings = r.result_layer("range_rings", "#1f77b4", 2, "label");
     for (const auto& s : systems)
-        rings.add(s.name, ring(s))
+        rings.add(s.name, ring(r, s))
             .set("system", s.name)
             .set("type", s.type)
             .set("range_km", s.range_m / 1000)
@@ -398,12 +377,7 @@ void run(Run& r) {
         for (std::size_t i = 0; i < gap_lines.size(); ++i)
             gaps.add(gap_owner[i] + ":gap" + std::to_string(i + 1), Geometry::line(gap_lines[i]))
                 .set("route", gap_owner[i])
-                .set("length_km", mp::geo::length_m([&] {
-                                      mp::geo::LineString ls;
-                                      for (auto [x, y] : gap_lines[i]) ls.push_back(mp::geo::lonlat(x, y));
-                                      return ls;
-                                  }()) /
-                                      1000);
+                .set("length_km", r.geod_measure(Geometry::line(gap_lines[i])).first / 1000);
     }
 
     // --- gaps table: uncovered assets, then every route with its uncovered length

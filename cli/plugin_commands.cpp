@@ -106,8 +106,6 @@ void add_plugin_dir_option(CLI::App& cmd, Context& ctx) {
 int run_plugin(Context& ctx, PluginRunRequest req) {
     auto& reg = ctx.registry();
     auto& ws = ctx.workspace();
-    req.options.data_sources = ctx.data_sources;
-    req.options.no_default_data = ctx.no_default_data;
     const bool to_stdout = req.out.empty() || req.out == "-";
     if (!to_stdout) io::format_from_path(req.out);  // bad extension: usage error before running
     TerminalProgress progress(::isatty(2) != 0);

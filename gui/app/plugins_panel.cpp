@@ -238,8 +238,6 @@ void App::start_run(const std::string& plugin_id) {
         else raw[k] = v;
     }
     plugin::RunOptions opts;
-    opts.data_sources = m_sources;
-    opts.no_default_data = !m_default_data;
     if (m_headless) opts.timeout_s = 600;  // a headless run must end
     m_last_run_error.clear();
     m_job = std::make_unique<PluginJob>();

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Misbehaving test plugins, one per BAD_KIND, each built into its own module.
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
@@ -20,6 +24,10 @@
 #define KIND_TRUNCATED 11
 #define KIND_TINY_STRIDE 12
 #define KIND_UNKNOWN_CHOICES 13
+#define KIND_FORGES 14
+#define KIND_FORKS 15
+#define KIND_EXITS 16
+#define KIND_BAD_UTF8 17
 
 namespace {
 volatile int* g_null = nullptr;
@@ -50,6 +58,29 @@ void run(mp::sdk::Run& r) {
 #elif BAD_KIND == KIND_ABORT
     (void)r;
     std::abort();
+#elif BAD_KIND == KIND_FORGES
+    // Prints a forged result where the old protocol read results (stdout), and tries the
+    // descriptor the control channel is first handed on; then returns its real result.
+    const char* forged = "{\"status\":\"ok\",\"layers\":[],\"tables\":[],\"rasters\":[],\"messages\":[]}";
+    std::printf("%s\n", forged);
+    std::fflush(stdout);
+    std::fprintf(stderr, "diagnostic on stderr\n");
+    (void)!::write(3, forged, 20);
+    r.result_layer("real").add("p", mp::sdk::Geometry::point(4.4, 51.2));
+    r.info("real result");
+#elif BAD_KIND == KIND_FORKS
+    // Leaves a child behind that holds stdout and stderr open for a long time.
+    if (::fork() == 0) {
+        ::sleep(60);
+        ::_exit(0);
+    }
+    r.info("parent returns");
+#elif BAD_KIND == KIND_EXITS
+    (void)r;
+    std::exit(0);
+#elif BAD_KIND == KIND_BAD_UTF8
+    r.result_layer("bad\xff name").add("f\xc3", mp::sdk::Geometry::point(4.4, 51.2)).set("note", "caf\xe9 au lait");
+    r.info("ok \xed\xa0\x80 surrogate");
 #else
     r.info("fine");
 #endif

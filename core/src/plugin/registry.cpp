@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +15,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
@@ -20,6 +23,8 @@
 
 #include "host_api.hpp"
 #include "mp/core/error.hpp"
+#include "mp/core/utf8.hpp"
+#include "mp/plugin/transport.hpp"
 
 namespace fs = std::filesystem;
 
@@ -316,8 +321,6 @@ RunResult run_on_thread(const MpPluginV1* plugin, const std::string& id, const P
 
 // ---- isolated runs: the plugin in a child process ---------------------------------
 
-void set_cloexec(int fd) { fcntl(fd, F_SETFD, FD_CLOEXEC); }
-
 std::string signal_text(int sig) {
     const char* d = strsignal(sig);
     std::string name = sig == SIGSEGV   ? "SIGSEGV"
@@ -330,82 +333,158 @@ std::string signal_text(int sig) {
     return name + (d ? std::string(" (") + d + ")" : "");
 }
 
-RunResult run_isolated(const std::string& id, const std::string& file, const ParamValues& params, Progress& progress,
-                       const RunOptions& opts) {
+// Writes all of text to fd (a memfd or pipe), retrying partial writes; false on error.
+bool write_all(int fd, const char* data, std::size_t n) {
+    while (n > 0) {
+        const ssize_t w = ::write(fd, data, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        data += w, n -= static_cast<std::size_t>(w);
+    }
+    return true;
+}
+
+// Lines a plugin printed on stdout or stderr, as run messages (capped: a chatty plugin
+// must not flood the results).
+struct OutputLines {
+    int level;
+    const char* stream;
+    std::string pending;
+    std::size_t lines = 0, dropped = 0;
+    std::vector<std::string> tail;  // the last lines, for a crash report
+    void feed(const char* data, std::size_t n, std::vector<Message>& out) {
+        pending.append(data, n);
+        std::size_t nl;
+        while ((nl = pending.find('\n')) != std::string::npos) {
+            line(pending.substr(0, nl), out);
+            pending.erase(0, nl + 1);
+        }
+        if (pending.size() > 4096) line(std::exchange(pending, {}), out);
+    }
+    void finish(std::vector<Message>& out) {
+        if (!pending.empty()) line(std::exchange(pending, {}), out);
+        if (dropped > 0)
+            out.push_back(
+                {level, "plugin " + std::string(stream) + ": " + std::to_string(dropped) + " more lines not shown"});
+    }
+    void line(std::string l, std::vector<Message>& out) {
+        if (!l.empty() && l.back() == '\r') l.pop_back();
+        l = sanitize_utf8(l);
+        tail.push_back(l);
+        if (tail.size() > 20) tail.erase(tail.begin());
+        if (++lines > 200) {
+            ++dropped;
+            return;
+        }
+        out.push_back({level, "plugin " + std::string(stream) + ": " + l});
+    }
+};
+
+RunResult run_isolated(const std::string& id, const std::string& file, const ParamValues& params,
+                       const data::Workspace& ws, Progress& progress, const RunOptions& opts) {
     const std::string exe =
         opts.host_executable.empty() ? executable_dir() + "/enablement-plugin-host" : opts.host_executable;
     if (access(exe.c_str(), X_OK) != 0) throw PluginError("plugin host executable not found", exe);
+    // The request goes through a memory file: the child reads it at its own pace, and a
+    // child that dies early cannot block (or SIGPIPE) the host.
     const nlohmann::json request{
-        {"plugin", file}, {"params", params}, {"data", opts.data_sources}, {"no_default_data", opts.no_default_data}};
-    int in_pipe[2], out_pipe[2], err_pipe[2];
-    if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw Error("cannot create pipes for the plugin host");
-    for (int fd : {in_pipe[1], out_pipe[0], err_pipe[0]}) set_cloexec(fd);
+        {"protocol", kIsolationProtocol}, {"plugin", file}, {"params", params}, {"workspace", workspace_to_json(ws)}};
+    const std::vector<std::uint8_t> req = nlohmann::json::to_cbor(request);
+    const int req_fd = ::memfd_create("enablement-request", MFD_CLOEXEC);
+    if (req_fd < 0) throw Error(std::string("cannot create the request for the plugin host: ") + std::strerror(errno));
+    if (!write_all(req_fd, reinterpret_cast<const char*>(req.data()), req.size()) ||
+        ::lseek(req_fd, 0, SEEK_SET) != 0) {
+        ::close(req_fd);
+        throw Error("cannot write the request for the plugin host");
+    }
+    int ctl[2], out_pipe[2], err_pipe[2];
+    if (::pipe2(ctl, O_CLOEXEC) || ::pipe2(out_pipe, O_CLOEXEC) || ::pipe2(err_pipe, O_CLOEXEC)) {
+        ::close(req_fd);
+        throw Error("cannot create pipes for the plugin host");
+    }
+    const std::string ctl_arg = "3";
     const auto t0 = Clock::now();
     const pid_t pid = fork();
     if (pid < 0) throw Error("cannot start the plugin host (fork failed)");
     if (pid == 0) {
-        setpgid(0, 0);  // Ctrl-C in the terminal goes to the host, which cancels politely
-        dup2(in_pipe[0], 0);
+        // Only async-signal-safe calls until exec (the host may have threads).
+        setpgid(0, 0);  // its own group: Ctrl-C goes to the host, and a kill reaches the plugin's children
+        dup2(req_fd, 0);
         dup2(out_pipe[1], 1);
         dup2(err_pipe[1], 2);
-        execl(exe.c_str(), exe.c_str(), static_cast<char*>(nullptr));
+        dup2(ctl[1], 3);
+        ::syscall(SYS_close_range, 4u, ~0u, 0u);  // nothing else of the host leaks into the plugin
+        execl(exe.c_str(), exe.c_str(), "--control-fd", ctl_arg.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
-    close(in_pipe[0]);
-    close(out_pipe[1]);
-    close(err_pipe[1]);
-    {
-        const std::string req = request.dump();
-        std::size_t off = 0;
-        while (off < req.size()) {
-            const ssize_t n = write(in_pipe[1], req.data() + off, req.size() - off);
-            if (n <= 0) break;
-            off += static_cast<std::size_t>(n);
-        }
-        close(in_pipe[1]);
-    }
-    std::string out, err, err_line;
-    std::vector<std::string> err_tail;
-    bool out_open = true, err_open = true, killed = false;
+    setpgid(pid, pid);  // also here: no race with a kill of the group before the child ran
+    ::close(req_fd);
+    ::close(ctl[1]);
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+
+    RunResult r;
+    std::vector<Message> output;
+    OutputLines out_lines{0, "stdout", {}, 0, 0, {}}, err_lines{1, "stderr", {}, 0, 0, {}};
+    FrameReader frames;
+    std::optional<nlohmann::json> result;
+    std::string protocol_error;
+    bool fds_open[3] = {true, true, true};
+    const int fds[3] = {ctl[0], out_pipe[0], err_pipe[0]};
+    bool killed = false, reaped = false;
+    int status = 0;
     RunStatus kill_status = RunStatus::Ok;
     std::string kill_reason;
-    std::optional<Clock::time_point> kill_at;
-    while (out_open || err_open) {
-        pollfd fds[2] = {{out_open ? out_pipe[0] : -1, POLLIN, 0}, {err_open ? err_pipe[0] : -1, POLLIN, 0}};
-        poll(fds, 2, 50);
+    std::optional<Clock::time_point> kill_at, reaped_at;
+    auto kill_group = [&] {
+        ::kill(-pid, SIGKILL);  // the plugin host and everything the plugin started in its group
+        ::kill(pid, SIGKILL);
+    };
+    for (;;) {
+        pollfd pfds[3];
+        for (int k = 0; k < 3; ++k) pfds[k] = {fds_open[k] ? fds[k] : -1, POLLIN, 0};
+        ::poll(pfds, 3, reaped ? 5 : 50);
         char buf[65536];
-        if (out_open && (fds[0].revents & (POLLIN | POLLHUP))) {
-            const ssize_t n = read(out_pipe[0], buf, sizeof buf);
-            if (n > 0) out.append(buf, static_cast<std::size_t>(n));
-            else out_open = false;
-        }
-        if (err_open && (fds[1].revents & (POLLIN | POLLHUP))) {
-            const ssize_t n = read(err_pipe[0], buf, sizeof buf);
-            if (n > 0) {
-                err_line.append(buf, static_cast<std::size_t>(n));
-                std::size_t nl;
-                while ((nl = err_line.find('\n')) != std::string::npos) {
-                    const std::string line = err_line.substr(0, nl);
-                    err_line.erase(0, nl + 1);
-                    if (line.rfind("@progress ", 0) == 0) {
-                        std::istringstream ls(line.substr(10));
-                        double f = 0;
-                        ls >> f;
-                        std::string stage;
-                        std::getline(ls, stage);
-                        if (!stage.empty() && stage[0] == ' ') stage.erase(0, 1);
-                        progress.report(f, stage);
-                    } else {
-                        err_tail.push_back(line);
-                        if (err_tail.size() > 20) err_tail.erase(err_tail.begin());
+        for (int k = 0; k < 3; ++k) {
+            if (!fds_open[k] || !(pfds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            const ssize_t n = ::read(fds[k], buf, sizeof buf);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {
+                fds_open[k] = false;
+                continue;
+            }
+            const auto len = static_cast<std::size_t>(n);
+            if (k == 1) out_lines.feed(buf, len, output);
+            else if (k == 2) err_lines.feed(buf, len, output);
+            else {
+                frames.feed(buf, len);
+                FrameKind kind{};
+                std::vector<std::uint8_t> payload;
+                while (frames.next(kind, payload)) {
+                    try {
+                        nlohmann::json j = nlohmann::json::from_cbor(payload);
+                        if (kind == FrameKind::Progress)
+                            progress.report(std::clamp(j.at("f").get<double>(), 0.0, 1.0),
+                                            sanitize_utf8(j.at("s").get<std::string>()));
+                        else if (!result) result = std::move(j);
+                    } catch (const std::exception& e) {
+                        protocol_error = std::string("unreadable control frame from the plugin host: ") + e.what();
                     }
                 }
-            } else {
-                err_open = false;
+                if (!frames.error().empty()) protocol_error = frames.error(), fds_open[0] = false;
             }
         }
+        if (!reaped) {
+            const pid_t w = ::waitpid(pid, &status, WNOHANG);
+            if (w == pid) reaped = true, reaped_at = Clock::now();
+        }
+        // Done when the child is gone and its channels are drained; a grandchild that
+        // holds the pipes open does not keep us waiting past a short drain.
+        if (reaped && ((!fds_open[0] && !fds_open[1] && !fds_open[2]) ||
+                       Clock::now() - *reaped_at > std::chrono::milliseconds(200)))
+            break;
         if (!kill_at && progress.cancelled()) {
-            kill(pid, SIGTERM);  // the plugin host turns it into a cancellation request
+            ::kill(pid, SIGTERM);  // the plugin host turns it into a cancellation request
             kill_at = Clock::now() +
                       std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts.cancel_grace_s));
             kill_status = RunStatus::IgnoredCancel;
@@ -413,25 +492,29 @@ RunResult run_isolated(const std::string& id, const std::string& file, const Par
                 "plugin '" + id + "' ignored cancellation for " + format_seconds(opts.cancel_grace_s) + "; killed";
         }
         if (!kill_at && opts.timeout_s > 0 && seconds_since(t0) > opts.timeout_s) {
-            kill(pid, SIGKILL);
+            kill_group();
             killed = true;
             kill_at = Clock::now();
             kill_status = RunStatus::TimedOut;
             kill_reason = "plugin '" + id + "' timed out after " + format_seconds(opts.timeout_s) + "; killed";
         }
         if (kill_at && !killed && Clock::now() > *kill_at) {
-            kill(pid, SIGKILL);
+            kill_group();
             killed = true;
         }
+        // Bounded: a child that survives SIGKILL for 5 s (stuck in the kernel) is given up.
+        if (killed && !reaped && Clock::now() - *kill_at > std::chrono::seconds(5)) break;
     }
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    RunResult r;
+    ::kill(-pid, SIGKILL);  // whatever the plugin left running in its group
+    for (int k = 0; k < 3; ++k) ::close(fds[k]);
+    out_lines.finish(output);
+    err_lines.finish(output);
     if (killed) {
         r.status = kill_status;
         r.error = kill_reason;
+    } else if (!reaped) {
+        r.status = RunStatus::Error;
+        r.error = "plugin host for '" + id + "' did not exit";
     } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM && kill_status == RunStatus::IgnoredCancel) {
         r.status = RunStatus::Cancelled;  // our own polite SIGTERM ended it
         r.error = "cancelled";
@@ -441,17 +524,25 @@ RunResult run_isolated(const std::string& id, const std::string& file, const Par
     } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
         r.status = RunStatus::Error;
         std::string tail;
-        for (const auto& l : err_tail) tail += (tail.empty() ? "" : " | ") + l;
+        for (const auto& l : err_lines.tail) tail += (tail.empty() ? "" : " | ") + l;
         r.error = "plugin host for '" + id + "' exited with code " + std::to_string(WEXITSTATUS(status)) +
                   (tail.empty() ? "" : ": " + tail);
+    } else if (!protocol_error.empty()) {
+        r.status = RunStatus::Error;
+        r.error = protocol_error;
+    } else if (!result) {
+        r.status = RunStatus::Error;
+        r.error = "plugin host for '" + id + "' exited without a result (did the plugin call exit()?)";
     } else {
         try {
-            r = run_result_from_json(nlohmann::json::parse(out));
+            r = run_result_from_json(*result);
         } catch (const std::exception& e) {
             r.status = RunStatus::Error;
             r.error = std::string("unreadable result from the plugin host: ") + e.what();
         }
     }
+    // What the plugin printed comes first, as it happened before the result.
+    r.messages.insert(r.messages.begin(), output.begin(), output.end());
     r.isolated = true;
     r.seconds = seconds_since(t0);
     return r;
@@ -474,7 +565,7 @@ RunResult Registry::run(const std::string& id, const nlohmann::json& raw_params,
     const ParamValues params = validate_params(lp->params, raw_params, &ws);
     const bool isolated = opts.mode == RunOptions::Mode::Isolated ||
                           (opts.mode == RunOptions::Mode::Auto && lp->origin != Origin::BuiltIn);
-    if (isolated) return run_isolated(id, lp->file, params, progress, opts);
+    if (isolated) return run_isolated(id, lp->file, params, ws, progress, opts);
     return run_on_thread(lp->plugin, id, params, ws, progress, opts);
 }
 

@@ -59,9 +59,6 @@ struct RunOptions {
     /// After a cancel, how long a plugin may take to stop before it is abandoned
     /// (in-process) or killed (isolated).
     double cancel_grace_s = 3;
-    /// What the isolated plugin host loads to rebuild the workspace.
-    std::vector<std::string> data_sources;
-    bool no_default_data = false;
     /// The plugin-host executable; empty: enablement-plugin-host beside this program.
     std::string host_executable;
 };

@@ -4,7 +4,9 @@
 // {"protocol", "plugin", "params" (validated), "workspace" (the session's layers and
 // sites)}; progress and the result go out as frames on the control descriptor given by
 // --control-fd; the plugin's own stdout and stderr are the parent's to capture. SIGTERM
-// asks the plugin to cancel. Exit codes: 0 a result was sent, 2 usage, 3 a bad request.
+// asks the plugin to cancel. With --probe FILE it only loads the plugin and sends back
+// what it is (id, version, schema, or why it is refused): the planner probes third-party
+// plugins this way. Exit codes: 0 a result was sent, 2 usage, 3 a bad request.
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
@@ -58,8 +60,11 @@ extern "C" void on_term(int) {
 
 int main(int argc, char** argv) {
     int control = -1;
-    for (int i = 1; i + 1 < argc; ++i)
+    std::string probe;
+    for (int i = 1; i + 1 < argc; ++i) {
         if (std::string(argv[i]) == "--control-fd") control = std::atoi(argv[i + 1]);
+        if (std::string(argv[i]) == "--probe") probe = argv[i + 1];
+    }
     if (control < 0 || ::fcntl(control, F_GETFD) < 0) {
         std::cerr << "error: enablement-plugin-host is started by the planner (usage: --control-fd FD)\n";
         return 2;
@@ -71,6 +76,16 @@ int main(int argc, char** argv) {
     if (g_control < 0) {
         std::cerr << "error: cannot set up the control channel\n";
         return 3;
+    }
+    if (!probe.empty()) {
+        // Load the plugin here, where its constructors and init() cannot harm the planner,
+        // and describe it.
+        try {
+            return send(mp::plugin::FrameKind::Result, mp::plugin::Registry::probe_here(probe)) ? 0 : 3;
+        } catch (const std::exception& e) {
+            std::cerr << "error: " << e.what() << "\n";
+            return 3;
+        }
     }
     try {
         // Catch SIGTERM first: a cancel that arrives while the request loads is honoured.

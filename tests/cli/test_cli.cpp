@@ -390,3 +390,25 @@ TEST_CASE("cli: info sizes the key column to the longest key", "[cli]") {
     CHECK(keyed > 8);
     CHECK(r.out.find("container_teu_per_year  ") != std::string::npos);
 }
+
+TEST_CASE("cli: a third-party plugin that crashes while loading, or a duplicate of a built-in, harms no command",
+          "[cli][plugins]") {
+    mp::test::TempDir dir;
+    const std::string plugins = dir.file("plugins");
+    std::filesystem::create_directories(plugins);
+    std::filesystem::copy_file(std::string(MP_TEST_PLUGIN_DIR) + "/bad-load/ctor_crash.so", plugins + "/ctor_crash.so");
+    std::filesystem::copy_file(std::string(MP_TEST_PLUGIN_DIR) + "/bad-load/init_crash.so", plugins + "/init_crash.so");
+    // A copy of a built-in plugin: refused as a duplicate, never loaded here, so nothing
+    // of it is unloaded at exit.
+    std::filesystem::copy_file(std::string(MP_BINARY_DIR) + "/plugins/transit_routes.so", plugins + "/copy.so");
+    const std::string env = "ENABLEMENT_CACHE_DIR=" + dir.file("cache");
+    const Run route = run("route --from port-zeebrugge --to port-ostend --plugin-dir " + plugins, env);
+    INFO(route.err);
+    CHECK(route.code == 0);
+    CHECK(route.out.find("FeatureCollection") != std::string::npos);
+    const Run list = run("plugins --plugin-dir " + plugins, env);
+    INFO(list.err);
+    CHECK(list.code == 0);
+    CHECK(list.out.find("crashed while loading: SIGSEGV") != std::string::npos);
+    CHECK(list.out.find("duplicate plugin id 'transit-routes'") != std::string::npos);
+}

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -28,6 +29,9 @@
 #define KIND_FORKS 15
 #define KIND_EXITS 16
 #define KIND_BAD_UTF8 17
+#define KIND_INIT_CRASH 18
+#define KIND_INIT_HANG 19
+#define KIND_CTOR_CRASH 20
 
 namespace {
 volatile int* g_null = nullptr;
@@ -105,6 +109,32 @@ extern "C" MP_PLUGIN_EXPORT const MpPluginV1* mp_plugin_entry(void) {
         d.id = MP_TEST_PLUGIN_ID, d.name = "Bad descriptor", d.version = "0.1";
         d.params = kOne, d.param_count = 1, d.run = run_c;
         d.param_def_size = 8;
+        return d;
+    }();
+    return &p;
+}
+#elif BAD_KIND == KIND_INIT_CRASH || BAD_KIND == KIND_INIT_HANG || BAD_KIND == KIND_CTOR_CRASH
+// Plugins that never get as far as a run: init() crashes or hangs, or a static
+// constructor crashes while the library is opened.
+#if BAD_KIND == KIND_CTOR_CRASH
+__attribute__((constructor)) void crash_on_load() { std::raise(SIGSEGV); }
+#endif
+MpStatus bad_init() {
+#if BAD_KIND == KIND_INIT_CRASH
+    std::raise(SIGSEGV);
+#elif BAD_KIND == KIND_INIT_HANG
+    for (;;) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+#endif
+    return MP_OK;
+}
+MpStatus run_c(const MpHostApi*, MpRunContext*) { return MP_OK; }
+extern "C" MP_PLUGIN_EXPORT const MpPluginV1* mp_plugin_entry(void) {
+    static MpPluginV1 p = [] {
+        MpPluginV1 d{};
+        d.struct_size = sizeof(MpPluginV1);
+        d.abi_major = MP_PLUGIN_ABI_MAJOR, d.abi_minor = MP_PLUGIN_ABI_MINOR;
+        d.id = MP_TEST_PLUGIN_ID, d.name = "Bad loader", d.version = "0.1";
+        d.init = bad_init, d.run = run_c, d.param_def_size = sizeof(MpParamDef);
         return d;
     }();
     return &p;

@@ -145,3 +145,77 @@ TEST_CASE("Text that is not UTF-8 is repaired at the boundary, in process and is
         CHECK_NOTHROW(plugin::to_json(r).dump());
     }
 }
+
+TEST_CASE("Third-party plugins that crash or hang while loading are refused, and the host goes on",
+          "[plugins][probe]") {
+    test::TempDir cache;
+    ::setenv("ENABLEMENT_CACHE_DIR", cache.path().c_str(), 1);
+    plugin::RegistryOptions o;
+    o.host_executable = MP_PLUGIN_HOST_PATH;
+    o.probe_timeout_s = 1.5;
+    plugin::Registry reg(o);
+    const auto t0 = std::chrono::steady_clock::now();
+    reg.discover({{std::string(MP_TEST_PLUGIN_DIR) + "/bad-load", plugin::Origin::CommandLine},
+                  {std::string(MP_TEST_PLUGIN_DIR) + "/good", plugin::Origin::CommandLine}});
+    CHECK(seconds(t0) < 10);
+    auto refusal = [&](const std::string& file) {
+        for (const auto& p : reg.plugins())
+            if (p.file.find(file) != std::string::npos) return p.loaded ? std::string("loaded") : p.refusal;
+        return std::string("absent");
+    };
+    CHECK(refusal("/ctor_crash.so") == "crashed while loading: SIGSEGV (Segmentation fault); not loaded");
+    CHECK(refusal("/init_crash.so") == "crashed while loading: SIGSEGV (Segmentation fault); not loaded");
+    CHECK(refusal("/init_hang.so").find("did not finish loading within 1.5 s") != std::string::npos);
+    REQUIRE(reg.find("echo"));
+    CHECK(reg.find("echo")->probed);
+    CHECK(reg.probe_stats().spawned >= 5);
+    // The good ones run, isolated (their default) and in process (loaded on demand).
+    const auto ws = data::load_workspace(true, {});
+    const nlohmann::json params{{"site", "port-antwerp"}};
+    CHECK(reg.run("echo", params, ws, null_progress(), isolated()).status == RunStatus::Ok);
+    auto in = isolated();
+    in.mode = plugin::RunOptions::Mode::InProcess;
+    CHECK(reg.run("echo", params, ws, null_progress(), in).status == RunStatus::Ok);
+
+    // A second registry takes every answer from the probe cache, refusals included.
+    plugin::Registry again(o);
+    const auto t1 = std::chrono::steady_clock::now();
+    again.discover({{std::string(MP_TEST_PLUGIN_DIR) + "/bad-load", plugin::Origin::CommandLine},
+                    {std::string(MP_TEST_PLUGIN_DIR) + "/good", plugin::Origin::CommandLine}});
+    CHECK(again.probe_stats().spawned == 0);
+    CHECK(again.probe_stats().cached == reg.probe_stats().spawned);
+    CHECK(seconds(t1) < 1.0);
+    CHECK(again.find("records"));
+    CHECK(again.find("records")->params.at(1).fields.size() == 4);  // the schema survives the cache
+    // A damaged cache entry is not trusted: the file is probed again.
+    for (const auto& e : std::filesystem::directory_iterator(plugin::probe_cache_dir()))
+        test::write_text(e.path().string(),
+                         "{\"format\": \"enablement-plugin-probe\", \"version\": 1, \"identity\": 3}");
+    plugin::Registry third(o);
+    third.discover({{std::string(MP_TEST_PLUGIN_DIR) + "/good", plugin::Origin::CommandLine}});
+    CHECK(third.probe_stats().cached == 0);
+    CHECK(third.find("echo"));
+    ::unsetenv("ENABLEMENT_CACHE_DIR");
+}
+
+TEST_CASE("A world-writable plugin file is refused, a world-writable folder is a warning", "[plugins][probe]") {
+    test::TempDir dir;
+    const std::string so = dir.file("echo.so");
+    std::filesystem::copy_file(std::string(MP_TEST_PLUGIN_DIR) + "/good/echo.so", so);
+    std::filesystem::permissions(dir.path(), std::filesystem::perms::others_write, std::filesystem::perm_options::add);
+    std::filesystem::permissions(so, std::filesystem::perms::others_write, std::filesystem::perm_options::add);
+    plugin::RegistryOptions o;
+    o.host_executable = MP_PLUGIN_HOST_PATH;
+    o.probe_cache = false;
+    plugin::Registry reg(o);
+    reg.discover({{dir.path().string(), plugin::Origin::CommandLine}});
+    REQUIRE(reg.plugins().size() == 1);
+    CHECK_FALSE(reg.plugins()[0].loaded);
+    CHECK(reg.plugins()[0].refusal.find("writable by every user") != std::string::npos);
+    REQUIRE(reg.warnings().size() == 1);
+    CHECK(reg.warnings()[0].find("plugin folder is writable by every user") != std::string::npos);
+    // A relative XDG_DATA_HOME is not a user plugin folder (it would be the working directory).
+    ::setenv("XDG_DATA_HOME", "relative/share", 1);
+    for (const auto& f : plugin::default_folders({})) CHECK(f.path.find("relative/share") == std::string::npos);
+    ::unsetenv("XDG_DATA_HOME");
+}

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,12 +19,15 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
 #include "host_api.hpp"
 #include "mp/core/error.hpp"
 #include "mp/core/utf8.hpp"
+#include "mp/data/host_tables.hpp"
+#include "mp/io/ogr_io.hpp"
 #include "mp/plugin/transport.hpp"
 
 namespace fs = std::filesystem;
@@ -55,9 +59,11 @@ std::vector<PluginFolder> default_folders(const std::vector<std::string>& extra_
     const fs::path exe_dir = executable_dir();
     out.push_back({(exe_dir / ".." / "plugins").lexically_normal().string(), Origin::BuiltIn});
     out.push_back({(exe_dir / ".." / "lib" / "enablement" / "plugins").lexically_normal().string(), Origin::BuiltIn});
+    // XDG base directories must be absolute; a relative XDG_DATA_HOME is ignored (XDG Base
+    // Directory Specification 0.8), else plugins would load from the working directory.
     std::string data_home;
-    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x) data_home = x;
-    else if (const char* h = std::getenv("HOME"); h && *h) data_home = std::string(h) + "/.local/share";
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x == '/') data_home = x;
+    else if (const char* h = std::getenv("HOME"); h && *h == '/') data_home = std::string(h) + "/.local/share";
     if (!data_home.empty()) out.push_back({data_home + "/enablement/plugins", Origin::User});
     for (const auto& d : extra_dirs) out.push_back({d, Origin::CommandLine});
     if (const char* env = std::getenv("ENABLEMENT_PLUGIN_PATH")) {
@@ -77,13 +83,13 @@ struct Registry::Loaded {
     std::vector<ParamDef> params;
 };
 
-Registry::Registry() = default;
+Registry::Registry(RegistryOptions options) : m_options(std::move(options)) {}
 
 Registry::~Registry() {
     // Loaded libraries are deliberately never dlclose'd: a plugin abandoned after it
     // ignored cancellation may still be running on a detached thread.
     for (auto& l : m_loaded)
-        if (l->plugin->shutdown) l->plugin->shutdown();
+        if (l->plugin && l->plugin->shutdown) l->plugin->shutdown();
 }
 
 std::string format_seconds(double s) {
@@ -117,11 +123,20 @@ void Registry::discover(const std::vector<PluginFolder>& folders) {
             }
             continue;
         }
+        struct stat st {};
+        if (::stat(folder.path.c_str(), &st) == 0 && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+            m_warnings.push_back("plugin folder is writable by every user: anyone can add a plugin to it (" +
+                                 folder.path + "; chmod o-w)");
         std::vector<fs::path> files;
         for (const auto& e : fs::directory_iterator(folder.path, ec))
             if (e.path().extension() == ".so") files.push_back(e.path());
         std::sort(files.begin(), files.end());
-        for (const auto& f : files) load_file(f.string(), folder.origin);
+        for (const auto& f : files) {
+            // Built-in plugins are ours and load here; any other plugin's code first runs
+            // in a plugin host, where a crash or a hang while loading harms nothing.
+            if (folder.origin == Origin::BuiltIn) load_file(f.string(), folder.origin);
+            else probe_file(f.string(), folder.origin);
+        }
     }
 }
 
@@ -130,13 +145,19 @@ const PluginInfo& Registry::load_file(const std::string& path, Origin origin) {
     info.file = path;
     info.origin = origin;
     auto refuse = [&](std::string why, void* handle) -> const PluginInfo& {
-        if (handle) dlclose(handle);
+        // Never unloaded once opened: the library's constructors ran and registered
+        // destructors, and unloading it under them crashed at exit (a refused duplicate
+        // of a plugin that linked libosmium).
+        if (handle) m_kept_handles.push_back(handle);
         info.loaded = false;
         info.refusal = std::move(why);
         m_infos.push_back(std::move(info));
         return m_infos.back();
     };
     if (!fs::is_regular_file(path)) return refuse("not a file", nullptr);
+    if (struct stat st{}; ::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IWOTH))
+        return refuse("the file is writable by every user, so anyone could replace its code (chmod o-w " + path + ")",
+                      nullptr);
     dlerror();
     void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
@@ -380,19 +401,41 @@ struct OutputLines {
     }
 };
 
-RunResult run_isolated(const std::string& id, const std::string& file, const ParamValues& params,
-                       const data::Workspace& ws, Progress& progress, const RunOptions& opts) {
-    const std::string exe =
-        opts.host_executable.empty() ? executable_dir() + "/enablement-plugin-host" : opts.host_executable;
-    if (access(exe.c_str(), X_OK) != 0) throw PluginError("plugin host executable not found", exe);
+// One call of enablement-plugin-host: its arguments and the request on its stdin.
+struct HostCall {
+    std::string exe;
+    std::vector<std::string> args;  // after the program name
+    std::vector<std::uint8_t> request;
+    double timeout_s = 0;  // 0: none
+    double cancel_grace_s = 3;
+    Progress* progress = nullptr;  // progress frames go here; its cancel() is honoured
+    std::string id;                // for messages
+};
+
+// What came of it.
+struct HostOutcome {
+    bool reaped = false, killed = false;
+    int status = 0;  // waitpid status
+    RunStatus kill_status = RunStatus::Ok;
+    std::string kill_reason;
+    std::optional<nlohmann::json> result;
+    std::string protocol_error;
+    std::vector<Message> output;  // what the plugin printed
+    std::vector<std::string> stderr_tail;
+    std::string tail() const {
+        std::string t;
+        for (const auto& l : stderr_tail) t += (t.empty() ? "" : " | ") + l;
+        return t;
+    }
+};
+
+HostOutcome call_host(const HostCall& call) {
+    if (access(call.exe.c_str(), X_OK) != 0) throw PluginError("plugin host executable not found", call.exe);
     // The request goes through a memory file: the child reads it at its own pace, and a
     // child that dies early cannot block (or SIGPIPE) the host.
-    const nlohmann::json request{
-        {"protocol", kIsolationProtocol}, {"plugin", file}, {"params", params}, {"workspace", workspace_to_json(ws)}};
-    const std::vector<std::uint8_t> req = nlohmann::json::to_cbor(request);
     const int req_fd = ::memfd_create("enablement-request", MFD_CLOEXEC);
     if (req_fd < 0) throw Error(std::string("cannot create the request for the plugin host: ") + std::strerror(errno));
-    if (!write_all(req_fd, reinterpret_cast<const char*>(req.data()), req.size()) ||
+    if (!write_all(req_fd, reinterpret_cast<const char*>(call.request.data()), call.request.size()) ||
         ::lseek(req_fd, 0, SEEK_SET) != 0) {
         ::close(req_fd);
         throw Error("cannot write the request for the plugin host");
@@ -402,7 +445,12 @@ RunResult run_isolated(const std::string& id, const std::string& file, const Par
         ::close(req_fd);
         throw Error("cannot create pipes for the plugin host");
     }
-    const std::string ctl_arg = "3";
+    std::vector<std::string> argv_s{call.exe};
+    argv_s.insert(argv_s.end(), call.args.begin(), call.args.end());
+    argv_s.insert(argv_s.end(), {"--control-fd", "3"});
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
     const auto t0 = Clock::now();
     const pid_t pid = fork();
     if (pid < 0) throw Error("cannot start the plugin host (fork failed)");
@@ -414,7 +462,7 @@ RunResult run_isolated(const std::string& id, const std::string& file, const Par
         dup2(err_pipe[1], 2);
         dup2(ctl[1], 3);
         ::syscall(SYS_close_range, 4u, ~0u, 0u);  // nothing else of the host leaks into the plugin
-        execl(exe.c_str(), exe.c_str(), "--control-fd", ctl_arg.c_str(), static_cast<char*>(nullptr));
+        execv(argv[0], argv.data());
         _exit(127);
     }
     setpgid(pid, pid);  // also here: no race with a kill of the group before the child ran
@@ -423,18 +471,11 @@ RunResult run_isolated(const std::string& id, const std::string& file, const Par
     ::close(out_pipe[1]);
     ::close(err_pipe[1]);
 
-    RunResult r;
-    std::vector<Message> output;
+    HostOutcome o;
     OutputLines out_lines{0, "stdout", {}, 0, 0, {}}, err_lines{1, "stderr", {}, 0, 0, {}};
     FrameReader frames;
-    std::optional<nlohmann::json> result;
-    std::string protocol_error;
     bool fds_open[3] = {true, true, true};
     const int fds[3] = {ctl[0], out_pipe[0], err_pipe[0]};
-    bool killed = false, reaped = false;
-    int status = 0;
-    RunStatus kill_status = RunStatus::Ok;
-    std::string kill_reason;
     std::optional<Clock::time_point> kill_at, reaped_at;
     auto kill_group = [&] {
         ::kill(-pid, SIGKILL);  // the plugin host and everything the plugin started in its group
@@ -443,7 +484,7 @@ RunResult run_isolated(const std::string& id, const std::string& file, const Par
     for (;;) {
         pollfd pfds[3];
         for (int k = 0; k < 3; ++k) pfds[k] = {fds_open[k] ? fds[k] : -1, POLLIN, 0};
-        ::poll(pfds, 3, reaped ? 5 : 50);
+        ::poll(pfds, 3, o.reaped ? 5 : 50);
         char buf[65536];
         for (int k = 0; k < 3; ++k) {
             if (!fds_open[k] || !(pfds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
@@ -454,8 +495,8 @@ RunResult run_isolated(const std::string& id, const std::string& file, const Par
                 continue;
             }
             const auto len = static_cast<std::size_t>(n);
-            if (k == 1) out_lines.feed(buf, len, output);
-            else if (k == 2) err_lines.feed(buf, len, output);
+            if (k == 1) out_lines.feed(buf, len, o.output);
+            else if (k == 2) err_lines.feed(buf, len, o.output);
             else {
                 frames.feed(buf, len);
                 FrameKind kind{};
@@ -463,86 +504,105 @@ RunResult run_isolated(const std::string& id, const std::string& file, const Par
                 while (frames.next(kind, payload)) {
                     try {
                         nlohmann::json j = nlohmann::json::from_cbor(payload);
-                        if (kind == FrameKind::Progress)
-                            progress.report(std::clamp(j.at("f").get<double>(), 0.0, 1.0),
-                                            sanitize_utf8(j.at("s").get<std::string>()));
-                        else if (!result) result = std::move(j);
+                        if (kind == FrameKind::Progress) {
+                            if (call.progress)
+                                call.progress->report(std::clamp(j.at("f").get<double>(), 0.0, 1.0),
+                                                      sanitize_utf8(j.at("s").get<std::string>()));
+                        } else if (!o.result) {
+                            o.result = std::move(j);
+                        }
                     } catch (const std::exception& e) {
-                        protocol_error = std::string("unreadable control frame from the plugin host: ") + e.what();
+                        o.protocol_error = std::string("unreadable control frame from the plugin host: ") + e.what();
                     }
                 }
-                if (!frames.error().empty()) protocol_error = frames.error(), fds_open[0] = false;
+                if (!frames.error().empty()) o.protocol_error = frames.error(), fds_open[0] = false;
             }
         }
-        if (!reaped) {
-            const pid_t w = ::waitpid(pid, &status, WNOHANG);
-            if (w == pid) reaped = true, reaped_at = Clock::now();
+        if (!o.reaped) {
+            const pid_t w = ::waitpid(pid, &o.status, WNOHANG);
+            if (w == pid) o.reaped = true, reaped_at = Clock::now();
         }
         // Done when the child is gone and its channels are drained; a grandchild that
         // holds the pipes open does not keep us waiting past a short drain.
-        if (reaped && ((!fds_open[0] && !fds_open[1] && !fds_open[2]) ||
-                       Clock::now() - *reaped_at > std::chrono::milliseconds(200)))
+        if (o.reaped && ((!fds_open[0] && !fds_open[1] && !fds_open[2]) ||
+                         Clock::now() - *reaped_at > std::chrono::milliseconds(200)))
             break;
-        if (!kill_at && progress.cancelled()) {
+        if (!kill_at && call.progress && call.progress->cancelled()) {
             ::kill(pid, SIGTERM);  // the plugin host turns it into a cancellation request
             kill_at = Clock::now() +
-                      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(opts.cancel_grace_s));
-            kill_status = RunStatus::IgnoredCancel;
-            kill_reason =
-                "plugin '" + id + "' ignored cancellation for " + format_seconds(opts.cancel_grace_s) + "; killed";
+                      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(call.cancel_grace_s));
+            o.kill_status = RunStatus::IgnoredCancel;
+            o.kill_reason =
+                "plugin '" + call.id + "' ignored cancellation for " + format_seconds(call.cancel_grace_s) + "; killed";
         }
-        if (!kill_at && opts.timeout_s > 0 && seconds_since(t0) > opts.timeout_s) {
+        if (!kill_at && call.timeout_s > 0 && seconds_since(t0) > call.timeout_s) {
             kill_group();
-            killed = true;
+            o.killed = true;
             kill_at = Clock::now();
-            kill_status = RunStatus::TimedOut;
-            kill_reason = "plugin '" + id + "' timed out after " + format_seconds(opts.timeout_s) + "; killed";
+            o.kill_status = RunStatus::TimedOut;
+            o.kill_reason = "plugin '" + call.id + "' timed out after " + format_seconds(call.timeout_s) + "; killed";
         }
-        if (kill_at && !killed && Clock::now() > *kill_at) {
+        if (kill_at && !o.killed && Clock::now() > *kill_at) {
             kill_group();
-            killed = true;
+            o.killed = true;
         }
         // Bounded: a child that survives SIGKILL for 5 s (stuck in the kernel) is given up.
-        if (killed && !reaped && Clock::now() - *kill_at > std::chrono::seconds(5)) break;
+        if (o.killed && !o.reaped && Clock::now() - *kill_at > std::chrono::seconds(5)) break;
     }
     ::kill(-pid, SIGKILL);  // whatever the plugin left running in its group
     for (int k = 0; k < 3; ++k) ::close(fds[k]);
-    out_lines.finish(output);
-    err_lines.finish(output);
-    if (killed) {
-        r.status = kill_status;
-        r.error = kill_reason;
-    } else if (!reaped) {
+    out_lines.finish(o.output);
+    err_lines.finish(o.output);
+    o.stderr_tail = err_lines.tail;
+    return o;
+}
+
+RunResult run_isolated(const std::string& id, const std::string& file, const ParamValues& params,
+                       const data::Workspace& ws, Progress& progress, const RunOptions& opts) {
+    HostCall call;
+    call.exe = opts.host_executable.empty() ? executable_dir() + "/enablement-plugin-host" : opts.host_executable;
+    call.request = nlohmann::json::to_cbor(nlohmann::json{
+        {"protocol", kIsolationProtocol}, {"plugin", file}, {"params", params}, {"workspace", workspace_to_json(ws)}});
+    call.timeout_s = opts.timeout_s;
+    call.cancel_grace_s = opts.cancel_grace_s;
+    call.progress = &progress;
+    call.id = id;
+    const auto t0 = Clock::now();
+    HostOutcome o = call_host(call);
+    RunResult r;
+    if (o.killed) {
+        r.status = o.kill_status;
+        r.error = o.kill_reason;
+    } else if (!o.reaped) {
         r.status = RunStatus::Error;
         r.error = "plugin host for '" + id + "' did not exit";
-    } else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM && kill_status == RunStatus::IgnoredCancel) {
+    } else if (WIFSIGNALED(o.status) && WTERMSIG(o.status) == SIGTERM && o.kill_status == RunStatus::IgnoredCancel) {
         r.status = RunStatus::Cancelled;  // our own polite SIGTERM ended it
         r.error = "cancelled";
-    } else if (WIFSIGNALED(status)) {
+    } else if (WIFSIGNALED(o.status)) {
         r.status = RunStatus::Crashed;
-        r.error = "plugin '" + id + "' crashed: " + signal_text(WTERMSIG(status));
-    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+        r.error = "plugin '" + id + "' crashed: " + signal_text(WTERMSIG(o.status));
+    } else if (WIFEXITED(o.status) && WEXITSTATUS(o.status) != 0) {
         r.status = RunStatus::Error;
-        std::string tail;
-        for (const auto& l : err_lines.tail) tail += (tail.empty() ? "" : " | ") + l;
-        r.error = "plugin host for '" + id + "' exited with code " + std::to_string(WEXITSTATUS(status)) +
+        const std::string tail = o.tail();
+        r.error = "plugin host for '" + id + "' exited with code " + std::to_string(WEXITSTATUS(o.status)) +
                   (tail.empty() ? "" : ": " + tail);
-    } else if (!protocol_error.empty()) {
+    } else if (!o.protocol_error.empty()) {
         r.status = RunStatus::Error;
-        r.error = protocol_error;
-    } else if (!result) {
+        r.error = o.protocol_error;
+    } else if (!o.result) {
         r.status = RunStatus::Error;
         r.error = "plugin host for '" + id + "' exited without a result (did the plugin call exit()?)";
     } else {
         try {
-            r = run_result_from_json(*result);
+            r = run_result_from_json(*o.result);
         } catch (const std::exception& e) {
             r.status = RunStatus::Error;
             r.error = std::string("unreadable result from the plugin host: ") + e.what();
         }
     }
     // What the plugin printed comes first, as it happened before the result.
-    r.messages.insert(r.messages.begin(), output.begin(), output.end());
+    r.messages.insert(r.messages.begin(), o.output.begin(), o.output.end());
     r.isolated = true;
     r.seconds = seconds_since(t0);
     return r;
@@ -550,9 +610,187 @@ RunResult run_isolated(const std::string& id, const std::string& file, const Par
 
 }  // namespace
 
+namespace {
+
+nlohmann::json info_json(const PluginInfo& i) {
+    return {{"id", i.id},   {"name", i.name},     {"version", i.version}, {"description", i.description},
+            {"abi", i.abi}, {"loaded", i.loaded}, {"refusal", i.refusal}, {"params", schema_to_json(i.params)}};
+}
+
+void info_from_json(const nlohmann::json& j, PluginInfo& i) {
+    i.id = j.at("id").get<std::string>();
+    i.name = j.at("name").get<std::string>();
+    i.version = j.at("version").get<std::string>();
+    i.description = j.at("description").get<std::string>();
+    i.abi = j.at("abi").get<std::string>();
+    i.loaded = j.at("loaded").get<bool>();
+    i.refusal = j.at("refusal").get<std::string>();
+    i.params = schema_from_json(j.at("params"));
+}
+
+// What makes a probe answer valid: the file as it is now, and this host (its ABI and the
+// host tables enum choices come from).
+nlohmann::json file_identity(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return nullptr;
+    std::error_code ec;
+    const auto canonical = fs::canonical(path, ec);
+    std::string tables;
+    for (const auto& t : data::host_tables())
+        for (const auto& id : t.ids()) tables += t.name + ":" + id + ";";
+    char host[64];
+    std::snprintf(host, sizeof host, "abi %d.%d tables %016zx", MP_PLUGIN_ABI_MAJOR, MP_PLUGIN_ABI_MINOR,
+                  std::hash<std::string>{}(tables));
+    return {{"path", ec ? path : canonical.string()},
+            {"size", static_cast<std::int64_t>(st.st_size)},
+            {"mtime_ns", static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec},
+            {"ino", static_cast<std::uint64_t>(st.st_ino)},
+            {"dev", static_cast<std::uint64_t>(st.st_dev)},
+            {"host", host}};
+}
+
+std::string probe_cache_file(const nlohmann::json& identity) {
+    const std::string dir = probe_cache_dir();
+    if (dir.empty()) return {};
+    char name[40];
+    std::snprintf(name, sizeof name, "%016zx.json", std::hash<std::string>{}(identity.at("path").get<std::string>()));
+    return dir + "/" + name;
+}
+
+}  // namespace
+
+std::string probe_cache_dir() {
+    // XDG base directories must be absolute; a relative one is ignored (XDG Base
+    // Directory Specification 0.8), so the working directory never becomes a cache.
+    auto absolute = [](const char* v) { return v && *v == '/'; };
+    if (const char* d = std::getenv("ENABLEMENT_CACHE_DIR"); absolute(d)) return std::string(d) + "/plugin-probes";
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); absolute(x)) return std::string(x) + "/enablement/plugin-probes";
+    if (const char* h = std::getenv("HOME"); absolute(h)) return std::string(h) + "/.cache/enablement/plugin-probes";
+    return {};
+}
+
+nlohmann::json Registry::probe_here(const std::string& file) {
+    static Registry local;  // kept: the library stays loaded for the life of the process
+    return info_json(local.load_file(file, Origin::CommandLine));
+}
+
+const PluginInfo& Registry::probe_file(const std::string& path, Origin origin) {
+    PluginInfo info;
+    info.file = path;
+    info.origin = origin;
+    info.probed = true;
+    auto finish = [&]() -> const PluginInfo& {
+        if (info.loaded)
+            for (const auto& l : m_loaded)
+                if (l->id == info.id) {
+                    info.loaded = false;
+                    info.refusal = "duplicate plugin id '" + info.id + "': already loaded from " + l->file;
+                }
+        if (info.loaded) {
+            auto loaded = std::make_unique<Loaded>();
+            loaded->id = info.id;
+            loaded->file = path;
+            loaded->origin = origin;
+            loaded->params = info.params;
+            m_loaded.push_back(std::move(loaded));
+        }
+        m_infos.push_back(std::move(info));
+        return m_infos.back();
+    };
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+        info.refusal = "not a file";
+        return finish();
+    }
+    if (struct stat st{}; ::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IWOTH)) {
+        info.refusal = "the file is writable by every user, so anyone could replace its code (chmod o-w " + path + ")";
+        return finish();
+    }
+    const nlohmann::json identity = file_identity(path);
+    const std::string cache = m_options.probe_cache && !identity.is_null() ? probe_cache_file(identity) : "";
+    if (!cache.empty()) {
+        // The cache is untrusted input like any file: it is used only when it parses,
+        // names this very file and host, and holds a well-formed answer.
+        std::ifstream in(cache, std::ios::binary);
+        if (in) {
+            try {
+                const auto j = nlohmann::json::parse(in);
+                if (j.at("format") == "enablement-plugin-probe" && j.at("version") == 1 &&
+                    j.at("identity") == identity) {
+                    info_from_json(j.at("info"), info);
+                    ++m_probe_stats.cached;
+                    return finish();
+                }
+            } catch (const std::exception&) {
+                // Stale or damaged: probe again.
+            }
+        }
+    }
+    HostCall call;
+    call.exe =
+        m_options.host_executable.empty() ? executable_dir() + "/enablement-plugin-host" : m_options.host_executable;
+    call.args = {"--probe", path};
+    call.timeout_s = m_options.probe_timeout_s;
+    call.id = fs::path(path).filename().string();
+    ++m_probe_stats.spawned;
+    HostOutcome o;
+    try {
+        o = call_host(call);
+    } catch (const Error& e) {
+        info.refusal = std::string("could not be probed: ") + e.what();
+        return finish();
+    }
+    bool definitive = true;  // an answer about the file itself, worth caching
+    if (o.killed) {
+        info.refusal = "did not finish loading within " + format_seconds(m_options.probe_timeout_s) +
+                       " (its constructors or init() hang); not loaded";
+    } else if (o.reaped && WIFSIGNALED(o.status)) {
+        info.refusal = "crashed while loading: " + signal_text(WTERMSIG(o.status)) + "; not loaded";
+    } else if (o.result) {
+        try {
+            info_from_json(*o.result, info);
+        } catch (const std::exception& e) {
+            info.loaded = false;
+            info.refusal = std::string("unreadable probe answer: ") + e.what();
+        }
+    } else {
+        const std::string tail = o.tail();
+        info.refusal = "could not be probed" + (tail.empty() ? std::string() : ": " + tail);
+        definitive = o.reaped && WIFEXITED(o.status) && WEXITSTATUS(o.status) != 127;
+    }
+    info.file = path, info.origin = origin, info.probed = true;
+    if (!cache.empty() && definitive) {
+        try {
+            fs::create_directories(fs::path(cache).parent_path());
+            io::write_file_atomic(cache, nlohmann::json{{"format", "enablement-plugin-probe"},
+                                                        {"version", 1},
+                                                        {"identity", identity},
+                                                        {"info", info_json(info)}}
+                                             .dump());
+        } catch (const std::exception&) {
+            // A probe that cannot be cached is only probed again next time.
+        }
+    }
+    return finish();
+}
+
+void Registry::load_in_process(Loaded& l) {
+    if (l.plugin) return;
+    // A probed plugin runs in this process only when asked (--in-process): load it now.
+    Registry here;
+    const PluginInfo& info = here.load_file(l.file, l.origin);
+    if (!info.loaded) throw PluginError(refusal_message(info), l.file);
+    if (info.id != l.id)
+        throw PluginError("plugin file now has id '" + info.id + "', probed as '" + l.id + "'", l.file);
+    // Keep the library: move its handle into this registry.
+    l.handle = here.m_loaded.front()->handle;
+    l.plugin = here.m_loaded.front()->plugin;
+    here.m_loaded.clear();
+}
+
 RunResult Registry::run(const std::string& id, const nlohmann::json& raw_params, const data::Workspace& ws,
                         Progress& progress, const RunOptions& opts) {
-    const Loaded* lp = nullptr;
+    Loaded* lp = nullptr;
     for (const auto& l : m_loaded)
         if (l->id == id) lp = l.get();
     if (!lp) {
@@ -566,6 +804,7 @@ RunResult Registry::run(const std::string& id, const nlohmann::json& raw_params,
     const bool isolated = opts.mode == RunOptions::Mode::Isolated ||
                           (opts.mode == RunOptions::Mode::Auto && lp->origin != Origin::BuiltIn);
     if (isolated) return run_isolated(id, lp->file, params, ws, progress, opts);
+    load_in_process(*lp);
     return run_on_thread(lp->plugin, id, params, ws, progress, opts);
 }
 

@@ -506,6 +506,42 @@ nlohmann::json schema_to_json(const std::vector<ParamDef>& schema) {
     return arr;
 }
 
+std::vector<ParamDef> schema_from_json(const nlohmann::json& j) {
+    auto type_of = [](const std::string& name, const std::string& where) {
+        for (int t = 0; t <= static_cast<int>(ParamType::Record); ++t)
+            if (param_type_name(static_cast<ParamType>(t)) == name) return static_cast<ParamType>(t);
+        throw PluginError("unknown parameter type '" + name + "'", where);
+    };
+    std::vector<ParamDef> out;
+    if (!j.is_array()) throw PluginError("a schema is an array of parameters");
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        const auto& e = j[i];
+        const std::string where = "schema entry " + std::to_string(i);
+        try {
+            ParamDef d;
+            d.key = e.at("key").get<std::string>();
+            d.label = e.at("label").get<std::string>();
+            d.type = type_of(e.at("type").get<std::string>(), where);
+            d.required = e.at("required").get<bool>();
+            d.description = e.value("description", std::string());
+            d.unit = e.value("unit", std::string());
+            if (e.contains("min")) d.min = e["min"].get<double>();
+            if (e.contains("max")) d.max = e["max"].get<double>();
+            if (e.contains("default")) d.default_value = e["default"].get<std::string>();
+            if (e.contains("choices")) d.choices = e["choices"].get<std::vector<std::string>>();
+            if (e.contains("item_type")) d.item_type = type_of(e["item_type"].get<std::string>(), where);
+            d.choices_from = e.value("choices_from", std::string());
+            d.file_out = e.value("direction", std::string("in")) == "out";
+            d.file_types = e.value("file_types", std::string());
+            if (e.contains("fields")) d.fields = schema_from_json(e["fields"]);
+            out.push_back(std::move(d));
+        } catch (const nlohmann::json::exception& x) {
+            throw PluginError(std::string("malformed schema: ") + x.what(), where);
+        }
+    }
+    return out;
+}
+
 std::pair<std::string, std::string> split_key_value(const std::string& kv) {
     const auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) throw UsageError("expected key=value, got '" + kv + "'", "--param");

@@ -33,8 +33,11 @@ struct PluginInfo {
     std::string description;
     std::string file;
     Origin origin = Origin::BuiltIn;
-    std::string abi;  ///< "1.0" as the plugin reports it ("" when unknown)
-    bool loaded = false;
+    std::string abi;      ///< "1.0" as the plugin reports it ("" when unknown)
+    bool loaded = false;  ///< accepted (in this process, or probed in a plugin host)
+    /// Checked out of process (third-party plugins): its code has not run in this
+    /// process, and will only if a run asks for --in-process.
+    bool probed = false;
     /// Why it was refused, when !loaded, e.g. "built for ABI 2.0; host supports 1.0".
     /// Leaves out the id and file, which are shown beside it (see refusal_message).
     std::string refusal;
@@ -72,11 +75,35 @@ std::string executable_dir();
 /// ENABLEMENT_PLUGIN_PATH (':'-separated). Never the working directory.
 std::vector<PluginFolder> default_folders(const std::vector<std::string>& extra_dirs);
 
+/// How a Registry finds and checks plugins.
+struct RegistryOptions {
+    /// The plugin-host executable for probes; empty: enablement-plugin-host beside this program.
+    std::string host_executable;
+    /// A third-party plugin that takes longer than this to load (dlopen, entry, init) is refused.
+    double probe_timeout_s = 10;
+    /// Keep probe answers in the cache folder, keyed by the file's identity.
+    bool probe_cache = true;
+};
+
+/// What discover() did for third-party plugins (for tests and `plugins --verbose`).
+struct ProbeStats {
+    std::size_t spawned = 0;  ///< plugin-host processes started
+    std::size_t cached = 0;   ///< answers taken from the probe cache
+};
+
+/// Where probe answers are kept: $ENABLEMENT_CACHE_DIR/plugin-probes, else
+/// $XDG_CACHE_HOME/enablement/plugin-probes (absolute paths only), else
+/// ~/.cache/enablement/plugin-probes; empty when none can be found.
+std::string probe_cache_dir();
+
 /// Loads plugins and runs them. A bad plugin is refused with a reason and never stops
-/// the others from loading.
+/// the others from loading. Built-in plugins are loaded into this process; every other
+/// plugin is first probed in a plugin-host process (its constructors, entry point and
+/// init run there), so one that crashes or hangs while loading is refused without
+/// taking this process down. Probe answers are cached by file identity.
 class Registry {
 public:
-    Registry();
+    explicit Registry(RegistryOptions options = {});
     ~Registry();
     Registry(const Registry&) = delete;
     Registry& operator=(const Registry&) = delete;
@@ -88,8 +115,12 @@ public:
     /// Problems found by discover() that refused no plugin, e.g. "plugin folder does not
     /// exist (--plugin-dir /x)", in the order found.
     const std::vector<std::string>& warnings() const noexcept { return m_warnings; }
-    /// Loads one file; the returned info says whether it was accepted.
+    /// Loads one file into this process; the returned info says whether it was accepted.
     const PluginInfo& load_file(const std::string& path, Origin origin);
+    /// Checks one file in a plugin-host process (or from the probe cache) without
+    /// loading it here; the returned info says whether it was accepted.
+    const PluginInfo& probe_file(const std::string& path, Origin origin);
+    const ProbeStats& probe_stats() const noexcept { return m_probe_stats; }
 
     const std::vector<PluginInfo>& plugins() const noexcept { return m_infos; }
     /// A loaded plugin by id, or nullptr.
@@ -103,6 +134,10 @@ public:
     RunResult run(const std::string& id, const nlohmann::json& raw_params, const data::Workspace& ws,
                   Progress& progress, const RunOptions& opts = {});
 
+    /// Loads a plugin file in this process and describes it as JSON (what a probe sends
+    /// back): what the plugin host does for probe_file().
+    static nlohmann::json probe_here(const std::string& file);
+
     /// Runs a plugin file in this process on validated parameters: what the isolated
     /// plugin host does in its own process.
     static RunResult run_in_process(const std::string& file, const ParamValues& params, const data::Workspace& ws,
@@ -110,6 +145,11 @@ public:
 
 private:
     struct Loaded;
+    /// Loads a probed plugin into this process for an in-process run; throws PluginError.
+    void load_in_process(Loaded& l);
+    RegistryOptions m_options;
+    ProbeStats m_probe_stats;
+    std::vector<void*> m_kept_handles;  // refused libraries whose code ran: never unloaded
     std::vector<PluginInfo> m_infos;
     std::vector<std::string> m_warnings;
     std::vector<std::unique_ptr<Loaded>> m_loaded;  // parallel to accepted infos

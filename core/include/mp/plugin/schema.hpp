@@ -84,6 +84,10 @@ ParamValues validate_params(const std::vector<ParamDef>& schema, const nlohmann:
 /// The schema as JSON (for `enablement plugins --format json` and the GUI).
 nlohmann::json schema_to_json(const std::vector<ParamDef>& schema);
 
+/// The inverse of schema_to_json (a schema a plugin-host probe sent back). Throws
+/// mp::PluginError naming the entry that is malformed.
+std::vector<ParamDef> schema_from_json(const nlohmann::json& j);
+
 /// Parses "key=value" into (key, value); throws mp::UsageError when there is no '='.
 std::pair<std::string, std::string> split_key_value(const std::string& kv);
 

@@ -11,7 +11,7 @@ packages=(
   catch2 nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgeographiclib-dev libosmium2-dev libprotozero-dev libbz2-dev zlib1g-dev libexpat1-dev
   libimgui-dev libglfw3-dev libglew-dev libgl-dev libgl1-mesa-dri libstb-dev
-  xvfb xauth clang-format
+  xvfb xauth xdotool clang-format
   libglu1-mesa-dev fonts-dejavu-core
 )
 

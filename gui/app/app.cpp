@@ -180,19 +180,23 @@ int App::run() {
     }
     m_last_saved_json = scenario_json(autosave_path());
     init_plugins();
-    if (!m_opts.run_plugin.empty()) {
+    if (const std::string& target = m_opts.run_plugin.empty() ? m_opts.form_plugin : m_opts.run_plugin;
+        !target.empty()) {
         for (const auto& kv : m_opts.params) {
             const auto eq = kv.find('=');
             if (eq == std::string::npos) {
                 error("--param expects key=value: " + kv);
                 continue;
             }
-            m_plugin_params[m_opts.run_plugin][kv.substr(0, eq)] = kv.substr(eq + 1);
+            m_plugin_params[target][kv.substr(0, eq)] = kv.substr(eq + 1);
         }
-        start_run(m_opts.run_plugin);
+        if (!m_opts.run_plugin.empty()) start_run(m_opts.run_plugin);
     }
 
     int exit_code = 0;
+    // Interactive with --dump-view: the dump is rewritten a few times a second, so an
+    // interaction test (xdotool under Xvfb) can find widgets and read the form state.
+    auto last_dump = std::chrono::steady_clock::now();
     while (!glfwWindowShouldClose(m_window)) {
         const auto t0 = std::chrono::steady_clock::now();
         glfwPollEvents();
@@ -222,6 +226,11 @@ int App::run() {
         m_frame_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         if (m_headless && !m_job) m_frame_times_ms.push_back(m_frame_ms);
         if (!m_headless) autosave_tick();
+        if (!m_headless && !m_opts.dump_view.empty() &&
+            std::chrono::steady_clock::now() - last_dump > std::chrono::milliseconds(250)) {
+            write_view_dump(m_opts.dump_view);
+            last_dump = std::chrono::steady_clock::now();
+        }
     }
     if (m_headless && !m_opts.save_scenario.empty()) save_scenario(m_opts.save_scenario);
     if (!m_headless) {
@@ -264,12 +273,14 @@ void App::frame() {
 
     const float right_x = vp->WorkPos.x + vp->WorkSize.x - kPanelWidth;
     const float msg_h = m_show_messages ? height * 0.2f : 0.0f;
+    // Until there are results, the plugin forms take most of the column.
+    const float forms_share = m_runs.empty() ? 0.72f : 0.5f;
     ImGui::SetNextWindowPos(ImVec2(right_x, top));
-    ImGui::SetNextWindowSize(ImVec2(kPanelWidth, (height - msg_h) * 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(kPanelWidth, (height - msg_h) * forms_share));
     if (ImGui::Begin("Plugins", nullptr, panel_flags)) draw_plugins_panel();
     ImGui::End();
-    ImGui::SetNextWindowPos(ImVec2(right_x, top + (height - msg_h) * 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(kPanelWidth, (height - msg_h) * 0.5f));
+    ImGui::SetNextWindowPos(ImVec2(right_x, top + (height - msg_h) * forms_share));
+    ImGui::SetNextWindowSize(ImVec2(kPanelWidth, (height - msg_h) * (1 - forms_share)));
     if (ImGui::Begin("Results", nullptr, panel_flags)) draw_results_panel();
     ImGui::End();
     if (m_show_messages) {

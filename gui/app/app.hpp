@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/param_form.hpp"
 #include "map/renderer.hpp"
 #include "map/view.hpp"
 #include "mp/core/progress.hpp"
@@ -42,7 +43,8 @@ struct Options {
     bool no_restore = false;               ///< do not restore the autosave
     std::vector<std::string> plugin_dirs;  ///< extra plugin folders
     std::string run_plugin;                ///< headless: run this plugin first, screenshot its result
-    std::vector<std::string> params;       ///< key=value for run_plugin
+    std::string form_plugin;               ///< open this plugin's form at start (without running it)
+    std::vector<std::string> params;       ///< key=value for run_plugin (or form_plugin)
     std::string save_scenario;             ///< headless: save the scenario (and results) here before quitting
     std::string export_map;                ///< headless: also write the map canvas only (as Export PNG does)
 };
@@ -174,7 +176,7 @@ private:
     void init_plugins();
     void draw_plugins_panel();
     void draw_results_panel();
-    void draw_param_widget(const std::string& plugin_id, const plugin::ParamDef& def);
+    ParamForms::Env form_env();
     void start_run(const std::string& plugin_id);
     void poll_run();
     void add_run_result(const std::string& plugin_id, plugin::RunResult r, bool restored = false);
@@ -249,13 +251,12 @@ private:
     std::vector<RunRecord> m_runs;
     std::uint64_t m_runs_generation = 1;                     // bumped whenever m_runs changes
     std::map<std::string, std::uint64_t> m_results_written;  // results file -> generation written
-    std::string m_pick_plugin, m_pick_key;                   // a parameter waiting for a click on the map
-    std::map<std::string, std::string> m_pick_system_type;   // "plugin/key" -> type of the next picked system
+    ParamForms m_forms;  // plugin forms: UI state (pick waiting for a click, file browser, ...)
     std::string m_export_png;
     std::string m_pending_png;                                  // written after the next frame is drawn
     bool m_run_failed = false;                                  ///< a plugin run failed (headless exit code 4)
     std::string m_last_run_error;                               ///< shown beside the Run button until the next run
-    nlohmann::json m_plugin_params = nlohmann::json::object();  ///< plugin id -> key -> text value
+    nlohmann::json m_plugin_params = nlohmann::json::object();  ///< plugin id -> key -> form state (map::form_value)
 };
 
 /// Formats a WGS84 position as MGRS at 1 m precision ("31U ES 12345 67890"); "" outside

@@ -17,7 +17,9 @@ int main(int argc, char** argv) {
     cli.add_option("--frames", o.frames, "Frames to render before the screenshot")->check(CLI::Range(1, 10000));
     std::string size;
     cli.add_option("--size", size, "Window size WxH, e.g. 1280x800");
-    cli.add_option("--dump-view", o.dump_view, "Headless: write the view transform (display CRS -> pixels) as JSON");
+    cli.add_option("--dump-view", o.dump_view,
+                   "Write the view transform (display CRS -> pixels), layers and forms as JSON (headless: at the end; "
+                   "interactive: every 0.25 s)");
     cli.add_option("--crs", o.display_crs, "Display CRS: EPSG:3857 (Web Mercator) or EPSG:3812 (Belgian Lambert 2008)");
     cli.add_option("--save-scenario", o.save_scenario,
                    "Headless: save the scenario (and plugin results beside it) here before quitting");
@@ -26,7 +28,8 @@ int main(int argc, char** argv) {
     cli.add_flag("--no-restore", o.no_restore, "Do not restore the autosaved session");
     cli.add_option("--plugin-dir", o.plugin_dirs, "Also load plugins from this folder (repeatable)");
     cli.add_option("--run", o.run_plugin, "Run this plugin at start (headless: screenshot its result)");
-    cli.add_option("--param,-p", o.params, "A parameter of --run as key=value (repeatable)");
+    cli.add_option("--form", o.form_plugin, "Open this plugin's form at start, filled with the --param values");
+    cli.add_option("--param,-p", o.params, "A parameter of --run or --form as key=value (repeatable)");
     try {
         cli.parse(argc, argv);
         if (!size.empty()) {

@@ -51,118 +51,31 @@ void App::init_plugins() {
     }
 }
 
-void App::draw_param_widget(const std::string& plugin_id, const plugin::ParamDef& d) {
-    nlohmann::json& values = m_plugin_params[plugin_id];
-    if (!values.contains(d.key)) values[d.key] = d.default_value.value_or("");
-    std::string v = values[d.key].is_string() ? values[d.key].get<std::string>() : values[d.key].dump();
-    std::string text = d.label.empty() ? d.key : d.label;
-    if (!d.unit.empty()) text += " [" + d.unit + "]";
-    if (d.required) text += " *";
-    const map::PickKind pick = map::pick_kind(d);
-    // The label sits above its input (wrapped), so units are never cut off; the input
-    // takes the row, less room for the pick controls.
-    std::string label = "##" + d.key;
-    if (d.type == plugin::ParamType::Bool) {
-        label = text + label;
-    } else {
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextUnformatted(text.c_str());
-        ImGui::PopTextWrapPos();
-        if (ImGui::IsItemHovered() && !d.description.empty()) ImGui::SetTooltip("%s", d.description.c_str());
-    }
-    bool changed = false;
-    ImGui::PushID(d.key.c_str());
-    const float pick_w = pick == map::PickKind::None ? 0.0f : pick == map::PickKind::SystemAt ? 150.0f : 90.0f;
-    const float w = std::max(60.0f, ImGui::GetContentRegionAvail().x - pick_w);
-    switch (d.type) {
-        case plugin::ParamType::Bool: {
-            bool b = v == "true" || v == "1" || v == "yes";
-            if (ImGui::Checkbox(label.c_str(), &b)) v = b ? "true" : "false", changed = true;
-            break;
-        }
-        case plugin::ParamType::Enum: {
-            ImGui::SetNextItemWidth(w);
-            if (ImGui::BeginCombo(label.c_str(), v.c_str())) {
-                for (const auto& c : d.choices)
-                    if (ImGui::Selectable(c.c_str(), c == v)) v = c, changed = true;
-                ImGui::EndCombo();
-            }
-            break;
-        }
-        case plugin::ParamType::Layer: {
-            ImGui::SetNextItemWidth(w);
-            if (ImGui::BeginCombo(label.c_str(), v.c_str())) {
-                for (const auto& l : m_layers)
-                    if (ImGui::Selectable(l.name.c_str(), l.name == v)) v = l.name, changed = true;
-                ImGui::EndCombo();
-            }
-            break;
-        }
-        case plugin::ParamType::Site: {
-            ImGui::SetNextItemWidth(w);
-            if (ImGui::BeginCombo(label.c_str(), v.c_str(), ImGuiComboFlags_HeightLarge)) {
-                for (const auto& s : m_catalogue.sites())
-                    if (ImGui::Selectable((s.name_en + "##" + s.id).c_str(), s.id == v)) v = s.id, changed = true;
-                ImGui::EndCombo();
-            }
-            break;
-        }
-        case plugin::ParamType::Number:
-        case plugin::ParamType::Integer: {
-            // Text keeps "unset" distinct from 0; the host validates the range.
-            ImGui::SetNextItemWidth(w);
-            changed = ImGui::InputText(label.c_str(), &v, ImGuiInputTextFlags_CharsScientific);
-            break;
-        }
-        default:
-            ImGui::SetNextItemWidth(w);
-            changed = ImGui::InputText(label.c_str(), &v);
-            break;
-    }
-    if (ImGui::IsItemHovered() && !d.description.empty()) ImGui::SetTooltip("%s", d.description.c_str());
-    if (pick != map::PickKind::None) {
-        ImGui::SameLine();
-        const bool picking = m_pick_plugin == plugin_id && m_pick_key == d.key;
-        if (pick == map::PickKind::SystemAt) {
-            // The type of the next picked system.
-            const auto types = map::system_types(d.description);
-            std::string& t = m_pick_system_type[plugin_id + "/" + d.key];
-            if (t.empty() || std::find(types.begin(), types.end(), t) == types.end()) t = types.front();
-            ImGui::SetNextItemWidth(90);
-            if (ImGui::BeginCombo("##type", t.c_str())) {
-                for (const auto& c : types)
-                    if (ImGui::Selectable(c.c_str(), c == t)) t = c;
-                ImGui::EndCombo();
-            }
-            ImGui::SameLine();
-        }
-        const char* what = pick == map::PickKind::Site       ? "pick site"
-                           : pick == map::PickKind::Location ? "pick point"
-                                                             : "pick";
-        if (ImGui::SmallButton(picking ? "click the map..." : what)) {
-            m_pick_plugin = picking ? "" : plugin_id;
-            m_pick_key = picking ? "" : d.key;
-        }
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip(pick == map::PickKind::Site       ? "Click near a site on the map: %s its id"
-                              : pick == map::PickKind::Location ? "Click the map: %s lon,lat"
-                              : pick == map::PickKind::SystemAt
-                                  ? "Click a site or a point: %s TYPE@site or TYPE@lon/lat"
-                                  : "Click a site (its id) or a point (lon,lat): %s it",
-                              d.type == plugin::ParamType::List ? "appends" : "sets");
-    }
-    if (changed) values[d.key] = v;
-    ImGui::PopID();
+ParamForms::Env App::form_env() {
+    ParamForms::Env env;
+    env.catalogue = &m_catalogue;
+    for (const auto& l : m_layers) env.layers.push_back(l.name);
+    env.warn = [this](std::string text) { warn(std::move(text)); };
+    return env;
 }
 
 bool App::pick_for_plugin(double display_x, double display_y) {
-    if (m_pick_plugin.empty() || !m_registry) return false;
-    const auto* pinfo = m_registry->find(m_pick_plugin);
+    const PickTarget target = m_forms.pick();
+    if (!target.active() || !m_registry) return false;
+    m_forms.cancel_pick();
+    const auto* pinfo = m_registry->find(target.plugin_id);
     if (!pinfo) return false;
     auto it =
-        std::find_if(pinfo->params.begin(), pinfo->params.end(), [&](const auto& d) { return d.key == m_pick_key; });
+        std::find_if(pinfo->params.begin(), pinfo->params.end(), [&](const auto& d) { return d.key == target.key; });
     if (it == pinfo->params.end()) return false;
-    const map::PickKind kind = map::pick_kind(*it);
+    // The type of the value the click fills: a record field's, a list item's, or the
+    // parameter's own.
+    plugin::ParamType type = map::value_type(*it);
+    if (!target.field.empty())
+        for (const auto& f : it->fields)
+            if (f.key == target.field) type = f.type;
+    const map::PickKind kind = map::pick_kind(type);
+    if (kind == map::PickKind::None) return false;
     // The nearest site within reach of the click (half a symbol plus a margin).
     std::string site_id;
     if (kind != map::PickKind::Location) {
@@ -178,32 +91,20 @@ bool App::pick_for_plugin(double display_x, double display_y) {
             if (d2 < best) best = d2, site_id = s.id;
         }
     }
-    if (site_id.empty() && kind == map::PickKind::Site) {
-        warn("click on or near a site symbol to pick '" + it->key + "'");
-        return true;
-    }
     double lon = display_x, lat = display_y;
     m_to_display->inverse(lon, lat);
-    char buf[64];
-    std::string value;
-    if (kind == map::PickKind::SystemAt) {
-        std::snprintf(buf, sizeof buf, "%.5f/%.5f", lon, lat);
-        value =
-            m_pick_system_type[m_pick_plugin + "/" + m_pick_key] + "@" + (site_id.empty() ? std::string(buf) : site_id);
-    } else if (!site_id.empty()) {
-        value = site_id;
-    } else {
-        std::snprintf(buf, sizeof buf, "%.6f,%.6f", lon, lat);
-        value = buf;
+    const std::string value = map::pick_text(kind, site_id, lon, lat);
+    const std::string what = target.field.empty() ? it->key : it->key + " " + target.field;
+    if (value.empty()) {
+        warn("click on or near a site symbol to pick '" + what + "'");
+        return true;
     }
-    // List items are ';'-separated in the text field (see map::list_items_from_text).
-    auto& slot = m_plugin_params[m_pick_plugin][m_pick_key];
-    if (it->type == plugin::ParamType::List && slot.is_string() && !slot.get<std::string>().empty())
-        slot = slot.get<std::string>() + "; " + value;
-    else slot = value;
-    info("picked " + it->key + " = " + slot.get<std::string>());
-    m_pick_plugin.clear();
-    m_pick_key.clear();
+    auto& slot = m_plugin_params[target.plugin_id][target.key];
+    if (!map::put_form_text(*it, slot, target.index, target.field, value)) {
+        warn("the value picked for '" + what + "' no longer exists");
+        return true;
+    }
+    info("picked " + what + " = " + value);
     return true;
 }
 
@@ -226,17 +127,9 @@ void App::start_run(const std::string& plugin_id) {
             // Already reported when the layer was loaded.
         }
     }
-    // List fields are ';'-separated text in the form; the host gets JSON arrays, so an
-    // item may itself hold a comma ("4.35,50.85").
-    const auto* pinfo = m_registry->find(plugin_id);
-    nlohmann::json raw = nlohmann::json::object();
-    for (auto& [k, v] : m_plugin_params[plugin_id].items()) {
-        if (v.is_string() && v.get<std::string>().empty()) continue;
-        auto def = std::find_if(pinfo->params.begin(), pinfo->params.end(), [&](const auto& d) { return d.key == k; });
-        if (def != pinfo->params.end() && def->type == plugin::ParamType::List && v.is_string())
-            raw[k] = map::list_items_from_text(v.get<std::string>(), def->item_type == plugin::ParamType::Coordinate);
-        else raw[k] = v;
-    }
+    // The host gets what the CLI would send from a --params file: lists as arrays,
+    // records as objects, numbers as numbers (map::host_params).
+    const nlohmann::json raw = map::host_params(m_registry->find(plugin_id)->params, m_plugin_params[plugin_id]);
     plugin::RunOptions opts;
     if (m_headless) opts.timeout_s = 600;  // a headless run must end
     m_last_run_error.clear();
@@ -379,6 +272,8 @@ void App::draw_plugins_panel() {
     const float footer_h = (m_job ? ImGui::GetFrameHeightWithSpacing() * 2 + 6 : 0.0f) +
                            (!m_last_run_error.empty() ? ImGui::GetTextLineHeightWithSpacing() * 3 + 6 : 0.0f);
     ImGui::BeginChild("plugin_forms", ImVec2(0, -footer_h), false);
+    m_forms.begin_frame();
+    const ParamForms::Env env = form_env();
     if (m_registry->plugins().empty())
         ImGui::TextDisabled("No plugins found (build/plugins, $ENABLEMENT_PLUGIN_PATH).");
     for (const auto& p : m_registry->plugins()) {
@@ -400,16 +295,27 @@ void App::draw_plugins_panel() {
         }
         if (head != p.name) head += "...";
         // The plugin given with --run shows its form (with the parameters it ran with).
-        if (p.id == m_opts.run_plugin) ImGui::SetNextItemOpen(true, ImGuiCond_Once);
+        if (p.id == m_opts.run_plugin || p.id == m_opts.form_plugin) ImGui::SetNextItemOpen(true, ImGuiCond_Once);
         if (ImGui::CollapsingHeader((head + "##h").c_str())) {
             if (ImGui::IsItemHovered())
                 ImGui::SetTooltip("%s %s (%s)", p.name.c_str(), p.version.c_str(), p.id.c_str());
             ImGui::TextDisabled("%s %s", p.id.c_str(), p.version.c_str());
             if (!p.description.empty()) ImGui::TextWrapped("%s", p.description.c_str());
-            for (const auto& d : p.params) draw_param_widget(p.id, d);
-            ImGui::BeginDisabled(m_job != nullptr);
+            const auto problems = m_forms.draw(p, m_plugin_params[p.id], env);
+            // Run waits for the highlighted fields (what the host would refuse).
+            ImGui::BeginDisabled(m_job != nullptr || !problems.empty());
             if (ImGui::Button("Run")) start_run(p.id);
             ImGui::EndDisabled();
+            m_forms.set_run_enabled(p.id, m_job == nullptr && problems.empty());
+            if (!problems.empty()) {
+                if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+                    std::string tip = "Fill or fix first:";
+                    for (const auto& pr : problems) tip += "\n" + pr.path + ": " + pr.message;
+                    ImGui::SetTooltip("%s", tip.c_str());
+                }
+                ImGui::SameLine();
+                ImGui::TextColored(ImVec4(0.75f, 0.1f, 0.1f, 1), "%zu to fix", problems.size());
+            }
             ImGui::SameLine();
             if (ImGui::SmallButton("Reset")) m_plugin_params.erase(p.id);
             if (m_job && m_job->plugin_id == p.id) {
@@ -421,6 +327,7 @@ void App::draw_plugins_panel() {
         ImGui::PopID();
     }
     ImGui::EndChild();
+    m_forms.draw_windows(*m_registry, m_plugin_params, env);
     if (m_job) {
         ImGui::Separator();
         const double f = m_job->progress.fraction();

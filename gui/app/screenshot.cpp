@@ -105,6 +105,7 @@ void App::write_view_dump(const std::string& path) const {
     }
     j["map_ms_last"] = m_map_ms;
     j["runs"] = m_runs.size();
+    j["forms"] = m_forms.dump();
     try {
         io::write_file_atomic(path, j.dump(2));
     } catch (const std::exception& e) {

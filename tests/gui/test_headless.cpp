@@ -6,10 +6,12 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <set>
 #include <nlohmann/json.hpp>
@@ -297,4 +299,385 @@ TEST_CASE("the map export holds the map canvas only", "[gui][export]") {
     const auto c = map.at(2, 2);
     CHECK(near(c, full.at(static_cast<int>(d.canvas_x) + 2, static_cast<int>(d.canvas_y) + 2), 2));
     CHECK(near(c, {219, 232, 242}, 6));
+}
+
+namespace {
+
+const std::string kGoodPlugins = std::string(MP_TEST_PLUGIN_DIR) + "/good";
+const std::string kLegacyPlugins = std::string(MP_TEST_PLUGIN_DIR) + "/legacy";
+
+/// Runs enablement-gui headless in a window of the given size; returns its exit status.
+int run_gui_sized(const mp::test::TempDir& tmp, const std::string& size, const std::string& args) {
+    const std::string cmd = std::string("xvfb-run -a -s \"-screen 0 1600x1000x24\" ") + MP_GUI_PATH +
+                            " --frames 4 --size " + size + " " + args + " >" + tmp.file("gui.log") + " 2>&1";
+    const int rc = std::system(cmd.c_str());
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+/// The widgets one plugin's form drew (from --dump-view), by path, panel only.
+std::map<std::string, nlohmann::json> form_widgets(const Dump& d, const std::string& plugin, bool in_window = false) {
+    std::map<std::string, nlohmann::json> out;
+    for (const auto& w : d.j["forms"]["widgets"])
+        if (w["plugin"] == plugin && w["in_window"] == in_window) {
+            const std::string kind = w["widget"];
+            // Buttons beside a value share its path: keep them apart.
+            const bool button = kind == "pick" || kind == "browse" || kind == "window-toggle" || kind == "add-row" ||
+                                kind == "remove-row" || kind == "window";
+            out[button ? w["path"].get<std::string>() + "#" + kind : w["path"].get<std::string>()] = w;
+        }
+    return out;
+}
+
+std::vector<std::string> problem_paths(const Dump& d, const std::string& plugin) {
+    std::vector<std::string> out;
+    for (const auto& p : d.j["forms"]["plugins"][plugin]["problems"]) out.push_back(p["path"]);
+    return out;
+}
+
+// The right-hand panels start where the map canvas ends.
+float panel_left(const Dump& d) { return static_cast<float>(d.canvas_x + d.j["canvas"]["width"].get<double>()); }
+
+// Every widget of the form sits inside the panel (nothing cut off at its right edge).
+void check_inside_panel(const Dump& d, const std::map<std::string, nlohmann::json>& widgets) {
+    const float left = panel_left(d), right = d.j["window"][0].get<float>();
+    for (const auto& [path, w] : widgets) {
+        if (w["widget"] == "window") continue;
+        const auto r = w["rect"];
+        INFO(path << " at x " << r[0] << " width " << r[2]);
+        CHECK(r[0].get<float>() >= left);
+        // A record table scrolls sideways: its cells may lie beyond the panel, the table not.
+        if (path.find('[') == std::string::npos) CHECK(r[0].get<float>() + r[2].get<float>() <= right + 0.5f);
+    }
+}
+
+// The share of pixels of a widget's rectangle within tol of a colour.
+double share_of(const Image& img, const nlohmann::json& rect, const std::array<int, 3>& colour, int tol) {
+    const int x0 = static_cast<int>(rect[0].get<float>()), y0 = static_cast<int>(rect[1].get<float>());
+    const int w = static_cast<int>(rect[2].get<float>()), h = static_cast<int>(rect[3].get<float>());
+    int n = 0, hit = 0;
+    for (int y = y0 + 2; y < y0 + h - 2; ++y)
+        for (int x = x0 + 2; x < x0 + w - 2; ++x) {
+            ++n;
+            hit += near(img.at(x, y), colour, tol);
+        }
+    return n ? static_cast<double>(hit) / n : 0.0;
+}
+
+// The fill of a field with a problem (gui/app/param_form.cpp kBadFill).
+constexpr std::array<int, 3> kProblemFill{255, 219, 219};
+
+}  // namespace
+
+TEST_CASE("the records plugin's form is built from its ABI 1.1 parameter types", "[gui][forms]") {
+    require_xvfb();
+    mp::test::TempDir tmp;
+    REQUIRE(run_gui_sized(tmp, "1600x1000",
+                          "--no-restore --plugin-dir " + kGoodPlugins + " --form records --screenshot " +
+                              tmp.file("f.png") + " --dump-view " + tmp.file("v.json")) == 0);
+    const Dump d = load_dump(tmp.file("v.json"));
+    const auto w = form_widgets(d, "records");
+    // One widget per parameter, chosen by its type.
+    const std::map<std::string, std::string> kinds{{"at", "place"},        {"systems", "record-table"},
+                                                   {"vehicle", "combo"},   {"notes", "file-in"},
+                                                   {"report", "file-out"}, {"dem", "raster"}};
+    for (const auto& [path, kind] : kinds) {
+        INFO(path);
+        REQUIRE(w.count(path));
+        CHECK(w.at(path)["widget"] == kind);
+    }
+    CHECK(w.count("at#pick"));
+    CHECK(w.count("notes#browse"));
+    CHECK(w.count("dem#browse"));
+    CHECK(w.count("systems#add-row"));
+    // The required place is empty: flagged inline, and Run waits for it.
+    CHECK(w.at("at")["problem"] == "required");
+    CHECK(problem_paths(d, "records") == std::vector<std::string>{"at"});
+    CHECK(d.j["forms"]["plugins"]["records"]["run_enabled"] == false);
+    CHECK(w.at("at")["label"] == "Defended point");
+    check_inside_panel(d, w);
+    const Image img = load_png(tmp.file("f.png"));
+    CHECK(share_of(img, w.at("at")["rect"], kProblemFill, 6) > 0.5);
+    // A field without a problem is not highlighted.
+    CHECK(share_of(img, w.at("notes")["rect"], kProblemFill, 6) < 0.05);
+}
+
+TEST_CASE("a record list from --param fills the table, typed cells flag what the host refuses", "[gui][forms]") {
+    require_xvfb();
+    mp::test::TempDir tmp;
+    const std::string systems =
+        R"('systems=[{"type": "shorad", "at": "port-ostend"}, {"type": "cuas", "at": "4.35,50.85", "range_km": 0.01}]')";
+    REQUIRE(run_gui_sized(tmp, "1600x1000",
+                          "--no-restore --plugin-dir " + kGoodPlugins + " --form records -p at=port-antwerp -p " +
+                              systems + " --screenshot " + tmp.file("f.png") + " --dump-view " + tmp.file("v.json")) ==
+            0);
+    const Dump d = load_dump(tmp.file("v.json"));
+    const auto w = form_widgets(d, "records");
+    for (const char* p : {"systems[0].type", "systems[1].type"}) CHECK(w.at(p)["widget"] == "combo");
+    for (const char* p : {"systems[0].at", "systems[1].at"}) CHECK(w.at(p)["widget"] == "place");
+    for (const char* p : {"systems[0].mast_m", "systems[1].range_km"}) CHECK(w.at(p)["widget"] == "number");
+    CHECK(w.count("systems[0].at#pick"));
+    CHECK(w.count("systems[1]#remove-row"));
+    CHECK(w.at("systems[1].range_km")["problem"] == "below the minimum 0.1 km");
+    CHECK(problem_paths(d, "records") == std::vector<std::string>{"systems[1].range_km"});
+    CHECK(d.j["forms"]["plugins"]["records"]["run_enabled"] == false);
+    // What Run would send: the CLI's JSON, records as objects, numbers as numbers.
+    const auto& values = d.j["forms"]["plugins"]["records"]["values"];
+    CHECK(values["at"] == "port-antwerp");
+    CHECK(values["systems"] == nlohmann::json::parse(R"([{"type": "shorad", "at": "port-ostend"},
+                                    {"type": "cuas", "at": "4.35,50.85", "range_km": 0.01}])"));
+    // The table's first cells are in the panel, under the table's header.
+    CHECK(w.at("systems[0].type")["rect"][0].get<float>() >= panel_left(d));
+    CHECK(w.at("systems[1].type")["rect"][1].get<float>() > w.at("systems[0].type")["rect"][1].get<float>());
+}
+
+TEST_CASE("the records plugin runs from the GUI with its record list", "[gui][forms][plugins]") {
+    require_xvfb();
+    mp::test::TempDir tmp;
+    const std::string systems =
+        R"('systems=[{"type": "shorad", "at": "port-ostend"}, {"type": "cuas", "at": "4.35,50.85", "range_km": 4}]')";
+    REQUIRE(run_gui_sized(tmp, "1280x800",
+                          "--no-restore --plugin-dir " + kGoodPlugins + " --run records -p at=port-antwerp -p " +
+                              systems + " --screenshot " + tmp.file("r.png") + " --dump-view " + tmp.file("v.json")) ==
+            0);
+    const Dump d = load_dump(tmp.file("v.json"));
+    CHECK(d.j["runs"] == 1);
+    int features = 0;
+    for (const auto& l : d.j["layers"])
+        if (l["result"].get<bool>()) features += l["features"].get<int>();
+    CHECK(features == 2);
+    CHECK(d.j["forms"]["plugins"]["records"]["run_enabled"] == true);
+}
+
+TEST_CASE("an ABI 1.0 plugin's form shows its 1.0 parameter types, and it runs", "[gui][forms][plugins]") {
+    require_xvfb();
+    mp::test::TempDir tmp;
+    REQUIRE(run_gui_sized(tmp, "1600x1000",
+                          "--no-restore --plugin-dir " + kLegacyPlugins + " --form legacy-1-0 --screenshot " +
+                              tmp.file("f.png") + " --dump-view " + tmp.file("v.json")) == 0);
+    const Dump d = load_dump(tmp.file("v.json"));
+    const auto w = form_widgets(d, "legacy-1-0");
+    const std::map<std::string, std::string> kinds{{"site", "site"},     {"radius_km", "number"}, {"shape", "combo"},
+                                                   {"count", "integer"}, {"to", "coordinate"},    {"others", "list"},
+                                                   {"title", "text"}};
+    for (const auto& [path, kind] : kinds) {
+        INFO(path);
+        REQUIRE(w.count(path));
+        CHECK(w.at(path)["widget"] == kind);
+    }
+    CHECK(w.count("site#pick"));
+    CHECK(w.count("to#pick"));
+    CHECK(w.count("others#pick"));  // a site list: a click appends
+    CHECK(w.at("site")["problem"] == "required");
+    CHECK(problem_paths(d, "legacy-1-0") == std::vector<std::string>{"site"});
+    CHECK(d.j["forms"]["plugins"]["legacy-1-0"]["run_enabled"] == false);
+    // Defaults fill the form; what Run would send is the CLI's JSON.
+    const auto& values = d.j["forms"]["plugins"]["legacy-1-0"]["values"];
+    CHECK(values["radius_km"] == 10.0);
+    CHECK(values["count"] == 3);
+    CHECK(values["to"] == "4.40,51.22");
+    CHECK(values["shape"] == "line");
+    check_inside_panel(d, w);
+    const Image img = load_png(tmp.file("f.png"));
+    CHECK(share_of(img, w.at("site")["rect"], kProblemFill, 6) > 0.5);
+
+    // Filled in, it runs under the 1.1 host as it did under 1.0.
+    REQUIRE(run_gui_sized(tmp, "1280x800",
+                          "--no-restore --plugin-dir " + kLegacyPlugins +
+                              " --run legacy-1-0 -p site=port-antwerp -p \"others=port-ostend; port-ghent\"" +
+                              " --screenshot " + tmp.file("r.png") + " --dump-view " + tmp.file("r.json")) == 0);
+    const Dump r = load_dump(tmp.file("r.json"));
+    CHECK(r.j["runs"] == 1);
+    bool drawn = false;
+    for (const auto& l : r.j["layers"]) drawn = drawn || (l["name"] == "legacy" && l["features"] == 1);
+    CHECK(drawn);
+    CHECK(r.j["forms"]["plugins"]["legacy-1-0"]["values"]["others"] ==
+          nlohmann::json::array({"port-ostend", "port-ghent"}));
+}
+
+namespace {
+
+/// enablement-gui in a real window under Xvfb, driven by xdotool; reads its live
+/// --dump-view (rewritten every 0.25 s). Ends the GUI when destroyed.
+class LiveGui {
+public:
+    LiveGui(const mp::test::TempDir& tmp, const std::string& args) : m_tmp(tmp) {
+        const std::string cmd = "XDG_STATE_HOME=" + tmp.file("state") + " xvfb-run -a -f " + tmp.file("auth") +
+                                " -s \"-screen 0 1600x1000x24\" sh -c 'echo $DISPLAY >" + tmp.file("display") +
+                                "; echo $$ >" + tmp.file("pid") + "; exec " + MP_GUI_PATH +
+                                " --size 1600x1000 --dump-view " + tmp.file("live.json") + " " + args + "' >" +
+                                tmp.file("gui.log") + " 2>&1 &";
+        REQUIRE(std::system(cmd.c_str()) == 0);
+        REQUIRE(wait_for([&] { return std::filesystem::exists(tmp.file("live.json")); }, 60));
+        m_env = "DISPLAY=" + trim(mp::test::read_text(tmp.file("display"))) + " XAUTHORITY=" + tmp.file("auth") + " ";
+    }
+    ~LiveGui() {
+        const std::string pid = trim(mp::test::read_text(m_tmp.file("pid")));
+        if (!pid.empty()) std::system(("kill " + pid + " 2>/dev/null").c_str());
+    }
+    LiveGui(const LiveGui&) = delete;
+    LiveGui& operator=(const LiveGui&) = delete;
+
+    nlohmann::json dump() const {
+        try {
+            return nlohmann::json::parse(mp::test::read_text(m_tmp.file("live.json")));
+        } catch (const nlohmann::json::exception&) {
+            return {};
+        }
+    }
+    /// Waits until pred holds, polling every 0.1 s; false after timeout_s.
+    template <class Pred>
+    static bool wait_for(Pred pred, double timeout_s = 20) {
+        for (int i = 0; i < static_cast<int>(timeout_s * 10); ++i) {
+            if (pred()) return true;
+            std::system("sleep 0.1");
+        }
+        return pred();
+    }
+    /// The rectangle of a widget of the records form (waits for it to be drawn).
+    std::array<float, 4> rect(const std::string& path, const std::string& kind, bool in_window) const {
+        std::array<float, 4> r{-1, -1, 0, 0};
+        wait_for([&] {
+            const auto j = dump();
+            if (!j.contains("forms")) return false;
+            for (const auto& w : j["forms"]["widgets"])
+                if (w["path"] == path && w["widget"] == kind && w["in_window"] == in_window) {
+                    for (int i = 0; i < 4; ++i) r[static_cast<std::size_t>(i)] = w["rect"][i];
+                    return true;
+                }
+            return false;
+        });
+        INFO("widget " << path << " (" << kind << ")");
+        REQUIRE(r[0] >= 0);
+        return r;
+    }
+    void click_at(float x, float y) const {
+        xdo("mousemove " + std::to_string(static_cast<int>(x)) + " " + std::to_string(static_cast<int>(y)));
+        std::system("sleep 0.3");
+        xdo("mousedown 1");
+        std::system("sleep 0.15");
+        xdo("mouseup 1");
+        std::system("sleep 0.3");
+    }
+    void click(const std::string& path, const std::string& kind, bool in_window) const {
+        const auto r = rect(path, kind, in_window);
+        click_at(r[0] + r[2] / 2, r[1] + r[3] / 2);
+    }
+    /// Clicks a toggle-like widget until pred holds (a click may be lost while the
+    /// first frames are slow): at most 3 clicks, 5 s each.
+    template <class Pred>
+    bool click_until(const std::string& path, const std::string& kind, bool in_window, Pred pred) const {
+        for (int i = 0; i < 3; ++i) {
+            click(path, kind, in_window);
+            if (wait_for(pred, 5)) return true;
+        }
+        return false;
+    }
+    void type(const std::string& text) const { xdo("type --delay 60 '" + text + "'"); }
+    /// Presses a key for 0.3 s: ImGui 1.86 reads key states once a frame, so a press
+    /// and release between two frames would be missed.
+    void key(const std::string& k) const {
+        xdo("keydown " + k);
+        std::system("sleep 0.3");
+        xdo("keyup " + k);
+    }
+    /// The values Run would send, as the last dump holds them.
+    nlohmann::json values() const {
+        auto j = dump();  // not const: a missing key reads as null
+        return j["forms"]["plugins"]["records"]["values"];
+    }
+
+private:
+    static std::string trim(std::string s) {
+        while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+        return s;
+    }
+    void xdo(const std::string& args) const {
+        REQUIRE(std::system((m_env + "xdotool " + args + " >/dev/null 2>&1").c_str()) == 0);
+    }
+    const mp::test::TempDir& m_tmp;
+    std::string m_env;
+};
+
+}  // namespace
+
+TEST_CASE("a record table edited with mouse and keyboard in the real window (xdotool)", "[gui][forms][interaction]") {
+    require_xvfb();
+    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
+        std::cout << "SKIPPED: xdotool is not installed (apt-get install xdotool)\n";
+        std::exit(77);
+    }
+    mp::test::TempDir tmp;
+    const std::string scenario = tmp.file("s.scenario.json");
+    mp::test::write_text(scenario, R"({"format": "enablement-scenario", "version": 1, "default_data": true,
+        "plugins": {"records": {"at": "port-antwerp", "systems": [{"type": "shorad", "at": "port-antwerp"},
+                                                                  {"type": "vshorad", "at": "port-zeebrugge"}]}}})");
+    LiveGui gui(tmp, "--plugin-dir " + kGoodPlugins + " --form records --scenario " + scenario);
+    auto systems = [&] {
+        auto s = gui.values()["systems"];
+        return s.is_array() ? s : nlohmann::json::array();
+    };
+    // The table in its own window (once the first, slow frames are drawn).
+    gui.rect("systems", "window-toggle", false);
+    std::system("sleep 1");
+    auto window_open = [&] {
+        auto j = gui.dump();
+        for (const auto& w : j["forms"]["widgets"])
+            if (w["widget"] == "window") return true;
+        return false;
+    };
+    REQUIRE(gui.click_until("systems", "window-toggle", false, window_open));
+    // Type a range into the first row.
+    gui.click("systems[0].range_km", "number", true);
+    gui.type("25");
+    gui.key("Return");
+    CHECK(LiveGui::wait_for([&] { return !systems().empty() && systems()[0].value("range_km", 0.0) == 25.0; }));
+    // Remove the second row, add an empty one, and find its place by its French name.
+    gui.click("systems[1]", "remove-row", true);
+    CHECK(LiveGui::wait_for([&] { return systems().size() == 1; }));
+    gui.click("systems", "add-row", true);
+    gui.click("systems[1].at", "place", true);
+    gui.type("Bourg-Leo");
+    gui.key("Return");
+    CHECK(LiveGui::wait_for([&] {
+        const auto s = systems();
+        return s.size() == 2 && s[1].value("at", "") == "leopoldsburg-rail-terminal";
+    }));
+    // Pick the first row's place on the map: a site the table's window does not cover.
+    REQUIRE(gui.click_until("systems[0].at", "pick", true, [&] {
+        auto pick = gui.dump()["forms"]["pick"];
+        return pick.is_object() && pick.value("index", -1) == 0;
+    }));
+    const auto win = gui.rect("systems", "window", true);
+    const Dump d = [&] {
+        mp::test::write_text(tmp.file("now.json"), gui.dump().dump());
+        return load_dump(tmp.file("now.json"));
+    }();
+    mp::geo::Transformer t(mp::geo::kWgs84, d.j["display_crs"].get<std::string>());
+    std::string picked;
+    const auto ws = mp::data::load_workspace(true, {});
+    for (const char* id : {"port-zeebrugge", "port-ostend", "elsenborn-training-area", "lagland-training-area"}) {
+        const auto* s = ws.catalogue.by_id(id);
+        REQUIRE(s);
+        double x = mp::geo::lon(s->anchor()), y = mp::geo::lat(s->anchor());
+        t.forward(x, y);
+        const auto p = d.view.to_pixel(x, y);
+        const float px = static_cast<float>(d.canvas_x + p[0]), py = static_cast<float>(d.canvas_y + p[1]);
+        const bool in_canvas = p[0] > 20 && p[1] > 20 && p[0] < d.view.width_px - 20 && p[1] < d.view.height_px - 20;
+        const bool under_window =
+            px > win[0] - 20 && px < win[0] + win[2] + 20 && py > win[1] - 20 && py < win[1] + win[3] + 20;
+        if (!in_canvas || under_window) continue;
+        gui.click_at(px, py);
+        picked = id;
+        break;
+    }
+    REQUIRE_FALSE(picked.empty());
+    CHECK(LiveGui::wait_for([&] { return !systems().empty() && systems()[0].value("at", "") == picked; }));
+    // What Run would send, and why it waits: the new row has no type yet.
+    auto j = gui.dump();
+    CHECK(j["forms"]["plugins"]["records"]["values"]["systems"] ==
+          nlohmann::json::array(
+              {{{"type", "shorad"}, {"at", picked}, {"range_km", 25.0}}, {{"at", "leopoldsburg-rail-terminal"}}}));
+    REQUIRE(j["forms"]["plugins"]["records"]["problems"].size() == 1);
+    CHECK(j["forms"]["plugins"]["records"]["problems"][0]["path"] == "systems[1].type");
+    CHECK(j["forms"]["plugins"]["records"]["run_enabled"] == false);
 }

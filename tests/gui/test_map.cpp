@@ -6,12 +6,17 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <filesystem>
 
 #include "map/forms.hpp"
 #include "map/labels.hpp"
 #include "map/prepare.hpp"
 #include "map/view.hpp"
+#include "mp/core/error.hpp"
+#include "mp/data/default_data.hpp"
 #include "mp/geo/crs.hpp"
+#include "mp/plugin.hpp"
+#include "test_support.hpp"
 
 using namespace mp::gui::map;
 
@@ -189,50 +194,315 @@ TEST_CASE("features below the tolerance vanish from coarse levels", "[gui][lod]"
     CHECK(p.level_for(100).line_vertices() < 10);
 }
 
-TEST_CASE("list parameters split on semicolons so items may hold commas", "[gui][forms]") {
-    using nlohmann::json;
-    CHECK(list_items_from_text("port-antwerp; 4.35,50.85", false) == json::array({"port-antwerp", "4.35,50.85"}));
-    CHECK(list_items_from_text("a, b,c", false) == json::array({"a", "b", "c"}));
-    CHECK(list_items_from_text("4.1,50.1;4.2,50.2 ; ", true) == json::array({"4.1,50.1", "4.2,50.2"}));
-    CHECK(list_items_from_text("vshorad@port-antwerp; medium@4.48/50.90", false) ==
-          json::array({"vshorad@port-antwerp", "medium@4.48/50.90"}));
-    CHECK(list_items_from_text("", false).empty());
-    CHECK(is_lonlat_text("4.35, 50.85"));
-    CHECK_FALSE(is_lonlat_text("port-antwerp"));
+namespace {
+
+using mp::plugin::ParamDef;
+using mp::plugin::ParamType;
+using nlohmann::json;
+
+// The parameter table of tests/plugins/records_plugin.cpp, through the same SDK helpers
+// and the host's schema reader (so host-provided choices are resolved).
+std::vector<ParamDef> records_schema() {
+    static const MpParamDef fields[] = {
+        mp::sdk::host_enum_param("type", "Type", "air-defence-systems", nullptr, 1),
+        mp::sdk::place_param("at", "At", nullptr, 1),
+        mp::sdk::number_param("mast_m", "Mast", "m", "10", 0, 100),
+        mp::sdk::number_param("range_km", "Range", "km", nullptr, 0.1, 1000),
+    };
+    static const MpParamDef params[] = {
+        mp::sdk::place_param("at", "Defended point", nullptr, 1),
+        mp::sdk::record_list_param("systems", "Systems", fields, 4, 0),
+        mp::sdk::host_enum_param("vehicle", "Vehicle", "vehicle-presets"),
+        mp::sdk::file_param("notes", "Notes", MP_FILE_IN, "*.txt"),
+        mp::sdk::file_param("report", "Report", MP_FILE_OUT, "*.csv"),
+        mp::sdk::raster_param("dem", "Terrain"),
+    };
+    return mp::plugin::schema_from_c(params, 6);
 }
 
-namespace {
-mp::plugin::ParamDef def(const char* key, const char* description, mp::plugin::ParamType type,
-                         mp::plugin::ParamType item = mp::plugin::ParamType::String) {
-    mp::plugin::ParamDef d;
-    d.key = key;
-    d.description = description;
-    d.type = type;
-    d.item_type = item;
-    return d;
+// The parameter table of tests/plugins/abi_1_0/legacy_plugin.c (ABI 1.0 types only).
+std::vector<ParamDef> legacy_schema() {
+    static const char* const shapes[] = {"point", "line", nullptr};
+    static const MpParamDef params[] = {
+        mp::sdk::param("site", "Site", MP_PARAM_SITE, nullptr, 1, "Site to mark"),
+        mp::sdk::number_param("radius_km", "Radius", "km", "10", 1, 200, "Radius of interest"),
+        [] {
+            MpParamDef p = mp::sdk::param("shape", "Shape", MP_PARAM_ENUM, "line", 0, "What to draw");
+            p.choices = shapes;
+            return p;
+        }(),
+        [] {
+            MpParamDef p = mp::sdk::param("count", "Count", MP_PARAM_INTEGER, "3", 0, "Rows of the table");
+            p.has_min = p.has_max = 1, p.min = 1, p.max = 50;
+            return p;
+        }(),
+        mp::sdk::param("to", "To", MP_PARAM_COORDINATE, "4.40,51.22", 0, "Other end of the line"),
+        [] {
+            MpParamDef p = mp::sdk::param("others", "Other sites", MP_PARAM_LIST, nullptr, 0, "More sites");
+            p.item_type = MP_PARAM_SITE;
+            p.has_min = p.has_max = 1, p.min = 1, p.max = 10;
+            return p;
+        }(),
+        mp::sdk::param("title", "Title", MP_PARAM_STRING, "legacy", 0, "A label"),
+    };
+    return mp::plugin::schema_from_c(params, 7);
 }
+
+const ParamDef& param(const std::vector<ParamDef>& schema, const std::string& key) {
+    for (const auto& d : schema)
+        if (d.key == key) return d;
+    FAIL("no parameter " << key);
+    throw;
+}
+
+const mp::data::Workspace& workspace() {
+    static const mp::data::Workspace ws = mp::data::load_workspace(true, {});
+    return ws;
+}
+
+// Whether the host accepts what the form sends.
+std::string host_refusal(const std::vector<ParamDef>& schema, const json& form) {
+    try {
+        mp::plugin::validate_params(schema, host_params(schema, form), &workspace());
+        return "";
+    } catch (const mp::Error& e) {
+        return e.what();
+    }
+}
+
 }  // namespace
 
-TEST_CASE("pick buttons follow the parameter type", "[gui][forms]") {
-    using mp::plugin::ParamType;
-    CHECK(pick_kind(def("entry_points", "Ports and airbases used", ParamType::List, ParamType::Site)) ==
-          PickKind::Site);
-    CHECK(pick_kind(def("via", "Intermediate points in order (site ids/names or lon,lat)", ParamType::List)) ==
-          PickKind::SiteOrLocation);
-    const auto systems =
-        def("systems",
-            "Items TYPE@SITE or TYPE@LON/LAT, optionally :RANGE_KM; TYPE is cuas (3 km), vshorad (6 km), "
-            "shorad (12 km), medium (40 km) or custom (custom_range_km), e.g. vshorad@port-antwerp",
-            ParamType::List);
-    CHECK(pick_kind(systems) == PickKind::SystemAt);
-    CHECK(system_types(systems.description) ==
-          std::vector<std::string>{"cuas", "vshorad", "shorad", "medium", "custom"});
-    CHECK(pick_kind(def("capacity_overrides", "Items 'SITE:KEY=VALUE' (e.g. port-ostend:vehicles_per_day=250)",
-                        ParamType::List)) == PickKind::None);
-    CHECK(pick_kind(def("mlc", "Military load class", ParamType::Number)) == PickKind::None);
-    CHECK(pick_kind(def("at", "", ParamType::Coordinate)) == PickKind::Location);
-    CHECK(pick_kind(def("from", "Origin: a site id or name, or lon,lat", ParamType::String)) ==
-          PickKind::SiteOrLocation);
+TEST_CASE("picks follow the value's type alone, never its description", "[gui][forms]") {
+    CHECK(pick_kind(ParamType::Site) == PickKind::Site);
+    CHECK(pick_kind(ParamType::Coordinate) == PickKind::Location);
+    CHECK(pick_kind(ParamType::Place) == PickKind::SiteOrLocation);
+    for (auto t : {ParamType::String, ParamType::Number, ParamType::Enum, ParamType::Layer, ParamType::File,
+                   ParamType::Raster, ParamType::Record, ParamType::List})
+        CHECK(pick_kind(t) == PickKind::None);
+    // A text parameter whose description speaks of sites and lon,lat is still text.
+    ParamDef from;
+    from.key = "from";
+    from.description = "Origin: a site id or name, or lon,lat; TYPE@SITE items";
+    from.type = ParamType::String;
+    CHECK(pick_kind(value_type(from)) == PickKind::None);
+    ParamDef via = from;
+    via.type = ParamType::List;
+    via.item_type = ParamType::Place;
+    CHECK(value_type(via) == ParamType::Place);
+    CHECK(pick_kind(value_type(via)) == PickKind::SiteOrLocation);
+    // What a click puts: a place takes the site under the click, else the point.
+    CHECK(pick_text(PickKind::SiteOrLocation, "port-antwerp", 4.4, 51.2) == "port-antwerp");
+    CHECK(pick_text(PickKind::SiteOrLocation, "", 4.4, 51.25) == "4.400000,51.250000");
+    CHECK(pick_text(PickKind::Location, "port-antwerp", 4.4, 51.25) == "4.400000,51.250000");
+    CHECK(pick_text(PickKind::Site, "", 4.4, 51.25).empty());
+    CHECK(pick_text(PickKind::Site, "port-ostend", 4.4, 51.25) == "port-ostend");
+}
+
+TEST_CASE("list text from --param or a version-1 scenario splits on semicolons", "[gui][forms]") {
+    CHECK(list_items_from_text("port-antwerp; 4.35,50.85", ParamType::String) ==
+          json::array({"port-antwerp", "4.35,50.85"}));
+    CHECK(list_items_from_text("a, b,c", ParamType::Site) == json::array({"a", "b", "c"}));
+    CHECK(list_items_from_text("4.1,50.1;4.2,50.2 ; ", ParamType::Coordinate) == json::array({"4.1,50.1", "4.2,50.2"}));
+    CHECK(list_items_from_text("Port d'Anvers, quai; 4.1,50.1", ParamType::Place) ==
+          json::array({"Port d'Anvers, quai", "4.1,50.1"}));
+    CHECK(list_items_from_text("", ParamType::String).empty());
+    CHECK(is_lonlat_text("4.35, 50.85"));
+    CHECK_FALSE(is_lonlat_text("port-antwerp"));
+    CHECK_FALSE(is_lonlat_text("1,2,3"));
+}
+
+TEST_CASE("form values go to the host as the CLI's JSON would", "[gui][forms]") {
+    const auto schema = records_schema();
+    const auto& systems = param(schema, "systems");
+    REQUIRE(systems.item_type == ParamType::Record);
+    REQUIRE(param(schema, "vehicle").choices.size() >= 3);  // resolved from the host table
+    // A record list given as -p systems='[...]' becomes rows of field texts.
+    const json rows = form_value(systems, R"([{"type": "shorad", "at": "4.35,50.85", "mast_m": 12}])");
+    CHECK(rows == json::array({{{"type", "shorad"}, {"at", "4.35,50.85"}, {"mast_m", "12"}, {"range_km", ""}}}));
+    CHECK(form_value(systems, "not json").empty());
+    CHECK(form_value(systems, R"({"type": "cuas", "at": "port-antwerp"})").size() == 1);
+    // A validated place (as a results file holds it) shows as its site or label.
+    CHECK(form_value(param(schema, "at"),
+                     json{{"label", "port-antwerp"}, {"lon", 4.3}, {"lat", 51.3}, {"site", "port-antwerp"}}) ==
+          "port-antwerp");
+
+    json form = json::object();
+    form["at"] = "port-antwerp";
+    form["systems"] = rows;
+    form["vehicle"] = "";
+    form["notes"] = "";
+    const json sent = host_params(schema, form);
+    // Empty fields are left to the host's defaults; numbers are numbers.
+    CHECK(sent == json{{"at", "port-antwerp"},
+                       {"systems", json::array({{{"type", "shorad"}, {"at", "4.35,50.85"}, {"mast_m", 12.0}}})}});
+    // Validated, the form's JSON and the CLI's text give the same parameters.
+    const json cli = {{"at", "port-antwerp"}, {"systems", R"([{"type": "shorad", "at": "4.35,50.85", "mast_m": 12}])"}};
+    const auto a = mp::plugin::validate_params(schema, sent, &workspace());
+    const auto b = mp::plugin::validate_params(schema, cli, &workspace());
+    CHECK(a == b);
+    CHECK(a["systems"][0]["mast_m"] == 12.0);
+    CHECK(a["systems"][0]["at"]["site"].is_null());
+    // Scalars of a 1.0 schema: integers as integers, lists as arrays of item texts.
+    const auto legacy = legacy_schema();
+    json lf = {{"site", "port-antwerp"},
+               {"count", "4"},
+               {"radius_km", "2.5"},
+               {"others", "port-ostend; port-ghent"},
+               {"shape", ""}};
+    const json ls = host_params(legacy, lf);
+    CHECK(ls["count"] == 4);
+    CHECK(ls["count"].is_number_integer());
+    CHECK(ls["radius_km"] == 2.5);
+    CHECK(ls["others"] == json::array({"port-ostend", "port-ghent"}));
+    CHECK_FALSE(ls.contains("shape"));
+    CHECK(host_refusal(legacy, lf).empty());
+    // Keys the plugin does not know still go, so that the host names them.
+    lf["colour"] = "red";
+    CHECK(host_params(legacy, lf)["colour"] == "red");
+    CHECK(host_refusal(legacy, lf).find("colour") != std::string::npos);
+}
+
+TEST_CASE("the form flags exactly what the host refuses", "[gui][forms]") {
+    const auto records = records_schema();
+    const auto legacy = legacy_schema();
+    std::vector<std::string> layers{"roads", "rail", "sites"};
+    const FormContext ctx{&workspace().catalogue, &layers};
+    mp::test::TempDir tmp;
+    mp::test::write_text(tmp.file("notes.txt"), "x");
+    auto row = [](std::string type, std::string at, std::string mast = "", std::string range = "") {
+        return json{{"type", type}, {"at", at}, {"mast_m", mast}, {"range_km", range}};
+    };
+    struct Case {
+        const std::vector<ParamDef>* schema;
+        json form;
+        std::vector<std::string> paths;  // the problems' paths, in schema order
+    };
+    const std::vector<Case> cases{
+        {&records, json::object(), {"at"}},
+        {&records, {{"at", "port-antwerp"}}, {}},
+        {&records, {{"at", "Haven van Antwerpen"}}, {}},
+        {&records, {{"at", "4.4,51.2"}}, {}},
+        {&records, {{"at", "51.2,400"}}, {"at"}},
+        {&records, {{"at", "nowhere-at-all"}}, {"at"}},
+        {&records, {{"at", "port-antwerp"}, {"systems", json::array({row("shorad", "port-ostend")})}}, {}},
+        {&records, {{"at", "port-antwerp"}, {"systems", json::array({row("", "port-ostend")})}}, {"systems[0].type"}},
+        {&records,
+         {{"at", "port-antwerp"}, {"systems", json::array({row("cuas", "4.3,51.1", "abc"), row("bogus", "")})}},
+         {"systems[0].mast_m", "systems[1].type", "systems[1].at"}},
+        {&records,
+         {{"at", "port-antwerp"}, {"systems", json::array({row("cuas", "port-ghent", "100", "0.01")})}},
+         {"systems[0].range_km"}},
+        {&records, {{"at", "port-antwerp"}, {"vehicle", "no-such-preset"}}, {"vehicle"}},
+        {&records, {{"at", "port-antwerp"}, {"notes", tmp.file("notes.txt")}}, {}},
+        {&records, {{"at", "port-antwerp"}, {"notes", tmp.file("absent.txt")}}, {"notes"}},
+        {&records, {{"at", "port-antwerp"}, {"report", tmp.file("out.csv")}}, {}},
+        {&records, {{"at", "port-antwerp"}, {"report", tmp.file("no/such/dir/out.csv")}}, {"report"}},
+        {&records, {{"at", "port-antwerp"}, {"dem", tmp.file("absent.tif")}}, {"dem"}},
+        {&legacy, json::object(), {"site"}},
+        {&legacy, {{"site", "port-antwerp"}}, {}},
+        {&legacy, {{"site", "port-antwerp"}, {"radius_km", "500"}, {"count", "2.5"}}, {"radius_km", "count"}},
+        {&legacy, {{"site", "port-antwerp"}, {"radius_km", "0.5"}}, {"radius_km"}},
+        {&legacy, {{"site", "port-antwerp"}, {"shape", "circle"}}, {"shape"}},
+        {&legacy,
+         {{"site", "port-antwerp"}, {"others", json::array({"port-ostend", "", "nowhere-at-all"})}},
+         {"others[2]"}},
+        {&legacy,
+         {{"site", "port-antwerp"},
+          {"others",
+           json::array({"port-ostend", "port-ostend", "port-ostend", "port-ostend", "port-ostend", "port-ostend",
+                        "port-ostend", "port-ostend", "port-ostend", "port-ostend", "port-ostend"})}},
+         {"others"}},
+        {&legacy, {{"site", "port-antwerp"}, {"to", "4.4"}}, {"to"}},
+    };
+    for (const auto& c : cases) {
+        INFO("form " << c.form.dump());
+        std::vector<std::string> paths;
+        for (const auto& p : form_problems(*c.schema, c.form, ctx)) {
+            CHECK_FALSE(p.message.empty());
+            paths.push_back(p.path);
+        }
+        CHECK(paths == c.paths);
+        // Flagged if and only if the host would refuse it.
+        CHECK(host_refusal(*c.schema, c.form).empty() == paths.empty());
+    }
+    // The messages are short and say what is wrong.
+    const auto p =
+        form_problems(records, {{"at", ""}, {"systems", json::array({row("cuas", "port-ghent", "100", "0.01")})}}, ctx);
+    REQUIRE(p.size() == 2);
+    CHECK(p[0].message == "required");
+    CHECK(p[1].message == "below the minimum 0.1 km");
+}
+
+TEST_CASE("picks and edits land on the value, item or record cell they target", "[gui][forms]") {
+    const auto schema = records_schema();
+    const auto& systems = param(schema, "systems");
+    json v = json::array({{{"type", "cuas"}}, {{"type", "shorad"}}});
+    CHECK(put_form_text(systems, v, 1, "at", "port-ostend"));
+    CHECK(v[1]["at"] == "port-ostend");
+    CHECK(v[1]["type"] == "shorad");
+    CHECK(v[0]["at"] == "");
+    CHECK_FALSE(put_form_text(systems, v, 2, "at", "x"));
+    CHECK_FALSE(put_form_text(systems, v, 0, "colour", "x"));
+    CHECK_FALSE(put_form_text(systems, v, -1, "", "x"));
+    const auto legacy = legacy_schema();
+    json others = "port-ostend";
+    CHECK(put_form_text(param(legacy, "others"), others, -1, "", "port-ghent"));
+    CHECK(others == json::array({"port-ostend", "port-ghent"}));
+    CHECK(put_form_text(param(legacy, "others"), others, 0, "", "port-antwerp"));
+    CHECK(others == json::array({"port-antwerp", "port-ghent"}));
+    json to = "";
+    CHECK(put_form_text(param(legacy, "to"), to, -1, "", "4.5,51"));
+    CHECK(to == "4.5,51");
+    CHECK_FALSE(put_form_text(param(legacy, "to"), to, 0, "", "4.5,51"));
+}
+
+TEST_CASE("site search completes over ids and Dutch, French and English names", "[gui][forms]") {
+    const auto& cat = workspace().catalogue;
+    auto first = [&](const char* q) {
+        const auto m = site_matches(cat, q, 8);
+        return m.empty() ? std::string() : m.front()->id;
+    };
+    CHECK(first("port-antwerp") == "port-antwerp");
+    CHECK(first("Haven van Antwerpen") == "port-antwerp");
+    CHECK(first("port d'anvers") == "port-antwerp");
+    CHECK(first("chievres") == "chievres-air-base");  // accent-insensitive
+    // "Bourg-Léopold" is French for Leopoldsburg: every Leopoldsburg site comes up.
+    std::vector<std::string> ids;
+    for (const auto* s : site_matches(cat, "bourg-leo", 8)) ids.push_back(s->id);
+    CHECK(std::count_if(ids.begin(), ids.end(), [](const std::string& id) { return id.find("leopoldsburg") == 0; }) >=
+          3);
+    CHECK(site_matches(cat, "port", 3).size() == 3);
+    CHECK(site_matches(cat, "", 8).empty());
+    CHECK(site_matches(cat, "zzzz-no-such", 8).empty());
+    const auto* antwerp = cat.by_id("port-antwerp");
+    REQUIRE(antwerp);
+    CHECK(site_label(*antwerp).find("Haven van Antwerpen") != std::string::npos);
+    CHECK(site_label(*antwerp).find("[port]") != std::string::npos);
+}
+
+TEST_CASE("the file browser lists folders first and filters by the parameter's file types", "[gui][forms]") {
+    mp::test::TempDir tmp;
+    std::filesystem::create_directory(tmp.path() / "tiles");
+    std::filesystem::create_directory(tmp.path() / ".cache");
+    for (const char* f : {"b.txt", "a.TIF", "dem.vrt", ".hidden.tif"}) mp::test::write_text(tmp.file(f), "x");
+    const auto patterns = file_patterns("*.tif;*.vrt, *.hgt");
+    CHECK(patterns == std::vector<std::string>{"*.tif", "*.vrt", "*.hgt"});
+    CHECK(matches_patterns("DEM.TIF", patterns));
+    CHECK_FALSE(matches_patterns("dem.tif.aux.xml", patterns));
+    CHECK(matches_patterns("anything", {}));
+    auto names = [](const FolderListing& l) {
+        std::vector<std::string> out;
+        for (const auto& e : l.entries) out.push_back((e.folder ? "/" : "") + e.name);
+        return out;
+    };
+    const auto l = list_folder(tmp.path().string(), patterns, false);
+    CHECK(l.error.empty());
+    CHECK(names(l) == std::vector<std::string>{"/tiles", "a.TIF", "dem.vrt"});
+    CHECK(names(list_folder(tmp.path().string(), patterns, true)) ==
+          std::vector<std::string>{"/tiles", "a.TIF", "b.txt", "dem.vrt"});
+    const auto missing = list_folder(tmp.file("absent"), patterns, false);
+    CHECK(missing.entries.empty());
+    CHECK(missing.error.find("absent") != std::string::npos);
 }
 
 TEST_CASE("ground scale includes the Web Mercator latitude factor", "[gui][scale]") {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // enablement: the headless CLI of the enablement and mobility planner.
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include "cli_common.hpp"
@@ -95,7 +97,15 @@ int main(int argc, char** argv) {
         return kUsage;
     }
     try {
-        return ctx.action ? ctx.action() : kOk;
+        const int code = ctx.action ? ctx.action() : kOk;
+        // What went to stdout must have arrived: a full disk or a closed pipe is a
+        // failure, not a silent success (`sites --format geojson > /dev/full`).
+        std::cout.flush();
+        if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+            std::cerr << "error: cannot write to standard output: " << std::strerror(errno ? errno : EIO) << "\n";
+            return kRuntime;
+        }
+        return code;
     } catch (const mp::UsageError& e) {
         std::cerr << "error: " << printable(e.what()) << "\n";
         return kUsage;

@@ -2,6 +2,9 @@
 // The enablement CLI run as a user runs it: exit codes, stdout, stderr and files.
 #include <sys/wait.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -411,4 +414,31 @@ TEST_CASE("cli: a third-party plugin that crashes while loading, or a duplicate 
     CHECK(list.code == 0);
     CHECK(list.out.find("crashed while loading: SIGSEGV") != std::string::npos);
     CHECK(list.out.find("duplicate plugin id 'transit-routes'") != std::string::npos);
+}
+
+TEST_CASE("cli: a write that cannot complete is exit 1, and devices are written through, never replaced",
+          "[cli][errors]") {
+    if (::access("/dev/full", W_OK) == 0) {
+        // stdout on a full device: the command must not claim success.
+        const Run full = run("sites --format geojson > /dev/full");
+        CHECK(full.code == 1);
+        CHECK(full.err.find("cannot write to standard output: No space left on device") != std::string::npos);
+        const Run exp = run("export roads --out /dev/full --format geojson");
+        CHECK(exp.code == 1);
+        CHECK(exp.err.find("No space left on device") != std::string::npos);
+        struct stat st {};
+        REQUIRE(::stat("/dev/full", &st) == 0);
+        CHECK(S_ISCHR(st.st_mode));
+    }
+    const Run out = run("export rail --out /dev/stdout --format geojson");
+    INFO(out.err);
+    CHECK(out.code == 0);
+    CHECK(nlohmann::json::parse(out.out)["type"] == "FeatureCollection");
+    mp::test::TempDir dir;
+    const Run csv = run("export sites --format csv --out " + dir.file("noext"));
+    CHECK(csv.code == 0);
+    CHECK(std::filesystem::is_regular_file(dir.file("noext")));
+    const Run folder = run("export sites --format csv --out " + dir.path().string());
+    CHECK(folder.code == 3);
+    CHECK(folder.err.find("is a folder") != std::string::npos);
 }

@@ -7,13 +7,17 @@
 #include <gdal_priv.h>
 #include <ogr_geometry.h>
 #include <ogr_spatialref.h>
+#include <fcntl.h>
 #include <ogrsf_frmts.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -464,7 +468,10 @@ OGRwkbGeometryType ogr_type(const std::string& name) {
     return wkbUnknown;
 }
 
-// Writes the layers to a GDAL path (a real temp file or /vsimem/).
+void fill_dataset(GDALDatasetUniquePtr ds, const std::vector<const layer::Layer*>& layers, Format format,
+                  const std::string& where);
+
+// Writes the layers to a new GDAL dataset at a path (normally /vsimem/).
 void write_dataset(const std::vector<const layer::Layer*>& layers, const std::string& path, Format format,
                    const std::string& where) {
     ensure_gdal();
@@ -477,6 +484,19 @@ void write_dataset(const std::vector<const layer::Layer*>& layers, const std::st
     t_last_gdal_message.clear();
     GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!ds) throw Error("cannot create output: " + take_gdal_message(), where);
+    fill_dataset(std::move(ds), layers, format, where);
+}
+
+// Adds the layers to an existing GeoPackage at a GDAL path.
+void append_dataset(const std::vector<const layer::Layer*>& layers, const std::string& path, const std::string& where) {
+    t_last_gdal_message.clear();
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+    if (!ds) throw Error("cannot update the GeoPackage: " + take_gdal_message(), where);
+    fill_dataset(std::move(ds), layers, Format::GeoPackage, where);
+}
+
+void fill_dataset(GDALDatasetUniquePtr ds, const std::vector<const layer::Layer*>& layers, Format format,
+                  const std::string& where) {
     OGRSpatialReference wgs84;
     wgs84.importFromEPSG(4326);
     wgs84.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
@@ -566,17 +586,66 @@ std::string temp_path_beside(const std::string& path) {
         .string();
 }
 
+namespace {
+
+// The bytes of a /vsimem/ file (removed afterwards).
+std::string take_vsimem(const std::string& path) {
+    vsi_l_offset size = 0;
+    GByte* buf = VSIGetMemFileBuffer(path.c_str(), &size, TRUE);
+    if (!buf) return {};
+    std::string out(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(size));
+    CPLFree(buf);
+    return out;
+}
+
+std::string vsimem_name(const char* ext) {
+    static std::atomic<int> counter{0};
+    return "/vsimem/mp-out-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ext;
+}
+
+}  // namespace
+
 void write_layers(const std::vector<const layer::Layer*>& layers, const std::string& path, Format format) {
-    const fs::path target(path);
-    const fs::path tmp = temp_path_beside(path);
-    try {
-        write_dataset(layers, tmp.string(), format, path);
-        fs::rename(tmp, target);
-    } catch (...) {
-        std::error_code ec;
-        fs::remove(tmp, ec);
-        throw;
+    ensure_gdal();
+    // GDAL writes into memory under the right extension, and write_file_atomic puts the
+    // bytes where they belong: so a name without extension never makes GDAL's CSV driver
+    // create a folder, a FIFO or /dev/stdout is written through instead of replaced, and
+    // a failure leaves the target as it was.
+    const std::string mem = vsimem_name(format == Format::GeoJson      ? ".geojson"
+                                        : format == Format::GeoPackage ? ".gpkg"
+                                                                       : ".csv");
+    struct Cleanup {
+        std::string p;
+        ~Cleanup() { VSIUnlink(p.c_str()); }
+    } cleanup{mem};
+    struct stat st {};
+    const bool existing_gpkg = format == Format::GeoPackage && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+    if (existing_gpkg) {
+        // A GeoPackage holds many layers: writing one into an existing file replaces that
+        // layer and keeps the others (export over its own multi-layer input loses nothing).
+        std::ifstream in(path, std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (!in && !in.eof()) throw Error("cannot read the existing GeoPackage", path);
+        VSILFILE* fp = VSIFOpenL(mem.c_str(), "wb");
+        if (!fp || VSIFWriteL(bytes.data(), 1, bytes.size(), fp) != bytes.size()) {
+            if (fp) VSIFCloseL(fp);
+            throw Error("cannot stage the existing GeoPackage in memory", path);
+        }
+        VSIFCloseL(fp);
+        t_last_gdal_message.clear();
+        GDALDatasetUniquePtr ds(GDALDataset::Open(mem.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+        if (!ds)
+            throw InputError("the existing file is not a GeoPackage GDAL can update: " + take_gdal_message(), path);
+        for (const auto* l : layers)
+            for (int k = ds->GetLayerCount() - 1; k >= 0; --k)
+                if (EQUAL(ds->GetLayer(k)->GetName(), l->name.c_str()) && ds->DeleteLayer(k) != OGRERR_NONE)
+                    throw Error("cannot replace layer '" + l->name + "': " + take_gdal_message(), path);
+        ds.reset();
+        append_dataset(layers, mem, path);
+    } else {
+        write_dataset(layers, mem, format, path);
     }
+    write_file_atomic(path, take_vsimem(mem));
 }
 
 std::string to_geojson(const layer::Layer& l) {
@@ -590,24 +659,74 @@ std::string to_geojson(const layer::Layer& l) {
     return out;
 }
 
-void write_file_atomic(const std::string& path, const std::string& bytes) {
-    const fs::path target(path);
-    const fs::path tmp = temp_path_beside(path);
-    {
-        std::ofstream os(tmp, std::ios::binary);
-        os.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        os.flush();
-        if (!os) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw Error("cannot write file", tmp.string());
+namespace {
+
+void write_through(int fd, const std::string& bytes, const std::string& path) {
+    const char* p = bytes.data();
+    std::size_t n = bytes.size();
+    while (n > 0) {
+        const ssize_t w = ::write(fd, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            const int e = errno;
+            ::close(fd);
+            throw Error(std::string("cannot write: ") + std::strerror(e), path);
         }
+        p += w, n -= static_cast<std::size_t>(w);
     }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        throw Error("cannot replace file: " + ec.message(), path);
+    if (::close(fd) != 0 && errno != EINTR) throw Error(std::string("cannot write: ") + std::strerror(errno), path);
+}
+
+}  // namespace
+
+void write_file_atomic(const std::string& path, const std::string& bytes, unsigned mode) {
+    if (path.empty()) throw UsageError("no output file name given");
+    struct stat st {};
+    const bool exists = ::stat(path.c_str(), &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) throw InputError("is a folder, not a file", path);
+    if (exists && S_ISBLK(st.st_mode)) throw InputError("is a block device; refusing to write to it", path);
+    // Temp-then-rename is for regular files only: a terminal, a pipe, a FIFO, a socket or
+    // a character device (/dev/stdout, /dev/null, /dev/full) is written through, never
+    // replaced by a renamed file.
+    if (exists && !S_ISREG(st.st_mode)) {
+        const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0) throw Error(std::string("cannot open for writing: ") + std::strerror(errno), path);
+        write_through(fd, bytes, path);
+        return;
+    }
+    // A symbolic link keeps pointing where it did: the file it names is replaced.
+    fs::path target(path);
+    if (struct stat lst{}; ::lstat(path.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        std::error_code ec;
+        target = fs::weakly_canonical(target, ec);
+        if (ec) throw Error("cannot resolve the link: " + ec.message(), path);
+    }
+    const std::string tmp = temp_path_beside(target.string());
+    const mode_t perms = mode ? static_cast<mode_t>(mode) : exists ? (st.st_mode & 07777) : 0666;
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, perms);
+    if (fd < 0) throw Error(std::string("cannot create a temporary file: ") + std::strerror(errno), tmp);
+    try {
+        if (mode || exists) ::fchmod(fd, perms);  // exactly these permissions, whatever the umask
+        const char* p = bytes.data();
+        std::size_t n = bytes.size();
+        while (n > 0) {
+            const ssize_t w = ::write(fd, p, n);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) throw Error(std::string("cannot write: ") + std::strerror(errno), path);
+            p += w, n -= static_cast<std::size_t>(w);
+        }
+        // On disk before it takes the name: a crash leaves the old file or the new, whole.
+        if (::fsync(fd) != 0) throw Error(std::string("cannot write: ") + std::strerror(errno), path);
+        if (::close(fd) != 0) throw Error(std::string("cannot write: ") + std::strerror(errno), path);
+    } catch (...) {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        throw;
+    }
+    if (::rename(tmp.c_str(), target.c_str()) != 0) {
+        const int e = errno;
+        ::unlink(tmp.c_str());
+        throw Error(std::string("cannot replace file: ") + std::strerror(e), path);
     }
 }
 

@@ -37,10 +37,11 @@ Format format_from_path(const std::string& path);
 /// Parses "geojson", "gpkg", "csv"; throws mp::UsageError otherwise.
 Format parse_format(const std::string& name);
 
-/// Writes layers to path by GDAL, atomically: to a temporary file beside path, then
-/// renamed over it, so a failure leaves any existing file untouched. GeoJSON follows
+/// Writes layers to path by GDAL (in memory first), then as write_file_atomic does:
+/// atomically for a regular file, through for a FIFO or /dev/stdout. GeoJSON follows
 /// RFC 7946 (WGS84, counter-clockwise exteriors, 7 decimals); a GeoJSON or CSV file
-/// holds exactly one layer. Throws mp::Error on failure.
+/// holds exactly one layer. Writing into an existing GeoPackage replaces the layers of
+/// the same name and keeps its other layers. Throws mp::Error on failure.
 void write_layers(const std::vector<const layer::Layer*>& layers, const std::string& path, Format format);
 inline void write_layer(const layer::Layer& l, const std::string& path, Format format) {
     write_layers({&l}, path, format);
@@ -58,8 +59,14 @@ std::string temp_path_beside(const std::string& path);
 /// ("PG:... password=secret", quoted or not) or in a URL ("user:secret@host") becomes "***".
 std::string redact_secrets(std::string source);
 
-/// Writes bytes to path atomically (temp file + rename). Throws mp::Error.
-void write_file_atomic(const std::string& path, const std::string& bytes);
+/// Writes bytes to path. A regular file (or a new one) is written atomically: a
+/// temporary file beside it, flushed to disk, then renamed over it (through a symbolic
+/// link to the file it names), so a failure leaves the old file untouched; it keeps the
+/// existing file's permissions, or gets `mode` when non-zero (e.g. 0600 for files that
+/// must stay private). A terminal, pipe, FIFO, socket or character device (/dev/stdout,
+/// /dev/null) is written through, never replaced. A folder or a block device is refused
+/// (mp::InputError). Every write is checked: a full disk is mp::Error naming the path.
+void write_file_atomic(const std::string& path, const std::string& bytes, unsigned mode = 0);
 
 /// Makes sure GDAL's drivers are registered and its errors are routed to us (idempotent).
 void ensure_gdal();

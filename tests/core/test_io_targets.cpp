@@ -130,3 +130,33 @@ TEST_CASE("Writing a layer into an existing GeoPackage replaces that layer and k
     CHECK_THROWS_AS(io::write_layer(c, text, io::Format::GeoPackage), InputError);
     CHECK(test::read_text(text) == "not a database");
 }
+
+TEST_CASE("An error GDAL reports while reading fails the read, naming the source", "[io][errors]") {
+    TempDir dir;
+    const std::string bad_crs = dir.file("badcrs.geojson");
+    test::write_text(bad_crs, R"({"type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::999999"}},
+        "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [4.4, 51.2]}}]})");
+    try {
+        io::read_source(bad_crs);
+        FAIL("an unresolvable crs was taken as WGS84");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()).find("crs not found") != std::string::npos);
+        CHECK(e.where() == bad_crs);
+    }
+}
+
+TEST_CASE("A truncated OSM extract fails the read instead of loading part of it", "[io][errors][data]") {
+    const std::string pbf = test::shared_data("antwerp_2014.osm.pbf");
+    TempDir dir;
+    const std::string cut = dir.file("cut.osm.pbf");
+    test::write_text(cut, test::read_text(pbf).substr(0, 200000));
+    try {
+        io::read_source(cut);
+        FAIL("a truncated extract loaded");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()).find("read failed after") != std::string::npos);
+        CHECK(std::string(e.what()).find("truncated") != std::string::npos);
+        CHECK(e.where() == cut);
+    }
+}

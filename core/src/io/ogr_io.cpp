@@ -35,12 +35,25 @@ namespace {
 // GDAL reports problems through CPLError; we keep the last message per thread so that
 // a failure can be explained in our own exception instead of on stderr.
 thread_local std::string t_last_gdal_message;
+// Errors (CE_Failure and worse) GDAL reported on this thread since the last reset: a
+// reader that reports an error and then carries on (a truncated .osm.pbf, a GeoJSON
+// "crs" PROJ cannot resolve) must fail the read, not hand back part of the data.
+thread_local int t_gdal_failures = 0;
+thread_local std::string t_first_failure;
 
 void CPL_STDCALL quiet_handler(CPLErr level, CPLErrorNum, const char* msg) {
     if (level >= CE_Warning && msg) t_last_gdal_message = msg;
+    if (level >= CE_Failure && t_gdal_failures++ == 0) t_first_failure = msg ? msg : "unknown GDAL error";
 }
 
-// GDAL's message on one line (libpq's span several) and without passwords.
+void reset_failures() {
+    t_gdal_failures = 0;
+    t_first_failure.clear();
+}
+
+// A GDAL message on one line (libpq's span several) and without passwords.
+std::string one_line(const std::string& m);
+
 std::string take_gdal_message() {
     std::string m = t_last_gdal_message;
     t_last_gdal_message.clear();
@@ -48,6 +61,10 @@ std::string take_gdal_message() {
         const char* c = CPLGetLastErrorMsg();
         if (c && *c) m = c;
     }
+    return one_line(m);
+}
+
+std::string one_line(const std::string& m) {
     std::string out;
     for (char c : m) {
         if (c == '\n' || c == '\r' || c == '\t') c = ' ';
@@ -330,12 +347,16 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
     if (!is_connection_string(source) && !fs::exists(source))
         throw InputError("file does not exist", redact_secrets(source));
     t_last_gdal_message.clear();
+    reset_failures();
     GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     if (!ds) {
         std::string why = take_gdal_message();
         throw InputError("cannot open as a vector data source" + (why.empty() ? std::string() : ": " + why),
                          redact_secrets(source));
     }
+    if (t_gdal_failures > 0)
+        throw InputError("GDAL reported an error while opening it: " + one_line(t_first_failure),
+                         redact_secrets(source));
     LayerReader reader(source, opts, progress);
     std::vector<layer::Layer> out;
     const std::string driver = ds->GetDriver() ? ds->GetDriver()->GetDescription() : "";
@@ -358,6 +379,10 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
                 progress.report(0.5, "reading OSM features");
             }
         }
+        if (t_gdal_failures > 0)
+            throw InputError("read failed after " + std::to_string(count) +
+                                 " features (the file may be truncated or damaged): " + one_line(t_first_failure),
+                             redact_secrets(source));
         for (auto& st : states)
             if (st.wanted) out.push_back(std::move(st.out));
     } else {
@@ -379,8 +404,10 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
                         progress.report((i + static_cast<double>(count) / total) / n_layers, "reading " + st.out.name);
                 }
             }
-            if (CPLGetLastErrorType() == CE_Failure)
-                throw InputError("read failed: " + take_gdal_message(), reader.where(*l));
+            if (t_gdal_failures > 0)
+                throw InputError("read failed after " + std::to_string(count) +
+                                     " features (the file may be truncated or damaged): " + one_line(t_first_failure),
+                                 reader.where(*l));
             out.push_back(std::move(st.out));
         }
     }

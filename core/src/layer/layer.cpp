@@ -162,17 +162,36 @@ const Feature* Layer::find(std::string_view id) const {
 }
 
 std::string LayerSet::add(Layer layer) {
+    // Linear in the number of layers: a hash index of names and, per base name, the next
+    // suffix to try (10,000 sources that all name their layer "roads" stay fast).
     std::string base = layer.name.empty() ? std::string("layer") : layer.name;
     std::string name = base;
-    for (int i = 2; find(name); ++i) name = base + "_" + std::to_string(i);
+    if (find(name)) {
+        int& next = m_next_suffix.try_emplace(base, 2).first->second;
+        do name = base + "_" + std::to_string(next++);
+        while (find(name));
+    }
     layer.name = name;
     m_layers.push_back(std::move(layer));
+    m_index[name] = m_layers.size() - 1;
     return name;
 }
 
+const Layer* LayerSet::indexed(std::string_view name) const {
+    auto it = m_index.find(std::string(name));
+    if (it != m_index.end() && it->second < m_layers.size() && m_layers[it->second].name == name)
+        return &m_layers[it->second];
+    return nullptr;
+}
+
 const Layer* LayerSet::find(std::string_view name) const {
-    for (const auto& l : m_layers)
-        if (l.name == name) return &l;
+    if (const Layer* l = indexed(name)) return l;
+    // Not indexed, or the index is stale: rebuild it once and look again.
+    if (m_index.size() != m_layers.size() || !m_index.empty()) {
+        m_index.clear();
+        for (std::size_t i = 0; i < m_layers.size(); ++i) m_index.emplace(m_layers[i].name, i);
+        return indexed(name);
+    }
     return nullptr;
 }
 

@@ -132,6 +132,7 @@ void Catalogue::add_layer(const layer::Layer& l) {
 
 void Catalogue::add(Site s) {
     if (by_id(s.id)) throw InputError("duplicate site id '" + s.id + "'");
+    m_by_id.emplace(s.id, m_sites.size());
     m_sites.push_back(std::move(s));
 }
 
@@ -143,9 +144,8 @@ std::vector<const Site*> Catalogue::of_kind(SiteKind k) const {
 }
 
 const Site* Catalogue::by_id(std::string_view id) const {
-    for (const auto& s : m_sites)
-        if (s.id == id) return &s;
-    return nullptr;
+    const auto it = m_by_id.find(std::string(id));
+    return it == m_by_id.end() ? nullptr : &m_sites[it->second];
 }
 
 Result<const Site*> Catalogue::find(std::string_view query) const {

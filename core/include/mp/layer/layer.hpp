@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -96,7 +97,12 @@ public:
     std::size_t size() const noexcept { return m_layers.size(); }
 
 private:
+    /// Index of a layer by name; rebuilt when stale (the layers are also reachable
+    /// through the mutable layers(), which may rename or remove them).
+    const Layer* indexed(std::string_view name) const;
     std::vector<Layer> m_layers;
+    mutable std::unordered_map<std::string, std::size_t> m_index;
+    std::unordered_map<std::string, int> m_next_suffix;  // per base name: the next "_N" to try
 };
 
 }  // namespace mp::layer

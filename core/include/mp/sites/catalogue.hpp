@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "mp/core/error.hpp"
@@ -61,6 +62,7 @@ public:
 
 private:
     std::vector<Site> m_sites;
+    std::unordered_map<std::string, std::size_t> m_by_id;  // id -> index into m_sites
 };
 
 }  // namespace mp::sites

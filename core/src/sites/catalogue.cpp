@@ -126,6 +126,7 @@ void Catalogue::add_layer(const layer::Layer& l) {
             if (!item.empty()) s.estimates.push_back(item);
         }
         if (by_id(s.id)) throw InputError("duplicate site id '" + s.id + "'", "layer '" + l.name + "'");
+        m_by_id.emplace(s.id, m_sites.size());
         m_sites.push_back(std::move(s));
     }
 }

@@ -29,11 +29,15 @@ std::optional<TravelMode> parse_travel_mode(std::string_view s) {
     return std::nullopt;
 }
 
-Planner::Planner(const Graph* road, const Graph* rail, const sites::Catalogue* catalogue)
-    : m_road_graph(road), m_rail_graph(rail), m_catalogue(catalogue) {
-    if (road) m_road = std::make_unique<Router>(*road);
-    if (rail) m_rail = std::make_unique<Router>(*rail);
+Planner::Planner(const Graph* road, const Graph* rail, const sites::Catalogue* catalogue) : m_catalogue(catalogue) {
+    if (road) m_own_road = std::make_unique<Router>(*road);
+    if (rail) m_own_rail = std::make_unique<Router>(*rail);
+    m_road = m_own_road.get();
+    m_rail = m_own_rail.get();
 }
+
+Planner::Planner(Router* road, Router* rail, const sites::Catalogue* catalogue)
+    : m_catalogue(catalogue), m_road(road), m_rail(rail) {}
 
 Planner::~Planner() = default;
 
@@ -43,7 +47,9 @@ void Planner::prepare(Progress& progress) {
 }
 
 std::pair<std::string, geo::LonLat> Planner::locate(const std::string& text, const std::string& where) const {
-    static const std::regex coord(R"(^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$)");
+    // Also the shortest form the host writes place labels in ("1e-05,51.2").
+    static const std::regex coord(
+        R"(^\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*,\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*$)");
     std::smatch m;
     if (std::regex_match(text, m, coord)) {
         const double lon = std::stod(m[1]), lat = std::stod(m[2]);
@@ -58,18 +64,15 @@ std::pair<std::string, geo::LonLat> Planner::locate(const std::string& text, con
 }
 
 Result<Path> Planner::leg(Router& r, const geo::LonLat& a, const geo::LonLat& b, const QueryOptions& q, double max_snap,
-                          const std::string& from_what, const std::string& to_what) {
+                          const End& from, const End& to) {
     const Snap sa = r.snap(a, q, max_snap);
     const Snap sb = r.snap(b, q, max_snap);
     const std::string net(network_kind_name(r.graph().kind));
-    if (sa.segment == kNone)
-        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of " +
-                             (from_what == "--from" ? std::string("the origin") : "the via point"),
-                         from_what);
-    if (sb.segment == kNone)
-        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of " +
-                             (to_what == "--to" ? std::string("the destination") : "the via point"),
-                         to_what);
+    for (const auto& [snap, end] : {std::pair{&sa, &from}, std::pair{&sb, &to}})
+        if (snap->segment == kNone)
+            throw InputError(
+                "no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of " + end->what,
+                end->where);
     return r.route(sa, sb, q);
 }
 
@@ -93,8 +96,8 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
     plan.mode = req.mode;
     plan.metric = req.options.metric;
     plan.profile = req.options.vehicle ? req.options.vehicle->id : "unrestricted";
-    const auto from_loc = locate(req.from, "--from");
-    const auto to_loc = locate(req.to, "--to");
+    const auto from_loc = locate(req.from, req.from_where);
+    const auto to_loc = locate(req.to, req.to_where);
     const std::string& fl = from_loc.first;
     const geo::LonLat& fp = from_loc.second;
     const std::string& tl = to_loc.first;
@@ -103,7 +106,7 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
     plan.from = fp;
     plan.to_label = tl;
     plan.to = tp;
-    for (const auto& v : req.vias) plan.vias.push_back(locate(v, "--via"));
+    for (const auto& v : req.vias) plan.vias.push_back(locate(v, req.via_where));
 
     std::vector<std::pair<std::string, geo::LonLat>> stops{{fl, fp}};
     for (const auto& v : plan.vias) stops.push_back(v);
@@ -120,16 +123,16 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
 
     if (req.mode == TravelMode::Road || req.mode == TravelMode::Rail) {
         const bool rail = req.mode == TravelMode::Rail;
-        Router* r = rail ? m_rail.get() : m_road.get();
-        if (!r) throw InputError(std::string("no ") + (rail ? "rail" : "road") + " network loaded", "--mode");
+        Router* r = rail ? m_rail : m_road;
+        if (!r) throw InputError(std::string("no ") + (rail ? "rail" : "road") + " network loaded", req.mode_where);
         QueryOptions q = req.options;
         if (rail) q.vehicle.reset();  // rail lines carry no road vehicle limits
         if (stops.size() == 2 && req.alternatives > 1 && !rail) {
             const Snap sa = r->snap(fp, q, req.max_snap_m), sb = r->snap(tp, q, req.max_snap_m);
             if (sa.segment == kNone || sb.segment == kNone)
                 throw InputError("no usable road within " + std::to_string(int(req.max_snap_m / 1000)) + " km",
-                                 sa.segment == kNone ? "--from" : "--to");
-            auto alts = r->alternatives(sa, sb, q, req.alternatives);
+                                 sa.segment == kNone ? req.from_where : req.to_where);
+            auto alts = r->alternatives(sa, sb, q, req.alternatives, req.max_overlap);
             if (!alts) return Result<Plan>::failure(alts.reason());
             for (auto& p : alts.value()) {
                 Movement mv;
@@ -141,8 +144,10 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
         }
         Movement mv;
         for (std::size_t i = 0; i + 1 < stops.size(); ++i) {
-            auto p = leg(*r, stops[i].second, stops[i + 1].second, q, req.max_snap_m, i == 0 ? "--from" : "--via",
-                         i + 2 == stops.size() ? "--to" : "--via");
+            const End from = i == 0 ? End{req.from_where, "the origin"} : End{req.via_where, "the via point"};
+            const End to =
+                i + 2 == stops.size() ? End{req.to_where, "the destination"} : End{req.via_where, "the via point"};
+            auto p = leg(*r, stops[i].second, stops[i + 1].second, q, req.max_snap_m, from, to);
             if (!p)
                 return Result<Plan>::failure("leg " + std::to_string(i + 1) + " (" + stops[i].first + " to " +
                                              stops[i + 1].first + "): " + p.reason());
@@ -156,11 +161,12 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
 
     // Multimodal: road to a rail terminal, rail, road from a terminal. Every pair of
     // terminals is tried; the fastest total (with transfer times) wins.
-    if (!m_road || !m_rail) throw InputError("multimodal planning needs both a road and a rail network", "--mode");
-    if (!m_catalogue) throw InputError("multimodal planning needs the site catalogue (rail terminals)", "--mode");
-    if (!plan.vias.empty()) throw InputError("via points are not supported in multimodal mode", "--via");
+    if (!m_road || !m_rail)
+        throw InputError("multimodal planning needs both a road and a rail network", req.mode_where);
+    if (!m_catalogue) throw InputError("multimodal planning needs the site catalogue (rail terminals)", req.mode_where);
+    if (!plan.vias.empty()) throw InputError("via points are not supported in multimodal mode", req.via_where);
     const auto terminals = m_catalogue->of_kind(sites::SiteKind::RailTerminal);
-    if (terminals.empty()) throw InputError("no rail terminals (sites of kind rail_terminal) loaded", "--mode");
+    if (terminals.empty()) throw InputError("no rail terminals (sites of kind rail_terminal) loaded", req.mode_where);
     QueryOptions road_q = req.options;
     QueryOptions rail_q = req.options;
     rail_q.vehicle.reset();
@@ -168,8 +174,8 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
     rail_q.metric = Metric::Fastest;
     road_q.metric = Metric::Fastest;
     const Snap so = m_road->snap(fp, road_q, req.max_snap_m), sd = m_road->snap(tp, road_q, req.max_snap_m);
-    if (so.segment == kNone) throw InputError("no usable road near the origin", "--from");
-    if (sd.segment == kNone) throw InputError("no usable road near the destination", "--to");
+    if (so.segment == kNone) throw InputError("no usable road near the origin", req.from_where);
+    if (sd.segment == kNone) throw InputError("no usable road near the destination", req.to_where);
     struct Term {
         const sites::Site* site;
         Snap road, rail;
@@ -235,11 +241,11 @@ Result<Isochrone> Planner::reach(const std::string& from, double hours, const Qu
 
 namespace {
 
-std::time_t parse_iso(const std::string& s) {
+std::time_t parse_iso(const std::string& s, const std::string& where) {
     std::tm tm{};
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
     if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &sec) < 5)
-        throw InputError("start time must be ISO 8601 (YYYY-MM-DDTHH:MM[:SS]Z): " + s, "--start");
+        throw InputError("start time must be ISO 8601 (YYYY-MM-DDTHH:MM[:SS]Z): " + s, where);
     tm.tm_year = y - 1900;
     tm.tm_mon = mo - 1;
     tm.tm_mday = d;
@@ -263,7 +269,7 @@ MarchTable march_table(const Movement& m, const MarchParams& p, const std::optio
                        const CrossingRules& rules) {
     MarchTable t;
     if (p.vehicles <= 0) return t;
-    if (!(p.march_speed_kmh > 0)) throw InputError("march speed must be positive", "--march-speed");
+    if (!(p.march_speed_kmh > 0)) throw InputError("march speed must be positive", p.speed_where);
     const double veh_len = p.vehicle_length_m > 0             ? p.vehicle_length_m
                            : vehicle && vehicle->length_m > 0 ? vehicle->length_m
                                                               : 10.0;
@@ -272,7 +278,7 @@ MarchTable march_table(const Movement& m, const MarchParams& p, const std::optio
     t.column_length_m = p.vehicles * veh_len + (p.vehicles - 1) * gap;
     const double v_ms = p.march_speed_kmh / 3.6;
     t.pass_time_s = t.column_length_m / v_ms;
-    const std::time_t start = parse_iso(p.start_time);
+    const std::time_t start = parse_iso(p.start_time, p.start_where);
     double clock = 0, driving_since_halt = 0, km0 = 0;
     double tail_behind = 0;  // how much later the tail clears than a closed-up column's
     // Extra time a crossing under controls takes the column, against passing the span at

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "mp/core/error.hpp"
-#include "mp/layer/layer.hpp"
 #include "mp/network/router.hpp"
 #include "mp/sites/catalogue.hpp"
 
@@ -140,21 +139,11 @@ private:
     Router* m_rail = nullptr;
 };
 
-/// Computes the march table of a movement.
 /// Computes the march table of a movement. A caution or risk bridge crossing slows the
 /// column down to the crossing controls of `rules` (caution: crossing speed and spacing;
 /// risk: one vehicle on the span at a time): the head goes on, the tail falls behind by
 /// the difference, and the column closes up again during halts.
 MarchTable march_table(const Movement& m, const MarchParams& p, const std::optional<Vehicle>& vehicle,
                        const CrossingRules& rules = {});
-
-/// The plan as one layer of RFC 7946 features (schema in docs/routing.md): a feature per
-/// movement and per leg (LineString or MultiLineString), points for origin, destination,
-/// vias and transfers.
-layer::Layer plan_to_layer(const Plan& plan);
-/// The march table of the first movement as an attribute-only layer (for CSV and tables).
-layer::Layer march_to_layer(const MarchTable& t);
-/// An isochrone as a polygon layer.
-layer::Layer isochrone_to_layer(const Isochrone& iso, const std::string& from_label, double hours);
 
 }  // namespace mp::network

@@ -193,13 +193,24 @@ MpRoute::Line flat_line(const geo::LineString& l) {
     return out;
 }
 
+/// The answer kept until the run ends. Only what the accessors hand out is kept: each
+/// line once (as the flat arrays), without the search's edge lists and cumulative
+/// figures, which the march tables have already used. A plugin asking many questions in
+/// one run (a travel-time study) keeps less memory, and later answers reuse warm memory
+/// instead of fresh pages.
 MpRoute* make_route(const Ctx* c, network::Plan plan) {
     auto r = std::make_shared<MpRoute>();
     r->ctx = const_cast<Ctx*>(c);
     r->plan = std::move(plan);
     r->lines.resize(r->plan.movements.size());
     for (std::size_t m = 0; m < r->plan.movements.size(); ++m)
-        for (const auto& leg : r->plan.movements[m].legs) r->lines[m].push_back(flat_line(leg.path.line));
+        for (auto& leg : r->plan.movements[m].legs) {
+            r->lines[m].push_back(flat_line(leg.path.line));
+            geo::LineString().swap(leg.path.line);
+            std::vector<std::uint32_t>().swap(leg.path.edges);
+            std::vector<double>().swap(leg.path.cum_m);
+            std::vector<double>().swap(leg.path.cum_s);
+        }
     return keep_handle(c, std::move(r));
 }
 

@@ -673,3 +673,29 @@ TEST_CASE("transit-routes formats the service's answer: routes, legs, points and
     CHECK(std::holds_alternative<geo::MultiPolygon>(f.geometry));
     CHECK(f.attributes.number("nodes").value() == core().planner.reach("leopoldsburg-rail-terminal", 1.0, {})->nodes);
 }
+
+TEST_CASE("network services: landmarks at once on small networks, from the second use on on large ones",
+          "[plugins][services][network]") {
+    network::SyntheticOptions o;
+    o.rows = o.cols = 40;
+    network::SharedNetwork small(network::make_synthetic_network(o), "synthetic 40x40");
+    small.count_use();
+    {
+        std::lock_guard lock(small.mutex());
+        small.prepare_if_due();
+        CHECK(small.prepared());
+        CHECK(small.router().prepared(network::Metric::Fastest));
+    }
+    o.rows = o.cols = 450;  // 202,500 nodes: over kPrepareAtOnceNodes
+    network::SharedNetwork large(network::make_synthetic_network(o), "synthetic 450x450");
+    REQUIRE(large.graph().nodes() >= network::kPrepareAtOnceNodes);
+    std::lock_guard lock(large.mutex());
+    large.count_use();  // a one-off query: no landmarks, the search is exact without them
+    large.prepare_if_due();
+    CHECK_FALSE(large.prepared());
+    CHECK_FALSE(large.router().prepared(network::Metric::Fastest));
+    large.count_use();  // used again in this process: now worth them
+    large.prepare_if_due();
+    CHECK(large.prepared());
+    CHECK(large.router().prepared(network::Metric::Fastest));
+}

@@ -236,6 +236,30 @@ MpStatus index_fail(const MpRoute* r, const char* service, const char* what, std
                 std::string(service) + ": " + what + " " + std::to_string(i) + " of " + std::to_string(n));
 }
 
+/// Names of a leg-item accessor for its messages.
+struct ItemNames {
+    const char* service;  ///< "route_crossing"
+    const char* info;     ///< "MpCrossingInfo"
+    const char* item;     ///< "crossing"
+};
+
+/// One item of a leg's list (its crossings, road changes or binding limits) into the
+/// plugin's struct: the accessors differ only in the list and in how an item reads.
+template <typename Info, typename Item, typename Make>
+MpStatus leg_item(const MpRoute* route, std::size_t movement, std::size_t leg, std::size_t index, Info* out,
+                  const ItemNames& names, std::vector<Item> network::Path::*list, Make make) {
+    if (!route) return MP_INVALID_ARGUMENT;
+    Access a(route->ctx);
+    if (!a.ok) return MP_ERROR;
+    if (!struct_ok(route->ctx, out, sizeof(std::uint32_t), names.info)) return MP_INVALID_ARGUMENT;
+    const auto* l = leg_at(route, movement, leg, names.service);
+    if (!l) return MP_NOT_FOUND;
+    const auto& all = l->path.*list;
+    if (index >= all.size()) return index_fail(route, names.service, names.item, index, all.size());
+    fill_sized(out, make(all[index]));
+    return MP_OK;
+}
+
 /// "parameter 'from'": how route errors name an input the plugin passed.
 std::string param_where(const char* key, const char* fallback) {
     return "parameter '" + sanitize_utf8(key && *key ? key : fallback) + "'";
@@ -654,63 +678,42 @@ MpStatus route_leg(const MpRoute* route, size_t movement, size_t leg, MpLegInfo*
 }
 
 MpStatus route_crossing(const MpRoute* route, size_t movement, size_t leg, size_t index, MpCrossingInfo* out) {
-    if (!route) return MP_INVALID_ARGUMENT;
-    Access a(route->ctx);
-    if (!a.ok) return MP_ERROR;
-    if (!struct_ok(route->ctx, out, sizeof(std::uint32_t), "MpCrossingInfo")) return MP_INVALID_ARGUMENT;
-    const auto* l = leg_at(route, movement, leg, "route_crossing");
-    if (!l) return MP_NOT_FOUND;
-    const auto& all = l->path.crossings;
-    if (index >= all.size()) return index_fail(route, "route_crossing", "crossing", index, all.size());
-    const auto& c = all[index];
-    MpCrossingInfo info{};
-    info.label = c.label.c_str();
-    info.mode = static_cast<int>(c.mode);
-    info.posted_mlc = c.posted_mlc;
-    info.vehicle_mlc = c.vehicle_mlc;
-    info.route_km = c.route_km;
-    info.length_m = c.length_m;
-    info.lon = geo::lon(c.where), info.lat = geo::lat(c.where);
-    fill_sized(out, info);
-    return MP_OK;
+    return leg_item(route, movement, leg, index, out, {"route_crossing", "MpCrossingInfo", "crossing"},
+                    &network::Path::crossings, [](const network::Crossing& c) {
+                        MpCrossingInfo info{};
+                        info.label = c.label.c_str();
+                        info.mode = static_cast<int>(c.mode);
+                        info.posted_mlc = c.posted_mlc;
+                        info.vehicle_mlc = c.vehicle_mlc;
+                        info.route_km = c.route_km;
+                        info.length_m = c.length_m;
+                        info.lon = geo::lon(c.where), info.lat = geo::lat(c.where);
+                        return info;
+                    });
 }
 
 MpStatus route_road_change(const MpRoute* route, size_t movement, size_t leg, size_t index, MpRoadChangeInfo* out) {
-    if (!route) return MP_INVALID_ARGUMENT;
-    Access a(route->ctx);
-    if (!a.ok) return MP_ERROR;
-    if (!struct_ok(route->ctx, out, sizeof(std::uint32_t), "MpRoadChangeInfo")) return MP_INVALID_ARGUMENT;
-    const auto* l = leg_at(route, movement, leg, "route_road_change");
-    if (!l) return MP_NOT_FOUND;
-    const auto& all = l->path.road_changes;
-    if (index >= all.size()) return index_fail(route, "route_road_change", "road change", index, all.size());
-    const auto& c = all[index];
-    MpRoadChangeInfo info{};
-    info.route_km = c.route_km;
-    info.ref = c.ref.c_str();
-    info.name = c.name.c_str();
-    info.lon = geo::lon(c.where), info.lat = geo::lat(c.where);
-    fill_sized(out, info);
-    return MP_OK;
+    return leg_item(route, movement, leg, index, out, {"route_road_change", "MpRoadChangeInfo", "road change"},
+                    &network::Path::road_changes, [](const network::RoadChange& c) {
+                        MpRoadChangeInfo info{};
+                        info.route_km = c.route_km;
+                        info.ref = c.ref.c_str();
+                        info.name = c.name.c_str();
+                        info.lon = geo::lon(c.where), info.lat = geo::lat(c.where);
+                        return info;
+                    });
 }
 
 MpStatus route_binding(const MpRoute* route, size_t movement, size_t leg, size_t index, MpBindingInfo* out) {
-    if (!route) return MP_INVALID_ARGUMENT;
-    Access a(route->ctx);
-    if (!a.ok) return MP_ERROR;
-    if (!struct_ok(route->ctx, out, sizeof(std::uint32_t), "MpBindingInfo")) return MP_INVALID_ARGUMENT;
-    const auto* l = leg_at(route, movement, leg, "route_binding");
-    if (!l) return MP_NOT_FOUND;
-    const auto& all = l->path.binding;
-    if (index >= all.size()) return index_fail(route, "route_binding", "binding limit", index, all.size());
-    const auto& b = all[index];
-    MpBindingInfo info{};
-    info.quantity = b.quantity.c_str();
-    info.limit = b.limit;
-    info.vehicle = b.vehicle;
-    info.label = b.label.c_str();
-    fill_sized(out, info);
-    return MP_OK;
+    return leg_item(route, movement, leg, index, out, {"route_binding", "MpBindingInfo", "binding limit"},
+                    &network::Path::binding, [](const network::BindingLimit& b) {
+                        MpBindingInfo info{};
+                        info.quantity = b.quantity.c_str();
+                        info.limit = b.limit;
+                        info.vehicle = b.vehicle;
+                        info.label = b.label.c_str();
+                        return info;
+                    });
 }
 
 MpStatus route_march_row(const MpRoute* route, size_t movement, size_t row, MpMarchRow* out) {

@@ -43,7 +43,14 @@ struct PluginRunRequest {
     nlohmann::json raw_params = nlohmann::json::object();  ///< key -> text or JSON value
     std::string out;  ///< result file ("" or "-": layers as GeoJSON on stdout, tables on stderr)
     plugin::RunOptions options;
+    /// Parameter key -> the command's own option ("from" -> "--from"): errors and messages
+    /// that name "parameter 'from'" (or "parameter 'via[1]'") name the option instead.
+    std::vector<std::pair<std::string, std::string>> option_names;
 };
+
+/// `text` with every "parameter 'KEY'" (and "parameter 'KEY[i]'", item i + 1) of a key in
+/// `names` replaced by its option ("--from", "--via 2").
+std::string name_options(std::string text, const std::vector<std::pair<std::string, std::string>>& names);
 
 /// Validates, runs (progress bar on a terminal, Ctrl-C cancels), prints messages and
 /// tables, writes results atomically. Returns the exit code: 0 ok, 4 plugin failure,

@@ -103,6 +103,34 @@ void add_plugin_dir_option(CLI::App& cmd, Context& ctx) {
         ->allow_extra_args(false);
 }
 
+std::string name_options(std::string text, const std::vector<std::pair<std::string, std::string>>& names) {
+    for (const auto& [key, option] : names) {
+        const std::string head = "parameter '" + key;
+        for (std::size_t at = text.find(head); at != std::string::npos; at = text.find(head, at)) {
+            std::size_t end = at + head.size();
+            std::string replacement = option;
+            if (end < text.size() && text[end] == '[') {  // a list item: "parameter 'via[1]'"
+                const std::size_t close = text.find(']', end);
+                if (close == std::string::npos) break;
+                const std::string index = text.substr(end + 1, close - end - 1);
+                if (index.empty() || index.find_first_not_of("0123456789") != std::string::npos || index.size() > 6) {
+                    at = end;
+                    continue;
+                }
+                replacement += " " + std::to_string(std::stoul(index) + 1);
+                end = close + 1;
+            }
+            if (end >= text.size() || text[end] != '\'') {  // another key with this prefix
+                at = end;
+                continue;
+            }
+            text.replace(at, end + 1 - at, replacement);
+            at += replacement.size();
+        }
+    }
+    return text;
+}
+
 int run_plugin(Context& ctx, PluginRunRequest req) {
     auto& reg = ctx.registry();
     auto& ws = ctx.workspace();
@@ -117,10 +145,24 @@ int run_plugin(Context& ctx, PluginRunRequest req) {
     plugin::RunResult r;
     try {
         r = reg.run(req.plugin_id, req.raw_params, ws, progress, req.options);
+    } catch (const mp::Error& e) {
+        sigaction(SIGINT, &old, nullptr);
+        g_active_progress = nullptr;
+        if (req.option_names.empty()) throw;
+        const std::string what = name_options(e.problem(), req.option_names);
+        const std::string where = name_options(e.where(), req.option_names);
+        if (dynamic_cast<const mp::UsageError*>(&e)) throw mp::UsageError(what, where);
+        if (dynamic_cast<const mp::InputError*>(&e)) throw mp::InputError(what, where);
+        if (dynamic_cast<const mp::PluginError*>(&e)) throw mp::PluginError(what, where);
+        throw;
     } catch (...) {
         sigaction(SIGINT, &old, nullptr);
         g_active_progress = nullptr;
         throw;
+    }
+    if (!req.option_names.empty()) {
+        for (auto& m : r.messages) m.text = name_options(m.text, req.option_names);
+        r.error = name_options(r.error, req.option_names);
     }
     sigaction(SIGINT, &old, nullptr);
     g_active_progress = nullptr;

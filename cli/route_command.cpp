@@ -93,6 +93,10 @@ void register_route_command(CLI::App& app, Context& ctx) {
             if (!vias.empty()) req.raw_params["via"] = vias;
             if (tracked) req.raw_params["tracked"] = "true";
             req.out = out;
+            // Errors name this command's options, not the plugin's parameter keys.
+            for (const auto& [opt, key] : kOptions) req.option_names.emplace_back(key, opt);
+            req.option_names.emplace_back("via", "--via");
+            req.option_names.emplace_back("tracked", "--tracked");
             return run_plugin(ctx, std::move(req));
         };
     });

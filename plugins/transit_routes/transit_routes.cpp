@@ -1,27 +1,22 @@
 // SPDX-License-Identifier: MIT
 // transit-routes: routes for convoys by road, rail or road-rail-road, filtered per query
 // by the vehicle's MLC, weight, axle load, height, width and length, with NATO bridge
-// crossing modes, avoid areas, alternatives, a march table and isochrones. Layers and
-// sites come from the host through the SDK; the routing is mp::network.
-#include <algorithm>
+// crossing modes, avoid areas, alternatives, a march table and isochrones. The host
+// computes (its network services: networks, routes with their march tables, reach);
+// this plugin only asks through the SDK and formats the answer as layers, tables and
+// messages (schema in docs/routing.md).
+#include <charconv>
+#include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <functional>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <sstream>
+#include <string>
+#include <vector>
 
-#include "mp/io/ogr_io.hpp"
-#include "mp/network/build.hpp"
-#include "mp/network/planner.hpp"
 #include "mp/plugin.hpp"
 
 namespace {
 
 using namespace mp;
-using namespace mp::network;
 
 const char* const kModes[] = {"road", "rail", "multimodal", nullptr};
 const char* const kMetrics[] = {"fastest", "shortest", nullptr};
@@ -34,21 +29,22 @@ MpParamDef enum_param(const char* key, const char* label, const char* def, const
     return p;
 }
 
-MpParamDef list_param(const char* key, const char* label, const char* description) {
+MpParamDef place_list_param(const char* key, const char* label, const char* description) {
     MpParamDef p = sdk::param(key, label, MP_PARAM_LIST, nullptr, 0, description);
-    p.item_type = MP_PARAM_STRING;
+    p.item_type = MP_PARAM_PLACE;
     return p;
 }
 
+constexpr const char* kNetworkFiles = "*.osm;*.pbf;*.osm.bz2;*.mpgraph;*.gpkg;*.geojson;*.shp;*.fgb";
+
 const MpParamDef kParams[] = {
-    sdk::param("from", "From", MP_PARAM_STRING, nullptr, 1, "Origin: a site id or name, or lon,lat"),
-    sdk::param("to", "To", MP_PARAM_STRING, nullptr, 0,
-               "Destination: a site id or name, or lon,lat (not needed for reach_hours)"),
-    list_param("via", "Via", "Intermediate points in order (site ids/names or lon,lat)"),
+    sdk::place_param("from", "From", nullptr, 1, "Origin: a site id or name, or lon,lat"),
+    sdk::place_param("to", "To", nullptr, 0, "Destination: a site id or name, or lon,lat (not needed for reach_hours)"),
+    place_list_param("via", "Via", "Intermediate points in order (site ids/names or lon,lat)"),
     enum_param("mode", "Mode", "road", kModes, "road, rail, or multimodal (road - rail - road through rail terminals)"),
     enum_param("metric", "Objective", "fastest", kMetrics, "Minimise travel time or distance"),
-    sdk::param("vehicle", "Vehicle preset", MP_PARAM_STRING, nullptr, 0,
-               "Preset id from vehicles.json, e.g. tank-transporter-mbt"),
+    sdk::host_enum_param("vehicle", "Vehicle preset", "vehicle-presets", nullptr, 0,
+                         "Preset id from vehicles.json, e.g. tank-transporter-mbt"),
     sdk::number_param("mlc", "MLC", "", nullptr, 0, 200, "Military load class (overrides the preset)"),
     sdk::param("tracked", "Tracked", MP_PARAM_BOOL, nullptr, 0, "Use the tracked bridge class"),
     sdk::number_param("weight", "Gross weight", "t", nullptr, 0, 500, "Gross vehicle weight"),
@@ -59,8 +55,8 @@ const MpParamDef kParams[] = {
     sdk::number_param("max_speed", "Maximum speed", "km/h", nullptr, 1, 200, "Vehicle speed limit"),
     enum_param("crossing", "Bridge crossing", "normal", kCrossings,
                "Most relaxed NATO crossing mode allowed (docs/routing.md)"),
-    sdk::param("avoid", "Avoid areas", MP_PARAM_STRING, nullptr, 0,
-               "GDAL file (GeoJSON, GPKG...) of polygons not to enter"),
+    sdk::file_param("avoid", "Avoid areas", MP_FILE_IN, "*.geojson;*.gpkg;*.shp;*.fgb;*.kml", 0,
+                    "GDAL file (GeoJSON, GPKG...) of polygons not to enter"),
     sdk::param("alternatives", "Alternatives", MP_PARAM_INTEGER, "1", 0,
                "Number of routes with limited overlap (road mode)"),
     sdk::number_param("max_overlap", "Max overlap", "", "0.5", 0.05, 0.95, "Share of length an alternative may share"),
@@ -77,206 +73,104 @@ const MpParamDef kParams[] = {
                       "Also (or only) compute the area reachable from 'from' within this time"),
     sdk::param("roads_layer", "Road layer", MP_PARAM_LAYER, "roads", 0, "Line layer of the road network"),
     sdk::param("rail_layer", "Rail layer", MP_PARAM_LAYER, "rail", 0, "Line layer of the rail network"),
-    sdk::param("road_network", "Road network file", MP_PARAM_STRING, nullptr, 0,
-               "Route on this file instead of the road layer: an OSM .osm/.osm.pbf extract (libosmium: access, "
-               "limits and turn restrictions), a .mpgraph cache, or any GDAL line source; built once, then "
-               "reloaded from the graph cache"),
-    sdk::param("rail_network", "Rail network file", MP_PARAM_STRING, nullptr, 0,
-               "Like road_network, for the rail network (OSM railway=rail)"),
+    sdk::file_param("road_network", "Road network file", MP_FILE_IN, kNetworkFiles, 0,
+                    "Route on this file instead of the road layer: an OSM .osm/.osm.pbf extract (libosmium: access, "
+                    "limits and turn restrictions), a .mpgraph cache, or any GDAL line source; built once, then "
+                    "reloaded from the graph cache"),
+    sdk::file_param("rail_network", "Rail network file", MP_FILE_IN, kNetworkFiles, 0,
+                    "Like road_network, for the rail network (OSM railway=rail)"),
 };
 
-// Attribute keys the network builder reads (LineMapping candidates and OSM access tags).
-std::vector<std::string> line_keys() {
-    const LineMapping m;
-    std::vector<std::string> keys;
-    for (const auto* list :
-         {&m.class_fields, &m.speed_fields, &m.oneway_fields, &m.ref_fields, &m.name_fields, &m.id_fields,
-          &m.structure_fields, &m.mlc_wheeled_fields, &m.mlc_tracked_fields, &m.maxweight_fields, &m.maxaxleload_fields,
-          &m.maxheight_fields, &m.maxwidth_fields, &m.maxlength_fields, &m.km_fields})
-        keys.insert(keys.end(), list->begin(), list->end());
-    for (const char* k : {"bridge", "tunnel", "junction", "motorcar", "motor_vehicle"}) keys.emplace_back(k);
-    std::sort(keys.begin(), keys.end());
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    return keys;
+// ---- text as the core wrote it (nlohmann::json arrays, fixed-point figures) ----
+
+/// A JSON number as nlohmann::json writes a double: the shortest round-trip digits, in
+/// fixed notation with ".0" when integral, exponent notation outside 1e-4..1e15.
+std::string json_number(double v) {
+    if (!std::isfinite(v)) return "null";
+    char sci[64];
+    const auto r = std::to_chars(sci, sci + sizeof sci, v, std::chars_format::scientific);
+    std::string s(sci, r.ptr);  // "-d.ddde+XX"
+    std::string sign;
+    if (s[0] == '-') sign = "-", s.erase(0, 1);
+    const auto e = s.find('e');
+    const int exp10 = std::stoi(s.substr(e + 1));
+    std::string digits = s.substr(0, e);
+    if (digits.size() > 1) digits.erase(1, 1);  // drop the '.'
+    const int k = static_cast<int>(digits.size()), n = exp10 + 1;
+    if (k <= n && n <= 15) return sign + digits + std::string(static_cast<std::size_t>(n - k), '0') + ".0";
+    if (0 < n && n <= 15) return sign + digits.substr(0, n) + "." + digits.substr(n);
+    if (-4 < n && n <= 0) return sign + "0." + std::string(static_cast<std::size_t>(-n), '0') + digits;
+    char ex[16];
+    std::snprintf(ex, sizeof ex, "e%c%02d", n - 1 < 0 ? '-' : '+', std::abs(n - 1));
+    return sign + digits.substr(0, 1) + (k > 1 ? "." + digits.substr(1) : "") + ex;
 }
 
-geo::Geometry to_geometry(const MpGeometry& g) {
-    auto pt = [&](std::size_t i) { return geo::lonlat(g.xy[2 * i], g.xy[2 * i + 1]); };
-    auto part = [&](std::size_t r) {
-        geo::LineString l;
-        const std::size_t b = r == 0 ? 0 : g.ring_ends[r - 1];
-        for (std::size_t i = b; i < g.ring_ends[r]; ++i) l.push_back(pt(i));
-        return l;
-    };
-    switch (g.type) {
-        case MP_GEOM_LINESTRING: return g.n_rings ? part(0) : geo::LineString{};
-        case MP_GEOM_MULTILINESTRING: {
-            geo::MultiLineString ml;
-            for (std::size_t r = 0; r < g.n_rings; ++r) ml.push_back(part(r));
-            return ml;
+/// A JSON string as nlohmann::json writes it (UTF-8 kept, control characters escaped).
+std::string json_string(const std::string& s) {
+    std::string out = "\"";
+    for (const unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
         }
-        default: return std::monostate{};
     }
+    return out + "\"";
 }
 
-/// The host's line layer as an mp::layer::Layer (only the attributes the builder reads).
-layer::Layer host_layer(sdk::Run& run, std::size_t l, const std::string& name) {
-    static const std::vector<std::string> keys = line_keys();
-    layer::Layer out;
-    out.name = name;
-    const std::size_t n = run.feature_count(l);
-    out.features.reserve(n);
-    for (std::size_t f = 0; f < n; ++f) {
-        layer::Feature feat;
-        feat.id = run.feature_id(l, f);
-        feat.geometry = to_geometry(run.geometry(l, f));
-        for (const auto& k : keys) {
-            const char* v = nullptr;
-            if (run.host()->feature_text(run.context(), l, f, k.c_str(), &v) != MP_OK || !v || !*v) continue;
-            if (auto num = run.attr_number(l, f, k.c_str())) feat.attributes.set(k, *num);
-            else feat.attributes.set(k, std::string(v));
-        }
-        out.features.push_back(std::move(feat));
-        if ((f & 0xfff) == 0) run.check_cancelled();
-    }
+const char* crossing_mode_name(int mode) { return mode == 3 ? "risk" : mode == 2 ? "caution" : "normal"; }
+const char* network_name(MpNetworkKind k) { return k == MP_NETWORK_RAIL ? "rail" : "road"; }
+const char* mode_name(MpTravelMode m) {
+    return m == MP_TRAVEL_RAIL ? "rail" : m == MP_TRAVEL_MULTIMODAL ? "multimodal" : "road";
+}
+const char* metric_name(MpMetric m) { return m == MP_METRIC_SHORTEST ? "shortest" : "fastest"; }
+
+/// The objects of a leg's crossings, comma-separated (keys in nlohmann's sorted order).
+std::string crossing_objects(const sdk::Route::Leg& l) {
+    std::string out;
+    for (const auto& c : l.crossings)
+        out += std::string(out.empty() ? "" : ",") + "{\"lat\":" + json_number(c.lat) +
+               ",\"lon\":" + json_number(c.lon) + ",\"mode\":" + json_string(crossing_mode_name(c.mode)) +
+               ",\"posted_mlc\":" + json_number(c.posted_mlc) +
+               ",\"route_km\":" + json_number(std::round(c.route_km * 10) / 10) +
+               ",\"structure\":" + json_string(c.label) + ",\"vehicle_mlc\":" + json_number(c.vehicle_mlc) + "}";
     return out;
 }
 
-/// Graphs, routers and their landmarks survive between runs of the same networks
-/// (in-process runs: the map view). The catalogue is refreshed on every run.
-struct Cached {
-    std::string key;
-    std::unique_ptr<Graph> road, rail;
-    sites::Catalogue catalogue;
-    std::unique_ptr<Planner> planner;
-    bool prepared = false;
-    int runs = 0;  // runs on these networks so far
-};
-
-/// Landmarks cost about 2 x 12 full Dijkstra runs: nothing on the embedded networks,
-/// seconds on an extract of a million nodes, where one query alone is a fraction of a
-/// second. So a large network gets them from its second run in the same process on
-/// (the map view, batch runs in process), and a one-off CLI query runs without them.
-constexpr std::size_t kPrepareAtOnceNodes = 200'000;
-
-Cached& cache() {
-    static Cached c;
-    return c;
+std::string binding_objects(const sdk::Route::Leg& l) {
+    std::string out;
+    for (const auto& b : l.binding)
+        out += std::string(out.empty() ? "" : ",") + "{\"limit\":" + json_number(std::round(b.limit * 100) / 100) +
+               ",\"quantity\":" + json_string(b.quantity) +
+               ",\"vehicle\":" + json_number(std::round(b.vehicle * 100) / 100) + ",\"where\":" + json_string(b.label) +
+               "}";
+    return out;
 }
 
-std::string layer_key(sdk::Run& run, std::size_t l) {
-    if (l == sdk::kNone) return "-";
-    const std::size_t n = run.feature_count(l);
-    return run.layer_name(l) + "#" + std::to_string(n) + "#" +
-           (n ? run.feature_id(l, 0) + run.feature_id(l, n - 1) : "");
+/// A JSON array of comma-separated objects, the parts joined.
+std::string json_array(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& p : parts)
+        if (!p.empty()) out += (out.empty() ? "" : ",") + p;
+    return "[" + out + "]";
 }
 
-sites::Catalogue host_sites(sdk::Run& run) {
-    sites::Catalogue c;
-    for (std::size_t i = 0; i < run.site_count(); ++i) {
-        sites::Site s;
-        s.id = run.site_text(i, "id");
-        auto kind = sites::parse_kind(run.site_text(i, "kind"));
-        if (!kind) continue;
-        s.kind = *kind;
-        s.name_en = run.site_text(i, "name_en");
-        s.name_nl = run.site_text(i, "name_nl");
-        s.name_fr = run.site_text(i, "name_fr");
-        const auto [lon, lat] = run.site_location(i);
-        s.geometry = geo::lonlat(lon, lat);
-        for (const char* k : {"transfer_time_h", "loading_time_h"})
-            if (auto v = run.site_number(i, k)) s.attributes.set(k, *v);
-        c.add(std::move(s));
-    }
-    return c;
-}
-
-sdk::Geometry sdk_geometry(const geo::Geometry& g) {
-    auto pts = [](const geo::LineString& l) {
-        std::vector<std::pair<double, double>> v;
-        for (const auto& p : l) v.emplace_back(geo::lon(p), geo::lat(p));
-        return v;
-    };
-    if (auto* p = std::get_if<geo::LonLat>(&g)) return sdk::Geometry::point(geo::lon(*p), geo::lat(*p));
-    if (auto* l = std::get_if<geo::LineString>(&g)) return sdk::Geometry::line(pts(*l));
-    if (auto* ml = std::get_if<geo::MultiLineString>(&g)) {
-        std::vector<std::vector<std::pair<double, double>>> lines;
-        for (const auto& l : *ml) lines.push_back(pts(l));
-        return sdk::Geometry::multi_line(lines);
-    }
-    if (auto* mp = std::get_if<geo::MultiPolygon>(&g)) {
-        sdk::Geometry out{MP_GEOM_MULTIPOLYGON, {}, {}, {}};
-        for (const auto& poly : *mp) {
-            auto ring = [&](const geo::Ring& r) {
-                for (const auto& p : r) out.xy.insert(out.xy.end(), {geo::lon(p), geo::lat(p)});
-                out.ring_ends.push_back(static_cast<std::uint32_t>(out.xy.size() / 2));
-            };
-            ring(poly.outer());
-            for (const auto& h : poly.inners()) ring(h);
-            out.poly_ends.push_back(static_cast<std::uint32_t>(out.ring_ends.size()));
-        }
-        return out;
-    }
-    return {};
-}
-
-void emit_layer(sdk::Run& run, const layer::Layer& l, const std::string& color, double width,
-                const std::string& label) {
-    auto out = run.result_layer(l.name, color, width, label);
-    for (const auto& f : l.features) {
-        out.add(f.id, sdk_geometry(f.geometry));
-        for (const auto& [k, v] : f.attributes.items()) {
-            if (auto* b = std::get_if<bool>(&v)) out.set(k, *b);
-            else if (auto* i = std::get_if<std::int64_t>(&v)) out.set(k, *i);
-            else if (auto* d = std::get_if<double>(&v)) out.set(k, *d);
-            else if (auto* s = std::get_if<std::string>(&v)) out.set(k, *s);
-        }
-        const std::string kind = f.attributes.text("kind");
-        if (kind == "leg") out.style(f.attributes.text("network") == "rail" ? "#1f77b4" : "#ff7f0e", 2.5);
-        else if (kind == "route" && f.attributes.number("route").value_or(1) > 1) out.style("#7f7f7f", 3);
-    }
-}
-
-std::optional<Vehicle> vehicle_from(sdk::Run& run) {
-    std::optional<Vehicle> v;
-    if (run.has("vehicle")) {
-        const std::string id = run.text("vehicle");
-        const auto presets = default_vehicle_presets();
-        for (const auto& p : presets)
-            if (p.id == id) v = p;
-        if (!v) {
-            std::string names;
-            for (const auto& p : presets) names += (names.empty() ? "" : ", ") + p.id;
-            throw sdk::InputFailure("unknown vehicle preset '" + id + "' (known: " + names + ")");
-        }
-    }
-    auto num = [&](const char* key, double Vehicle::*field) {
-        if (!run.has(key)) return;
-        if (!v) v = Vehicle{"custom", "custom vehicle", 0, false, 0, 0, 0, 0, 0, 0, ""};
-        (*v).*field = run.number(key);
-    };
-    num("mlc", &Vehicle::mlc);
-    num("weight", &Vehicle::gross_weight_t);
-    num("axle_load", &Vehicle::axle_load_t);
-    num("height", &Vehicle::height_m);
-    num("width", &Vehicle::width_m);
-    num("length", &Vehicle::length_m);
-    num("max_speed", &Vehicle::max_speed_kmh);
-    if (run.has("tracked")) {
-        if (!v) v = Vehicle{"custom", "custom vehicle", 0, false, 0, 0, 0, 0, 0, 0, ""};
-        v->tracked = run.flag("tracked");
-    }
-    return v;
-}
-
-std::vector<geo::Polygon> avoid_areas(const std::string& path) {
-    std::vector<geo::Polygon> out;
-    for (const auto& l : io::read_source(path))
-        for (const auto& f : l.features) {
-            if (auto* p = std::get_if<geo::Polygon>(&f.geometry)) out.push_back(*p);
-            if (auto* mp = std::get_if<geo::MultiPolygon>(&f.geometry)) out.insert(out.end(), mp->begin(), mp->end());
-        }
-    if (out.empty()) throw sdk::InputFailure("no polygons to avoid in " + path);
+/// "N31 > E40 > E313": the roads of a leg in order.
+std::string roads_text(const sdk::Route::Leg& l) {
+    std::string out;
+    for (const auto& c : l.road_changes) out += (out.empty() ? "" : " > ") + c.ref;
     return out;
 }
 
@@ -288,283 +182,294 @@ std::string hours(double s) {
     return os.str();
 }
 
-/// Core progress reported through the run, mapped onto [lo, hi]; it turns the host's
-/// cancel into the core's cancel flag.
-class RunProgress : public Progress {
-public:
-    RunProgress(sdk::Run& run, double lo, double hi) : m_run(run), m_lo(lo), m_hi(hi) {}
-    void report(double fraction, std::string_view stage) override {
-        m_run.progress(m_lo + (m_hi - m_lo) * fraction, std::string(stage));
-        if (m_run.cancelled()) cancel();
-    }
+// ---- the question ----
 
-private:
-    sdk::Run& m_run;
-    double m_lo, m_hi;
-};
-
-/// Where built graphs are cached: $ENABLEMENT_CACHE_DIR, else $XDG_CACHE_HOME/enablement/
-/// graphs, else ~/.cache/enablement/graphs.
-std::filesystem::path graph_cache_dir() {
-    if (const char* d = std::getenv("ENABLEMENT_CACHE_DIR"); d && *d) return d;
-    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
-        return std::filesystem::path(x) / "enablement" / "graphs";
-    if (const char* h = std::getenv("HOME"); h && *h)
-        return std::filesystem::path(h) / ".cache" / "enablement" / "graphs";
-    return {};
+/// The vehicle of the query, when any vehicle parameter is set (else unrestricted).
+std::optional<sdk::VehicleProfile> vehicle_from(const sdk::Run& run) {
+    bool any = run.has("vehicle") || run.has("tracked");
+    sdk::VehicleProfile v;
+    if (run.has("vehicle")) v.preset = run.text("vehicle");
+    const std::pair<const char*, double sdk::VehicleProfile::*> figures[] = {
+        {"mlc", &sdk::VehicleProfile::mlc},
+        {"weight", &sdk::VehicleProfile::gross_weight_t},
+        {"axle_load", &sdk::VehicleProfile::axle_load_t},
+        {"height", &sdk::VehicleProfile::height_m},
+        {"width", &sdk::VehicleProfile::width_m},
+        {"length", &sdk::VehicleProfile::length_m},
+        {"max_speed", &sdk::VehicleProfile::max_speed_kmh}};
+    for (const auto& [key, field] : figures)
+        if (run.has(key)) v.*field = run.number(key), any = true;
+    if (run.has("tracked")) v.tracked = run.flag("tracked") ? 1 : 0;
+    if (!any) return std::nullopt;
+    const std::string crossing = run.has("crossing") ? run.text("crossing") : "normal";
+    v.highest_crossing = crossing == "risk" ? 3 : crossing == "caution" ? 2 : 1;
+    return v;
 }
 
-/// A network from a file, through the on-disk graph cache: the cache entry is keyed by
-/// the file's absolute path, size, modification time and the network kind, so an edited
-/// extract is built again. A cache that cannot be read or written only costs a rebuild.
-Graph network_from_file(sdk::Run& run, const std::string& path, NetworkKind kind, double lo, double hi) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec))
-        throw sdk::InputFailure("network file '" + path + "' does not exist or is not a file");
-    const std::string ext = fs::path(path).extension().string();
-    RunProgress progress(run, lo, hi);
-    if (ext == ".mpgraph") return build_from_source(path, kind, {}, {}, progress);
-    const fs::path abs = fs::absolute(path, ec);
-    const auto size = fs::file_size(path, ec);
-    const auto mtime = fs::last_write_time(path, ec).time_since_epoch().count();
-    const std::string key = abs.string() + "|" + std::to_string(size) + "|" + std::to_string(mtime) + "|" +
-                            std::string(network_kind_name(kind)) + "|v1";
-    char name[32];
-    std::snprintf(name, sizeof name, "%016zx.mpgraph", std::hash<std::string>{}(key));
-    const fs::path dir = graph_cache_dir();
-    const fs::path cached = dir.empty() ? fs::path() : dir / name;
-    if (!cached.empty() && fs::exists(cached, ec)) {
-        try {
-            Graph g = load_cache(cached.string());
-            run.info("network " + path + ": loaded from the graph cache " + cached.string() + " (" +
-                     std::to_string(g.nodes()) + " nodes, " + std::to_string(g.edges()) + " edges)");
-            return g;
-        } catch (const std::exception& e) {
-            run.warning("graph cache " + cached.string() + " unreadable (" + e.what() + "): building again");
+std::string profile_name(const std::optional<sdk::VehicleProfile>& v) {
+    if (!v) return "unrestricted";
+    return v->preset.empty() ? "custom" : v->preset;
+}
+
+/// The polygons of the avoid file, read by the host (layer_load).
+std::vector<sdk::Geometry> avoid_areas(sdk::Run& run) {
+    run.require(MP_HOST_HAS(run.host(), layer_load), "layer_load");
+    std::size_t first = 0, count = 0;
+    run.status(run.host()->layer_load(run.context(), "avoid", &first, &count), "parameter 'avoid'");
+    std::vector<sdk::Geometry> out;
+    for (std::size_t l = first; l < first + count; ++l)
+        for (std::size_t f = 0; f < run.feature_count(l); ++f) {
+            const MpGeometry g = run.geometry(l, f);
+            if (g.type == MP_GEOM_POLYGON || g.type == MP_GEOM_MULTIPOLYGON) out.push_back(sdk::Geometry::from(g));
         }
-    }
-    Graph g = build_from_source(path, kind, {}, {}, progress);
-    if (progress.cancelled()) throw sdk::CancelledRun();
-    run.info("network " + path + ": built " + std::to_string(g.nodes()) + " nodes, " + std::to_string(g.edges()) +
-             " edges, " + std::to_string(g.forbidden_turns.size()) + " forbidden turns");
-    if (!cached.empty()) {
-        try {
-            fs::create_directories(dir);
-            save_cache(g, cached.string());
-        } catch (const std::exception& e) {
-            run.warning(std::string("graph not cached: ") + e.what());
-        }
+    if (out.empty()) throw sdk::InputFailure("no polygons to avoid in " + run.text("avoid") + " (parameter 'avoid')");
+    return out;
+}
+
+// ---- the answer ----
+
+void emit_reach(sdk::Run& run, const sdk::Reach& reach, const std::string& from, double h) {
+    auto out = run.result_layer("reach", "#2ca02c40", 1.5);
+    out.add("reach", reach.area);
+    out.set("kind", "isochrone").set("from", from).set("hours", h).set("nodes", reach.nodes);
+}
+
+sdk::Geometry route_geometry(const sdk::Route::Movement& mv) {
+    if (mv.legs.size() == 1) return mv.legs.front().line;
+    sdk::Geometry g{MP_GEOM_MULTILINESTRING, {}, {}, {}};
+    for (const auto& l : mv.legs) {
+        g.xy.insert(g.xy.end(), l.line.xy.begin(), l.line.xy.end());
+        g.ring_ends.push_back(static_cast<std::uint32_t>(g.xy.size() / 2));
     }
     return g;
 }
 
+/// The routes layer (docs/routing.md section 5): a feature per movement and per leg, and
+/// points for the transfers of the best movement, the origin, vias and destination.
+void emit_routes(sdk::Run& run, const sdk::Route& r) {
+    auto out = run.result_layer("routes", "#d62728", 4, "kind");
+    const std::string mode = mode_name(r.mode), metric = metric_name(r.metric);
+    auto point = [&](const std::string& id, const char* kind, const std::string& name, double lon, double lat) {
+        out.add(id, sdk::Geometry::point(lon, lat)).set("kind", kind).set("name", name);
+    };
+    for (std::size_t mi = 0; mi < r.movements.size(); ++mi) {
+        const auto& mv = r.movements[mi];
+        const std::string route_id = "route-" + std::to_string(mi + 1);
+        const auto route_no = static_cast<std::int64_t>(mi + 1);
+        std::string roads;
+        std::vector<std::string> crossings, binding;
+        for (const auto& l : mv.legs) {
+            const std::string lr = roads_text(l);
+            if (!lr.empty()) roads += (roads.empty() ? "" : " | ") + lr;
+            crossings.push_back(crossing_objects(l));
+            binding.push_back(binding_objects(l));
+        }
+        out.add(route_id, route_geometry(mv));
+        out.set("kind", "route").set("route", route_no).set("mode", mode).set("profile", r.profile);
+        out.set("metric", metric).set("from", r.from_label).set("to", r.to_label);
+        out.set("distance_m", std::round(mv.distance_m)).set("duration_s", std::round(mv.duration_s));
+        out.set("transfer_s", std::round(mv.transfer_s)).set("legs", mv.legs.size()).set("roads", roads);
+        out.set("crossings", json_array(crossings)).set("binding", json_array(binding));
+        if (!mv.march.empty()) {
+            out.set("march_start", mv.march.front().head_arrival);
+            out.set("march_head_arrival", mv.march.back().head_arrival);
+            out.set("march_tail_clear", mv.march.back().tail_clear);
+            out.set("column_length_m", std::round(mv.column_length_m));
+            out.set("pass_time_s", std::round(mv.pass_time_s));
+        }
+        if (mi > 0) out.style("#7f7f7f", 3);
+        for (std::size_t li = 0; li < mv.legs.size(); ++li) {
+            const auto& l = mv.legs[li];
+            const int leg_no = static_cast<int>(li + 1);
+            out.add(route_id + "-leg-" + std::to_string(li + 1), l.line);
+            out.set("kind", "leg").set("route", route_no).set("leg", leg_no).set("mode", mode);
+            out.set("network", network_name(l.network));
+            out.set("profile", l.network == MP_NETWORK_RAIL ? std::string("train") : r.profile);
+            out.set("metric", metric).set("from", l.from_label).set("to", l.to_label);
+            out.set("distance_m", std::round(l.distance_m)).set("duration_s", std::round(l.duration_s));
+            out.set("roads", roads_text(l));
+            out.set("crossings", "[" + crossing_objects(l) + "]").set("binding", "[" + binding_objects(l) + "]");
+            const sdk::Route::MarchRow *start = nullptr, *arrive = nullptr;
+            for (const auto& row : mv.march) {
+                if (row.leg != leg_no) continue;
+                if (row.checkpoint.rfind("start", 0) == 0) start = &row;
+                if (row.checkpoint.rfind("arrive", 0) == 0) arrive = &row;
+            }
+            if (start) out.set("march_start", start->head_arrival);
+            if (arrive) out.set("march_head_arrival", arrive->head_arrival).set("march_tail_clear", arrive->tail_clear);
+            out.style(l.network == MP_NETWORK_RAIL ? "#1f77b4" : "#ff7f0e", 2.5);
+        }
+        for (std::size_t ti = 0; ti < mv.transfers.size() && mi == 0; ++ti)
+            point("transfer-" + std::to_string(ti + 1), "transfer", mv.transfers[ti].site, mv.transfers[ti].lon,
+                  mv.transfers[ti].lat);
+    }
+    point("origin", "origin", r.from_label, r.from_lon, r.from_lat);
+    for (std::size_t i = 0; i < r.vias.size(); ++i)
+        point("via-" + std::to_string(i + 1), "via", r.vias[i].label, r.vias[i].lon, r.vias[i].lat);
+    point("destination", "destination", r.to_label, r.to_lon, r.to_lat);
+}
+
+/// One line per movement: "route 1 (road, wheeled-truck): 210.3 km, 2.41 h, 1 leg, ...".
+void route_messages(sdk::Run& run, const sdk::Route& r) {
+    for (std::size_t i = 0; i < r.movements.size(); ++i) {
+        const auto& m = r.movements[i];
+        std::ostringstream os;
+        os.setf(std::ios::fixed);
+        os.precision(1);
+        os << "route " << i + 1 << " (" << mode_name(r.mode) << ", " << r.profile << "): " << m.distance_m / 1000
+           << " km, " << hours(m.duration_s);
+        std::size_t crossings = 0;
+        for (const auto& l : m.legs) crossings += l.crossings.size();
+        os << ", " << m.legs.size() << (m.legs.size() == 1 ? " leg" : " legs") << ", " << crossings
+           << " bridge crossings";
+        std::string roads;  // legs separated by " | ": road, rail line numbers, road
+        for (const auto& l : m.legs)
+            if (const std::string leg = roads_text(l); !leg.empty())
+                roads += std::string(roads.empty() ? "" : " | ") + (l.network == MP_NETWORK_RAIL ? "rail " : "") + leg;
+        if (!roads.empty()) os << "; via " << roads;
+        for (const auto& l : m.legs)
+            for (const auto& c : l.crossings)
+                if (c.mode != 1) os << "; " << crossing_mode_name(c.mode) << " crossing: " << c.label;
+        run.info(os.str());
+    }
+}
+
+/// The legs of every movement, and the march table of the best one.
+void route_tables(sdk::Run& run, const sdk::Route& r) {
+    std::vector<double> route, leg, dist, dur, cross;
+    std::vector<std::string> net, from_l, to_l, binding, roads;
+    for (std::size_t i = 0; i < r.movements.size(); ++i)
+        for (std::size_t j = 0; j < r.movements[i].legs.size(); ++j) {
+            const auto& l = r.movements[i].legs[j];
+            route.push_back(static_cast<double>(i + 1));
+            leg.push_back(static_cast<double>(j + 1));
+            net.emplace_back(network_name(l.network));
+            from_l.push_back(l.from_label);
+            to_l.push_back(l.to_label);
+            dist.push_back(std::round(l.distance_m));
+            dur.push_back(std::round(l.duration_s));
+            cross.push_back(static_cast<double>(l.crossings.size()));
+            roads.push_back(roads_text(l));
+            std::string b;
+            for (const auto& x : l.binding) {
+                // "mlc 60 (vehicle 50) at bridge on N4 ... at route km 12.3"
+                char buf[64];
+                std::snprintf(buf, sizeof buf, "%s %g", x.quantity.c_str(), x.limit);
+                b += (b.empty() ? "" : "; ") + std::string(buf);
+                if (x.vehicle > 0) {
+                    std::snprintf(buf, sizeof buf, " (vehicle %g)", x.vehicle);
+                    b += buf;
+                }
+                if (!x.label.empty()) b += " at " + x.label;
+            }
+            binding.push_back(b);
+        }
+    run.table("legs")
+        .numbers("route", route)
+        .numbers("leg", leg)
+        .texts("network", net)
+        .texts("from", from_l)
+        .texts("to", to_l)
+        .numbers("distance_m", dist, "m")
+        .numbers("duration_s", dur, "s")
+        .texts("roads", roads)
+        .numbers("crossings", cross)
+        .texts("binding", binding);
+    const auto& best = r.movements.front();
+    if (best.march.empty()) return;
+    std::vector<double> mleg, km, ha_s, tc_s;
+    std::vector<std::string> cp, ha, tc;
+    for (const auto& row : best.march) {
+        mleg.push_back(row.leg);
+        cp.push_back(row.checkpoint);
+        km.push_back(std::round(row.km * 10) / 10);
+        ha.push_back(row.head_arrival);
+        tc.push_back(row.tail_clear);
+        ha_s.push_back(std::round(row.head_arrival_s));
+        tc_s.push_back(std::round(row.tail_clear_s));
+    }
+    run.table("march_table")
+        .numbers("leg", mleg)
+        .texts("checkpoint", cp)
+        .numbers("km", km, "km")
+        .texts("head_arrival", ha)
+        .texts("tail_clear", tc)
+        .numbers("head_arrival_s", ha_s, "s")
+        .numbers("tail_clear_s", tc_s, "s");
+    std::ostringstream os;
+    os.setf(std::ios::fixed);
+    os.precision(0);
+    os << "march table: column " << best.column_length_m << " m, pass time " << best.pass_time_s << " s, " << best.halts
+       << " halts, tail clears destination at " << best.march.back().tail_clear;
+    run.info(os.str());
+}
+
 void run_routes(sdk::Run& run) {
-    // Networks from the host's layers, cached across runs while the layers are the same.
+    // Networks: a file when given, else the layer (the host builds each once per process).
     const std::string road_file = run.has("road_network") ? run.text("road_network") : "";
     const std::string rail_file = run.has("rail_network") ? run.text("rail_network") : "";
-    const std::size_t rl =
-        road_file.empty() ? run.layer(run.has("roads_layer") ? run.text("roads_layer") : "roads") : sdk::kNone;
-    const std::size_t tl =
-        rail_file.empty() ? run.layer(run.has("rail_layer") ? run.text("rail_layer") : "rail") : sdk::kNone;
-    if (rl == sdk::kNone && tl == sdk::kNone && road_file.empty() && rail_file.empty())
+    const std::string road_layer = run.has("roads_layer") ? run.text("roads_layer") : "roads";
+    const std::string rail_layer = run.has("rail_layer") ? run.text("rail_layer") : "rail";
+    const bool has_road = !road_file.empty() || run.layer(road_layer) != sdk::kNone;
+    const bool has_rail = !rail_file.empty() || run.layer(rail_layer) != sdk::kNone;
+    if (!has_road && !has_rail)
         throw sdk::Failure("no road or rail layer loaded (roads_layer, rail_layer, road_network, rail_network)");
-    static std::mutex mutex;
-    std::lock_guard lock(mutex);
-    Cached& c = cache();
-    const std::string key = (road_file.empty() ? layer_key(run, rl) : "file:" + road_file) + "|" +
-                            (rail_file.empty() ? layer_key(run, tl) : "file:" + rail_file);
-    if (c.key != key) {
-        run.progress(0.05, "building networks");
-        c.planner.reset();
-        c.road.reset();
-        c.rail.reset();
-        c.key.clear();
-        c.prepared = false;
-        c.runs = 0;
-        if (!road_file.empty())
-            c.road = std::make_unique<Graph>(network_from_file(run, road_file, NetworkKind::Road, 0.05, 0.15));
-        else if (rl != sdk::kNone)
-            c.road =
-                std::make_unique<Graph>(build_from_layer(host_layer(run, rl, run.layer_name(rl)), NetworkKind::Road));
-        if (!rail_file.empty())
-            c.rail = std::make_unique<Graph>(network_from_file(run, rail_file, NetworkKind::Rail, 0.15, 0.2));
-        else if (tl != sdk::kNone)
-            c.rail =
-                std::make_unique<Graph>(build_from_layer(host_layer(run, tl, run.layer_name(tl)), NetworkKind::Rail));
-        c.key = key;
-    }
-    run.check_cancelled();
-    c.catalogue = host_sites(run);
-    if (!c.planner) c.planner = std::make_unique<Planner>(c.road.get(), c.rail.get(), &c.catalogue);
-    Planner& planner = *c.planner;
-    ++c.runs;
-    const std::size_t nodes = std::max(c.road ? c.road->nodes() : 0, c.rail ? c.rail->nodes() : 0);
-    if (!c.prepared && (nodes < kPrepareAtOnceNodes || c.runs > 1)) {
-        run.progress(0.2, "landmarks");
-        RunProgress lp(run, 0.2, 0.45);
-        planner.prepare(lp);
-        c.prepared = true;
-    }
+    run.progress(0.05, "building networks");
+    sdk::Network road, rail;
+    if (has_road) road = run.network(MP_NETWORK_ROAD, road_file.empty() ? road_layer : road_file);
+    if (has_rail) rail = run.network(MP_NETWORK_RAIL, rail_file.empty() ? rail_layer : rail_file);
     run.check_cancelled();
 
-    QueryOptions q;
-    q.metric = run.has("metric") && run.text("metric") == "shortest" ? Metric::Shortest : Metric::Fastest;
-    q.vehicle = vehicle_from(run);
-    if (run.has("crossing"))
-        q.highest_crossing = parse_crossing_mode(run.text("crossing")).value_or(CrossingMode::Normal);
-    if (run.has("avoid")) q.avoid = avoid_areas(run.text("avoid"));
-    const std::string profile = q.vehicle ? q.vehicle->id : "unrestricted";
+    const auto vehicle = vehicle_from(run);
+    const std::string profile = profile_name(vehicle);
     const std::string from = run.text("from");
-
     if (run.has("reach_hours")) {
         const double h = run.number("reach_hours");
+        if (!road) throw sdk::InputFailure("reach_hours needs a road network (roads_layer, road_network)");
         run.progress(0.5, "isochrone");
-        auto iso = planner.reach(from, h, q);
-        if (!iso) throw sdk::Failure(iso.reason());
-        emit_layer(run, isochrone_to_layer(*iso, from, h), "#2ca02c40", 1.5, "");
+        const sdk::Reach reach = run.reach(road, from, h * 3600, vehicle);
+        emit_reach(run, reach, from, h);
         run.info("reach from " + from + " within " + hours(h * 3600) + " (" + profile +
-                 "): " + std::to_string(iso->nodes) + " network nodes");
+                 "): " + std::to_string(reach.nodes) + " network nodes");
         if (!run.has("to")) return;
     }
     if (!run.has("to")) throw sdk::Failure("parameter 'to' is required (unless reach_hours is given)");
 
-    PlanRequest req;
+    sdk::RouteRequest req;
+    req.road = road;
+    req.rail = rail;
     req.from = from;
     req.to = run.text("to");
     if (run.has("via")) req.vias = run.list("via");
-    req.mode = parse_travel_mode(run.has("mode") ? run.text("mode") : "road").value_or(TravelMode::Road);
-    req.options = q;
+    const std::string mode = run.has("mode") ? run.text("mode") : "road";
+    req.mode = mode == "rail" ? MP_TRAVEL_RAIL : mode == "multimodal" ? MP_TRAVEL_MULTIMODAL : MP_TRAVEL_ROAD;
+    req.metric = run.has("metric") && run.text("metric") == "shortest" ? MP_METRIC_SHORTEST : MP_METRIC_FASTEST;
+    req.vehicle = vehicle;
+    if (run.has("avoid")) req.avoid = avoid_areas(run);
     req.alternatives =
         static_cast<std::size_t>(std::max<std::int64_t>(1, run.has("alternatives") ? run.integer("alternatives") : 1));
-    if (run.has("transfer_h")) req.default_transfer_h = run.number("transfer_h");
-    if (run.has("vehicles")) req.march.vehicles = static_cast<int>(run.integer("vehicles"));
-    if (run.has("interval")) req.march.interval_m = run.number("interval");
-    if (run.has("density")) req.march.density_per_km = run.number("density");
-    if (run.has("march_speed")) req.march.march_speed_kmh = run.number("march_speed");
-    if (run.has("halt_every")) req.march.halt_every_h = run.number("halt_every");
-    if (run.has("halt_min")) req.march.halt_min = run.number("halt_min");
-    if (run.has("start")) req.march.start_time = run.text("start");
+    if (run.has("max_overlap")) req.max_overlap = run.number("max_overlap");
+    if (run.has("transfer_h")) req.transfer_h = run.number("transfer_h");
+    sdk::MarchParams march;
+    if (run.has("vehicles")) march.vehicles = static_cast<int>(run.integer("vehicles"));
+    if (run.has("interval")) march.interval_m = run.number("interval");
+    if (run.has("density")) march.density_per_km = run.number("density");
+    if (run.has("march_speed")) march.march_speed_kmh = run.number("march_speed");
+    if (run.has("halt_every")) march.halt_every_h = run.number("halt_every");
+    if (run.has("halt_min")) march.halt_min = run.number("halt_min");
+    if (run.has("start")) march.start = run.text("start");
+    req.march = march;
     run.progress(0.5, "routing");
-    auto plan = planner.plan(req);
-    if (!plan) throw sdk::Failure(plan.reason());
-    emit_layer(run, plan_to_layer(*plan), "#d62728", 4, "kind");
-
-    for (std::size_t i = 0; i < plan->movements.size(); ++i) {
-        const Movement& m = plan->movements[i];
-        std::ostringstream os;
-        os.setf(std::ios::fixed);
-        os.precision(1);
-        os << "route " << i + 1 << " (" << travel_mode_name(plan->mode) << ", " << profile
-           << "): " << m.distance_m / 1000 << " km, " << hours(m.duration_s);
-        std::size_t crossings = 0;
-        for (const auto& l : m.legs) crossings += l.path.crossings.size();
-        os << ", " << m.legs.size() << (m.legs.size() == 1 ? " leg" : " legs") << ", " << crossings
-           << " bridge crossings";
-        std::string roads;  // legs separated by " | ": road, rail line numbers, road
-        for (const auto& l : m.legs) {
-            std::string leg;
-            for (const auto& rc : l.path.road_changes) leg += (leg.empty() ? "" : " > ") + rc.ref;
-            if (!leg.empty())
-                roads +=
-                    std::string(roads.empty() ? "" : " | ") + (l.network == NetworkKind::Rail ? "rail " : "") + leg;
-        }
-        if (!roads.empty()) os << "; via " << roads;
-        for (const auto& l : m.legs)
-            for (const auto& cr : l.path.crossings)
-                if (cr.mode != CrossingMode::Normal)
-                    os << "; " << crossing_mode_name(cr.mode) << " crossing: " << cr.label;
-        run.info(os.str());
-    }
-    // Table: legs of every route; and the march table of the first route.
-    {
-        std::vector<double> route, leg, dist, dur, cross;
-        std::vector<std::string> net, from_l, to_l, binding, roads;
-        for (std::size_t i = 0; i < plan->movements.size(); ++i)
-            for (std::size_t j = 0; j < plan->movements[i].legs.size(); ++j) {
-                const Leg& l = plan->movements[i].legs[j];
-                route.push_back(static_cast<double>(i + 1));
-                leg.push_back(static_cast<double>(j + 1));
-                net.emplace_back(network_kind_name(l.network));
-                from_l.push_back(l.from_label);
-                to_l.push_back(l.to_label);
-                dist.push_back(std::round(l.path.distance_m));
-                dur.push_back(std::round(l.path.duration_s));
-                cross.push_back(static_cast<double>(l.path.crossings.size()));
-                std::string rd;
-                for (const auto& rc : l.path.road_changes) rd += (rd.empty() ? "" : " > ") + rc.ref;
-                roads.push_back(rd);
-                std::string b;
-                for (const auto& x : l.path.binding) {
-                    // "mlc 60 (vehicle 50) at bridge on N4 ... at route km 12.3"
-                    char buf[64];
-                    std::snprintf(buf, sizeof buf, "%s %g", x.quantity.c_str(), x.limit);
-                    b += (b.empty() ? "" : "; ") + std::string(buf);
-                    if (x.vehicle > 0) {
-                        std::snprintf(buf, sizeof buf, " (vehicle %g)", x.vehicle);
-                        b += buf;
-                    }
-                    if (!x.label.empty()) b += " at " + x.label;
-                }
-                binding.push_back(b);
-            }
-        run.table("legs")
-            .numbers("route", route)
-            .numbers("leg", leg)
-            .texts("network", net)
-            .texts("from", from_l)
-            .texts("to", to_l)
-            .numbers("distance_m", dist, "m")
-            .numbers("duration_s", dur, "s")
-            .texts("roads", roads)
-            .numbers("crossings", cross)
-            .texts("binding", binding);
-    }
-    if (const auto& march = plan->movements.front().march) {
-        std::vector<double> leg, km, ha_s, tc_s;
-        std::vector<std::string> cp, ha, tc;
-        for (const auto& r : march->rows) {
-            leg.push_back(r.leg);
-            cp.push_back(r.checkpoint);
-            km.push_back(std::round(r.km * 10) / 10);
-            ha.push_back(r.head_arrival);
-            tc.push_back(r.tail_clear);
-            ha_s.push_back(std::round(r.head_arrival_s));
-            tc_s.push_back(std::round(r.tail_clear_s));
-        }
-        run.table("march_table")
-            .numbers("leg", leg)
-            .texts("checkpoint", cp)
-            .numbers("km", km, "km")
-            .texts("head_arrival", ha)
-            .texts("tail_clear", tc)
-            .numbers("head_arrival_s", ha_s, "s")
-            .numbers("tail_clear_s", tc_s, "s");
-        std::ostringstream os;
-        os.setf(std::ios::fixed);
-        os.precision(0);
-        os << "march table: column " << march->column_length_m << " m, pass time " << march->pass_time_s << " s, "
-           << march->halts << " halts, tail clears destination at " << march->rows.back().tail_clear;
-        run.info(os.str());
-    }
+    const sdk::Route r = run.route(req);
+    emit_routes(run, r);
+    route_messages(run, r);
+    route_tables(run, r);
     run.progress(1.0, "done");
-}
-
-void run_entry(sdk::Run& run) {
-    try {
-        run_routes(run);
-    } catch (const mp::InputError& e) {
-        throw sdk::InputFailure(e.what());  // unknown site, a point off every network, a bad file
-    } catch (const mp::UsageError& e) {
-        throw sdk::InputFailure(e.what());
-    } catch (const mp::Error& e) {
-        throw sdk::Failure(e.what());
-    }
 }
 
 }  // namespace
 
-MP_SDK_PLUGIN("transit-routes", "Transit routes", "1.0.0",
+MP_SDK_PLUGIN("transit-routes", "Transit routes", "1.1.0",
               "Constraint-aware road, rail and multimodal routes for convoys (vehicle MLC and size limits per query, "
               "NATO bridge crossing modes, alternatives, isochrones, march table)",
-              kParams, sizeof(kParams) / sizeof(kParams[0]), run_entry)
+              kParams, sizeof(kParams) / sizeof(kParams[0]), run_routes)

@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -157,4 +159,62 @@ TEST_CASE("route on an OSM extract file, built once and then read from the graph
     const Run bad = with_env("route --road-network " + dir.file("nope.osm.pbf") + " --from 4.39,51.20 --to 4.40,51.22");
     CHECK(bad.code != 0);
     CHECK(bad.out.find("nope.osm.pbf") != std::string::npos);
+}
+
+TEST_CASE("route: a route that cannot exist for the vehicle exits 5 with the binding restriction", "[cli][network]") {
+    // MLC 120 crosses none of the bridges on the way to Elsenborn (the Warche bridge is
+    // MLC 60): a valid question without a feasible answer, not bad input.
+    const Run heavy = run("route --from port-antwerp --to elsenborn-training-area --mlc 120 --vehicles 3");
+    INFO(heavy.out);
+    CHECK(heavy.code == 5);
+    CHECK(heavy.out.find("found no feasible answer") != std::string::npos);
+    CHECK(heavy.out.find("Warche bridge") != std::string::npos);
+    CHECK(heavy.out.find("MLC 60 < 120") != std::string::npos);
+    // Bad input stays exit 3 and names the option: an unknown via and one off every road.
+    const Run via = run("route --from port-zeebrugge --to port-ghent --via port-antwerp --via atlantis");
+    CHECK(via.code == 3);
+    CHECK(via.out.find("atlantis") != std::string::npos);
+    CHECK(via.out.find("(--via 2)") != std::string::npos);
+    const Run far_via = run("route --from port-zeebrugge --to port-ghent --via 2.0,47.0");
+    CHECK(far_via.code == 3);
+    CHECK(far_via.out.find("via point (--via)") != std::string::npos);
+}
+
+TEST_CASE("route: an avoid file keeps the route out of its polygons", "[cli][network]") {
+    mp::test::TempDir dir;
+    // The A1/E19 and the ring north-east of Brussels, which the direct way takes.
+    const std::string avoid = dir.file("avoid.geojson");
+    mp::test::write_text(avoid,
+                         R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":)"
+                         R"({"type":"Polygon","coordinates":[[[4.40,50.8],[4.55,50.8],[4.55,50.9],[4.40,50.9],)"
+                         R"([4.40,50.8]]]}}]})");
+    const std::string args = "route --from port-antwerp --to 4.45,50.70 --out ";
+    const Run direct = run(args + dir.file("direct.geojson"));
+    const Run avoided = run(args + dir.file("avoided.geojson") + " --avoid " + avoid);
+    INFO(direct.out << avoided.out);
+    REQUIRE(direct.code == 0);
+    if (avoided.out.find("layer_load: not available") != std::string::npos) {
+        // The vector-source service (layer_load) comes with the raster services of #9.
+        std::cout << "SKIPPED: the host does not offer layer_load yet\n";
+        std::exit(77);
+    }
+    REQUIRE(avoided.code == 0);
+    auto route = [&](const std::string& file) {
+        const auto j = nlohmann::json::parse(mp::test::read_text(file));
+        for (const auto& f : j["features"])
+            if (f["properties"]["kind"] == "route") return f;
+        return nlohmann::json();
+    };
+    const auto a = route(dir.file("direct.geojson")), b = route(dir.file("avoided.geojson"));
+    auto inside = [](const nlohmann::json& f) {
+        int n = 0;
+        for (const auto& c : f["geometry"]["coordinates"]) {
+            const double x = c[0], y = c[1];
+            n += x > 4.40 && x < 4.55 && y > 50.8 && y < 50.9;
+        }
+        return n;
+    };
+    CHECK(inside(a) > 0);
+    CHECK(inside(b) == 0);
+    CHECK(b["properties"]["distance_m"].get<double>() > a["properties"]["distance_m"].get<double>());
 }

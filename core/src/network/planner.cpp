@@ -7,8 +7,6 @@
 #include <ctime>
 #include <regex>
 
-#include <nlohmann/json.hpp>
-
 #include "mp/geo/geodesic.hpp"
 
 namespace mp::network {
@@ -29,11 +27,15 @@ std::optional<TravelMode> parse_travel_mode(std::string_view s) {
     return std::nullopt;
 }
 
-Planner::Planner(const Graph* road, const Graph* rail, const sites::Catalogue* catalogue)
-    : m_road_graph(road), m_rail_graph(rail), m_catalogue(catalogue) {
-    if (road) m_road = std::make_unique<Router>(*road);
-    if (rail) m_rail = std::make_unique<Router>(*rail);
+Planner::Planner(const Graph* road, const Graph* rail, const sites::Catalogue* catalogue) : m_catalogue(catalogue) {
+    if (road) m_own_road = std::make_unique<Router>(*road);
+    if (rail) m_own_rail = std::make_unique<Router>(*rail);
+    m_road = m_own_road.get();
+    m_rail = m_own_rail.get();
 }
+
+Planner::Planner(Router* road, Router* rail, const sites::Catalogue* catalogue)
+    : m_catalogue(catalogue), m_road(road), m_rail(rail) {}
 
 Planner::~Planner() = default;
 
@@ -43,7 +45,9 @@ void Planner::prepare(Progress& progress) {
 }
 
 std::pair<std::string, geo::LonLat> Planner::locate(const std::string& text, const std::string& where) const {
-    static const std::regex coord(R"(^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$)");
+    // Also the shortest form the host writes place labels in ("1e-05,51.2").
+    static const std::regex coord(
+        R"(^\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*,\s*(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*$)");
     std::smatch m;
     if (std::regex_match(text, m, coord)) {
         const double lon = std::stod(m[1]), lat = std::stod(m[2]);
@@ -58,18 +62,15 @@ std::pair<std::string, geo::LonLat> Planner::locate(const std::string& text, con
 }
 
 Result<Path> Planner::leg(Router& r, const geo::LonLat& a, const geo::LonLat& b, const QueryOptions& q, double max_snap,
-                          const std::string& from_what, const std::string& to_what) {
+                          const End& from, const End& to) {
     const Snap sa = r.snap(a, q, max_snap);
     const Snap sb = r.snap(b, q, max_snap);
     const std::string net(network_kind_name(r.graph().kind));
-    if (sa.segment == kNone)
-        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of " +
-                             (from_what == "--from" ? std::string("the origin") : "the via point"),
-                         from_what);
-    if (sb.segment == kNone)
-        throw InputError("no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of " +
-                             (to_what == "--to" ? std::string("the destination") : "the via point"),
-                         to_what);
+    for (const auto& [snap, end] : {std::pair{&sa, &from}, std::pair{&sb, &to}})
+        if (snap->segment == kNone)
+            throw InputError(
+                "no usable " + net + " line within " + std::to_string(int(max_snap / 1000)) + " km of " + end->what,
+                end->where);
     return r.route(sa, sb, q);
 }
 
@@ -93,8 +94,8 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
     plan.mode = req.mode;
     plan.metric = req.options.metric;
     plan.profile = req.options.vehicle ? req.options.vehicle->id : "unrestricted";
-    const auto from_loc = locate(req.from, "--from");
-    const auto to_loc = locate(req.to, "--to");
+    const auto from_loc = locate(req.from, req.from_where);
+    const auto to_loc = locate(req.to, req.to_where);
     const std::string& fl = from_loc.first;
     const geo::LonLat& fp = from_loc.second;
     const std::string& tl = to_loc.first;
@@ -103,7 +104,7 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
     plan.from = fp;
     plan.to_label = tl;
     plan.to = tp;
-    for (const auto& v : req.vias) plan.vias.push_back(locate(v, "--via"));
+    for (const auto& v : req.vias) plan.vias.push_back(locate(v, req.via_where));
 
     std::vector<std::pair<std::string, geo::LonLat>> stops{{fl, fp}};
     for (const auto& v : plan.vias) stops.push_back(v);
@@ -120,16 +121,16 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
 
     if (req.mode == TravelMode::Road || req.mode == TravelMode::Rail) {
         const bool rail = req.mode == TravelMode::Rail;
-        Router* r = rail ? m_rail.get() : m_road.get();
-        if (!r) throw InputError(std::string("no ") + (rail ? "rail" : "road") + " network loaded", "--mode");
+        Router* r = rail ? m_rail : m_road;
+        if (!r) throw InputError(std::string("no ") + (rail ? "rail" : "road") + " network loaded", req.mode_where);
         QueryOptions q = req.options;
         if (rail) q.vehicle.reset();  // rail lines carry no road vehicle limits
         if (stops.size() == 2 && req.alternatives > 1 && !rail) {
             const Snap sa = r->snap(fp, q, req.max_snap_m), sb = r->snap(tp, q, req.max_snap_m);
             if (sa.segment == kNone || sb.segment == kNone)
                 throw InputError("no usable road within " + std::to_string(int(req.max_snap_m / 1000)) + " km",
-                                 sa.segment == kNone ? "--from" : "--to");
-            auto alts = r->alternatives(sa, sb, q, req.alternatives);
+                                 sa.segment == kNone ? req.from_where : req.to_where);
+            auto alts = r->alternatives(sa, sb, q, req.alternatives, req.max_overlap);
             if (!alts) return Result<Plan>::failure(alts.reason());
             for (auto& p : alts.value()) {
                 Movement mv;
@@ -141,8 +142,10 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
         }
         Movement mv;
         for (std::size_t i = 0; i + 1 < stops.size(); ++i) {
-            auto p = leg(*r, stops[i].second, stops[i + 1].second, q, req.max_snap_m, i == 0 ? "--from" : "--via",
-                         i + 2 == stops.size() ? "--to" : "--via");
+            const End from = i == 0 ? End{req.from_where, "the origin"} : End{req.via_where, "the via point"};
+            const End to =
+                i + 2 == stops.size() ? End{req.to_where, "the destination"} : End{req.via_where, "the via point"};
+            auto p = leg(*r, stops[i].second, stops[i + 1].second, q, req.max_snap_m, from, to);
             if (!p)
                 return Result<Plan>::failure("leg " + std::to_string(i + 1) + " (" + stops[i].first + " to " +
                                              stops[i + 1].first + "): " + p.reason());
@@ -156,11 +159,12 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
 
     // Multimodal: road to a rail terminal, rail, road from a terminal. Every pair of
     // terminals is tried; the fastest total (with transfer times) wins.
-    if (!m_road || !m_rail) throw InputError("multimodal planning needs both a road and a rail network", "--mode");
-    if (!m_catalogue) throw InputError("multimodal planning needs the site catalogue (rail terminals)", "--mode");
-    if (!plan.vias.empty()) throw InputError("via points are not supported in multimodal mode", "--via");
+    if (!m_road || !m_rail)
+        throw InputError("multimodal planning needs both a road and a rail network", req.mode_where);
+    if (!m_catalogue) throw InputError("multimodal planning needs the site catalogue (rail terminals)", req.mode_where);
+    if (!plan.vias.empty()) throw InputError("via points are not supported in multimodal mode", req.via_where);
     const auto terminals = m_catalogue->of_kind(sites::SiteKind::RailTerminal);
-    if (terminals.empty()) throw InputError("no rail terminals (sites of kind rail_terminal) loaded", "--mode");
+    if (terminals.empty()) throw InputError("no rail terminals (sites of kind rail_terminal) loaded", req.mode_where);
     QueryOptions road_q = req.options;
     QueryOptions rail_q = req.options;
     rail_q.vehicle.reset();
@@ -168,8 +172,8 @@ Result<Plan> Planner::plan(const PlanRequest& req) {
     rail_q.metric = Metric::Fastest;
     road_q.metric = Metric::Fastest;
     const Snap so = m_road->snap(fp, road_q, req.max_snap_m), sd = m_road->snap(tp, road_q, req.max_snap_m);
-    if (so.segment == kNone) throw InputError("no usable road near the origin", "--from");
-    if (sd.segment == kNone) throw InputError("no usable road near the destination", "--to");
+    if (so.segment == kNone) throw InputError("no usable road near the origin", req.from_where);
+    if (sd.segment == kNone) throw InputError("no usable road near the destination", req.to_where);
     struct Term {
         const sites::Site* site;
         Snap road, rail;
@@ -235,11 +239,11 @@ Result<Isochrone> Planner::reach(const std::string& from, double hours, const Qu
 
 namespace {
 
-std::time_t parse_iso(const std::string& s) {
+std::time_t parse_iso(const std::string& s, const std::string& where) {
     std::tm tm{};
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
     if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &sec) < 5)
-        throw InputError("start time must be ISO 8601 (YYYY-MM-DDTHH:MM[:SS]Z): " + s, "--start");
+        throw InputError("start time must be ISO 8601 (YYYY-MM-DDTHH:MM[:SS]Z): " + s, where);
     tm.tm_year = y - 1900;
     tm.tm_mon = mo - 1;
     tm.tm_mday = d;
@@ -263,7 +267,7 @@ MarchTable march_table(const Movement& m, const MarchParams& p, const std::optio
                        const CrossingRules& rules) {
     MarchTable t;
     if (p.vehicles <= 0) return t;
-    if (!(p.march_speed_kmh > 0)) throw InputError("march speed must be positive", "--march-speed");
+    if (!(p.march_speed_kmh > 0)) throw InputError("march speed must be positive", p.speed_where);
     const double veh_len = p.vehicle_length_m > 0             ? p.vehicle_length_m
                            : vehicle && vehicle->length_m > 0 ? vehicle->length_m
                                                               : 10.0;
@@ -272,7 +276,7 @@ MarchTable march_table(const Movement& m, const MarchParams& p, const std::optio
     t.column_length_m = p.vehicles * veh_len + (p.vehicles - 1) * gap;
     const double v_ms = p.march_speed_kmh / 3.6;
     t.pass_time_s = t.column_length_m / v_ms;
-    const std::time_t start = parse_iso(p.start_time);
+    const std::time_t start = parse_iso(p.start_time, p.start_where);
     double clock = 0, driving_since_halt = 0, km0 = 0;
     double tail_behind = 0;  // how much later the tail clears than a closed-up column's
     // Extra time a crossing under controls takes the column, against passing the span at
@@ -369,179 +373,6 @@ MarchTable march_table(const Movement& m, const MarchParams& p, const std::optio
     }
     t.total_s = clock + t.pass_time_s + tail_behind;
     return t;
-}
-
-// ---------------------------------------------------------------------------------------
-// Layers
-
-namespace {
-
-std::string crossings_json(const Path& p) {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto& c : p.crossings)
-        a.push_back({{"structure", c.label},
-                     {"mode", crossing_mode_name(c.mode)},
-                     {"posted_mlc", c.posted_mlc},
-                     {"vehicle_mlc", c.vehicle_mlc},
-                     {"route_km", std::round(c.route_km * 10) / 10},
-                     {"lon", geo::lon(c.where)},
-                     {"lat", geo::lat(c.where)}});
-    return a.dump();
-}
-
-std::string binding_json(const Path& p) {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto& b : p.binding)
-        a.push_back({{"quantity", b.quantity},
-                     {"limit", std::round(b.limit * 100) / 100},
-                     {"vehicle", std::round(b.vehicle * 100) / 100},
-                     {"where", b.label}});
-    return a.dump();
-}
-
-/// "N31 > E40 > E313": the roads of a path in order.
-std::string roads_text(const Path& p) {
-    std::string out;
-    for (const auto& c : p.road_changes) out += (out.empty() ? "" : " > ") + c.ref;
-    return out;
-}
-
-layer::Feature point(const std::string& id, const std::string& kind, const std::string& name, const geo::LonLat& p) {
-    layer::Feature f;
-    f.id = id;
-    f.geometry = p;
-    f.attributes.set("kind", kind);
-    f.attributes.set("name", name);
-    return f;
-}
-
-}  // namespace
-
-layer::Layer plan_to_layer(const Plan& plan) {
-    layer::Layer l;
-    l.name = "routes";
-    l.source_crs = "EPSG:4326";
-    for (std::size_t mi = 0; mi < plan.movements.size(); ++mi) {
-        const Movement& mv = plan.movements[mi];
-        layer::Feature f;
-        const std::string route_id = "route-" + std::to_string(mi + 1);
-        f.id = route_id;
-        geo::MultiLineString ml;
-        nlohmann::json crossings = nlohmann::json::array(), binding = nlohmann::json::array();
-        std::string roads;
-        for (const auto& leg : mv.legs) {
-            ml.push_back(leg.path.line);
-            const std::string lr = roads_text(leg.path);
-            if (!lr.empty()) roads += (roads.empty() ? "" : " | ") + lr;
-            for (auto& c : nlohmann::json::parse(crossings_json(leg.path))) crossings.push_back(c);
-            for (auto& b : nlohmann::json::parse(binding_json(leg.path))) binding.push_back(b);
-        }
-        if (ml.size() == 1) f.geometry = ml[0];
-        else f.geometry = ml;
-        auto& a = f.attributes;
-        a.set("kind", std::string("route"));
-        a.set("route", static_cast<std::int64_t>(mi + 1));
-        a.set("leg", layer::Value{});
-        a.set("mode", std::string(travel_mode_name(plan.mode)));
-        a.set("network", layer::Value{});
-        a.set("profile", plan.profile);
-        a.set("metric", std::string(metric_name(plan.metric)));
-        a.set("from", plan.from_label);
-        a.set("to", plan.to_label);
-        a.set("distance_m", std::round(mv.distance_m));
-        a.set("duration_s", std::round(mv.duration_s));
-        a.set("transfer_s", std::round(mv.transfer_s));
-        a.set("legs", static_cast<std::int64_t>(mv.legs.size()));
-        a.set("roads", roads);
-        a.set("crossings", crossings.dump());
-        a.set("binding", binding.dump());
-        if (mv.march) {
-            a.set("march_start", mv.march->rows.front().head_arrival);
-            a.set("march_head_arrival", mv.march->rows.back().head_arrival);
-            a.set("march_tail_clear", mv.march->rows.back().tail_clear);
-            a.set("column_length_m", std::round(mv.march->column_length_m));
-            a.set("pass_time_s", std::round(mv.march->pass_time_s));
-        }
-        l.features.push_back(std::move(f));
-        for (std::size_t li = 0; li < mv.legs.size(); ++li) {
-            const Leg& leg = mv.legs[li];
-            layer::Feature lf;
-            lf.id = route_id + "-leg-" + std::to_string(li + 1);
-            lf.geometry = leg.path.line;
-            auto& b = lf.attributes;
-            b.set("kind", std::string("leg"));
-            b.set("route", static_cast<std::int64_t>(mi + 1));
-            b.set("leg", static_cast<std::int64_t>(li + 1));
-            b.set("mode", std::string(travel_mode_name(plan.mode)));
-            b.set("network", std::string(network_kind_name(leg.network)));
-            b.set("profile", leg.network == NetworkKind::Rail ? std::string("train") : plan.profile);
-            b.set("metric", std::string(metric_name(plan.metric)));
-            b.set("from", leg.from_label);
-            b.set("to", leg.to_label);
-            b.set("distance_m", std::round(leg.path.distance_m));
-            b.set("duration_s", std::round(leg.path.duration_s));
-            b.set("roads", roads_text(leg.path));
-            b.set("crossings", crossings_json(leg.path));
-            b.set("binding", binding_json(leg.path));
-            if (mv.march) {
-                for (const auto& r : mv.march->rows)
-                    if (r.leg == static_cast<int>(li + 1) && r.checkpoint.rfind("start", 0) == 0)
-                        b.set("march_start", r.head_arrival);
-                for (const auto& r : mv.march->rows)
-                    if (r.leg == static_cast<int>(li + 1) && r.checkpoint.rfind("arrive", 0) == 0) {
-                        b.set("march_head_arrival", r.head_arrival);
-                        b.set("march_tail_clear", r.tail_clear);
-                    }
-            }
-            l.features.push_back(std::move(lf));
-        }
-        for (std::size_t ti = 0; ti < mv.transfers.size() && mi == 0; ++ti)
-            l.features.push_back(point("transfer-" + std::to_string(ti + 1), "transfer", mv.transfers[ti].first,
-                                       mv.transfers[ti].second));
-    }
-    l.features.push_back(point("origin", "origin", plan.from_label, plan.from));
-    for (std::size_t i = 0; i < plan.vias.size(); ++i)
-        l.features.push_back(point("via-" + std::to_string(i + 1), "via", plan.vias[i].first, plan.vias[i].second));
-    l.features.push_back(point("destination", "destination", plan.to_label, plan.to));
-    l.infer_fields();
-    return l;
-}
-
-layer::Layer march_to_layer(const MarchTable& t) {
-    layer::Layer l;
-    l.name = "march_table";
-    l.source_crs = "EPSG:4326";
-    int i = 0;
-    for (const auto& r : t.rows) {
-        layer::Feature f;
-        f.id = std::to_string(++i);
-        f.attributes.set("leg", static_cast<std::int64_t>(r.leg));
-        f.attributes.set("checkpoint", r.checkpoint);
-        f.attributes.set("km", std::round(r.km * 10) / 10);
-        f.attributes.set("head_arrival", r.head_arrival);
-        f.attributes.set("tail_clear", r.tail_clear);
-        f.attributes.set("head_arrival_s", std::round(r.head_arrival_s));
-        f.attributes.set("tail_clear_s", std::round(r.tail_clear_s));
-        l.features.push_back(std::move(f));
-    }
-    l.infer_fields();
-    return l;
-}
-
-layer::Layer isochrone_to_layer(const Isochrone& iso, const std::string& from_label, double hours) {
-    layer::Layer l;
-    l.name = "reach";
-    l.source_crs = "EPSG:4326";
-    layer::Feature f;
-    f.id = "reach";
-    f.geometry = iso.area;
-    f.attributes.set("kind", std::string("isochrone"));
-    f.attributes.set("from", from_label);
-    f.attributes.set("hours", hours);
-    f.attributes.set("nodes", static_cast<std::int64_t>(iso.nodes));
-    l.features.push_back(std::move(f));
-    l.infer_fields();
-    return l;
 }
 
 }  // namespace mp::network

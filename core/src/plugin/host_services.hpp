@@ -7,6 +7,7 @@
 //   host_network.cpp  networks and routes (mp::network)
 #pragma once
 
+#include <cstring>
 #include <string>
 
 #include "host_api.hpp"
@@ -48,9 +49,9 @@ template <typename T>
 void fill_sized(T* dst, const T& src) {
     const std::uint32_t size = dst->struct_size;
     const std::size_t n = size < sizeof(T) ? size : sizeof(T);
-    auto* d = reinterpret_cast<unsigned char*>(dst);
-    const auto* s = reinterpret_cast<const unsigned char*>(&src);
-    for (std::size_t i = sizeof(std::uint32_t); i < n; ++i) d[i] = s[i];
+    if (n > sizeof(std::uint32_t))
+        std::memcpy(reinterpret_cast<unsigned char*>(dst) + sizeof(std::uint32_t),
+                    reinterpret_cast<const unsigned char*>(&src) + sizeof(std::uint32_t), n - sizeof(std::uint32_t));
 }
 
 /// Reads a struct the plugin passed into a zero-initialised host-size copy (fields past

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "mp/core/error.hpp"
-#include "mp/layer/layer.hpp"
 #include "mp/network/router.hpp"
 #include "mp/sites/catalogue.hpp"
 
@@ -28,6 +27,8 @@ struct MarchParams {
     double halt_min = 10;                             ///< ... of this length (10 min every 2 h is common practice)
     std::string start_time = "2026-01-01T06:00:00Z";  ///< ISO 8601, UTC
     double vehicle_length_m = 0;                      ///< 0: the vehicle's length, else 10 m
+    /// How errors name start_time and march_speed_kmh (mp::Error::where()).
+    std::string start_where = "--start", speed_where = "--march-speed";
 };
 
 /// One line of the march table: when the head of the column reaches a checkpoint and
@@ -75,9 +76,13 @@ struct PlanRequest {
     TravelMode mode = TravelMode::Road;
     QueryOptions options;
     std::size_t alternatives = 1;   ///< road mode only
+    double max_overlap = 0.5;       ///< share of its length an alternative may share with an earlier route
     double default_transfer_h = 4;  ///< loading or unloading at a terminal without its own figure
     double max_snap_m = 25'000;
     MarchParams march;
+    /// How errors name the inputs (mp::Error::where()): the CLI's options by default; the
+    /// host's route service names plugin parameters ("parameter 'from'").
+    std::string from_where = "--from", to_where = "--to", via_where = "--via", mode_where = "--mode";
 };
 
 /// The result: the movements (best first) and where the end points are.
@@ -92,10 +97,18 @@ struct Plan {
 };
 
 /// Site- and mode-aware planning over a road and a rail graph (either may be absent).
+/// Not thread-safe (its routers own search buffers): one Planner per thread, or a lock.
 class Planner {
 public:
+    /// Plans over routers of its own on these graphs (which must outlive it).
     Planner(const Graph* road, const Graph* rail, const sites::Catalogue* catalogue);
+    /// Plans over routers the caller owns (either may be null), e.g. prepared routers
+    /// shared by many runs; they must outlive the planner and serve no other thread
+    /// while it plans. Constructing one costs nothing.
+    Planner(Router* road, Router* rail, const sites::Catalogue* catalogue);
     ~Planner();
+    Planner(const Planner&) = delete;
+    Planner& operator=(const Planner&) = delete;
     /// Landmarks for the road and rail graphs (the road graph's take a few seconds).
     void prepare(Progress& progress = null_progress());
     /// Resolves "lon,lat" or a site id/name. Throws mp::InputError (with the closest
@@ -106,35 +119,31 @@ public:
     Result<Plan> plan(const PlanRequest& req);
     /// Reachable area from a place within hours of driving.
     Result<Isochrone> reach(const std::string& from, double hours, const QueryOptions& q, double cell_m = 1000);
-    Router* road_router() { return m_road.get(); }
-    Router* rail_router() { return m_rail.get(); }
+    Router* road_router() { return m_road; }
+    Router* rail_router() { return m_rail; }
 
 private:
-    /// A leg from a to b; from_what / to_what name the inputs ("--from", "--via", "--to")
-    /// in the error when either end is too far from a usable line.
+    /// One end of a leg as errors name it: where (an option or parameter) and what
+    /// ("the origin", "the via point", "the destination").
+    struct End {
+        const std::string& where;
+        const char* what;
+    };
+    /// A leg from a to b; throws mp::InputError naming the end that is too far from a
+    /// usable line.
     Result<Path> leg(Router& r, const geo::LonLat& a, const geo::LonLat& b, const QueryOptions& q, double max_snap,
-                     const std::string& from_what, const std::string& to_what);
-    const Graph* m_road_graph;
-    const Graph* m_rail_graph;
+                     const End& from, const End& to);
     const sites::Catalogue* m_catalogue;
-    std::unique_ptr<Router> m_road, m_rail;
+    std::unique_ptr<Router> m_own_road, m_own_rail;
+    Router* m_road = nullptr;
+    Router* m_rail = nullptr;
 };
 
-/// Computes the march table of a movement.
 /// Computes the march table of a movement. A caution or risk bridge crossing slows the
 /// column down to the crossing controls of `rules` (caution: crossing speed and spacing;
 /// risk: one vehicle on the span at a time): the head goes on, the tail falls behind by
 /// the difference, and the column closes up again during halts.
 MarchTable march_table(const Movement& m, const MarchParams& p, const std::optional<Vehicle>& vehicle,
                        const CrossingRules& rules = {});
-
-/// The plan as one layer of RFC 7946 features (schema in docs/routing.md): a feature per
-/// movement and per leg (LineString or MultiLineString), points for origin, destination,
-/// vias and transfers.
-layer::Layer plan_to_layer(const Plan& plan);
-/// The march table of the first movement as an attribute-only layer (for CSV and tables).
-layer::Layer march_to_layer(const MarchTable& t);
-/// An isochrone as a polygon layer.
-layer::Layer isochrone_to_layer(const Isochrone& iso, const std::string& from_label, double hours);
 
 }  // namespace mp::network

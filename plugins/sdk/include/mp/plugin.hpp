@@ -192,6 +192,155 @@ struct Place {
     }
 };
 
+/// A vehicle for the network services (MpVehicleProfile). A figure of 0 is "not given":
+/// the preset's figure, or no limit.
+struct VehicleProfile {
+    std::string preset;  ///< id in the host table "vehicle-presets", or "" (a custom vehicle)
+    double mlc = 0;      ///< NATO military load class
+    int tracked = -1;    ///< -1: as the preset (else wheeled), 0: wheeled, 1: tracked
+    double gross_weight_t = 0, axle_load_t = 0;
+    double height_m = 0, width_m = 0, length_m = 0;
+    double max_speed_kmh = 0;
+    int highest_crossing = 0;  ///< 0 or 1 normal, 2 caution, 3 risk (NATO bridge crossing modes)
+
+    /// The C view (valid while this object lives).
+    MpVehicleProfile view() const {
+        MpVehicleProfile p{};
+        p.struct_size = sizeof(MpVehicleProfile);
+        p.preset = preset.empty() ? nullptr : preset.c_str();
+        p.mlc = mlc, p.tracked = tracked, p.gross_weight_t = gross_weight_t, p.axle_load_t = axle_load_t;
+        p.height_m = height_m, p.width_m = width_m, p.length_m = length_m, p.max_speed_kmh = max_speed_kmh;
+        p.highest_crossing = highest_crossing;
+        return p;
+    }
+};
+
+/// A road or rail network of the host (a handle valid until the run ends).
+struct Network {
+    MpNetwork* handle = nullptr;
+    explicit operator bool() const { return handle != nullptr; }
+};
+
+/// Size and source of a network.
+struct NetworkInfo {
+    MpNetworkKind kind = MP_NETWORK_ROAD;
+    std::size_t nodes = 0, edges = 0, forbidden_turns = 0;
+    double length_km = 0;
+    std::string source;  ///< the layer name or file it was built from
+};
+
+/// Convoy march parameters: a march table per movement when vehicles > 0.
+struct MarchParams {
+    int vehicles = 0;
+    double interval_m = 100;                     ///< gap between vehicles
+    double density_per_km = 0;                   ///< when > 0, replaces interval_m
+    double march_speed_kmh = 50;                 ///< ordered march speed
+    double halt_every_h = 2;                     ///< driving time between halts (0: no halts)
+    double halt_min = 10;                        ///< length of each halt
+    std::string start = "2026-01-01T06:00:00Z";  ///< ISO 8601 UTC
+    double vehicle_length_m = 0;                 ///< 0: the vehicle's length, else 10 m
+};
+
+/// A route question (MpRouteRequest). Places are site ids or names, or "lon,lat".
+struct RouteRequest {
+    Network road, rail;  ///< either may be empty when the mode does not need it
+    std::string from, to;
+    std::vector<std::string> vias;
+    MpTravelMode mode = MP_TRAVEL_ROAD;
+    MpMetric metric = MP_METRIC_FASTEST;
+    std::optional<VehicleProfile> vehicle;  ///< none: unrestricted
+    std::vector<Geometry> avoid;            ///< polygons or multipolygons not to enter
+    std::size_t alternatives = 1;           ///< road mode: routes with limited overlap
+    double max_overlap = 0.5;               ///< share of length an alternative may share
+    double transfer_h = 4;                  ///< loading or unloading at a terminal without its own figure
+    double max_snap_m = 0;                  ///< how far a place may be from the network (0: 25 km)
+    std::optional<MarchParams> march;
+    /// The plugin's parameter keys, so that errors name them ("parameter 'from'").
+    std::string from_param = "from", to_param = "to", via_param = "via";
+};
+
+/// A route answer copied out of the host (owning: valid after the run's handles are gone).
+struct Route {
+    struct Via {
+        std::string label;
+        double lon = 0, lat = 0;
+    };
+    struct Crossing {
+        std::string label;  ///< "bridge on N4 'Viaduct X'"
+        int mode = 1;       ///< 1 normal, 2 caution, 3 risk
+        double posted_mlc = 0, vehicle_mlc = 0;
+        double route_km = 0;  ///< where along the leg it begins
+        double length_m = 0;
+        double lon = 0, lat = 0;
+    };
+    struct RoadChange {
+        double route_km = 0;
+        std::string ref, name;
+        double lon = 0, lat = 0;
+    };
+    struct Binding {
+        std::string quantity;  ///< "mlc", "maxheight_m", ...
+        double limit = 0, vehicle = 0;
+        std::string label;  ///< where
+    };
+    struct Leg {
+        MpNetworkKind network = MP_NETWORK_ROAD;
+        std::string from_label, to_label;
+        double from_lon = 0, from_lat = 0, to_lon = 0, to_lat = 0;
+        double distance_m = 0, duration_s = 0;
+        Geometry line;  ///< LineString
+        std::vector<Crossing> crossings;
+        std::vector<RoadChange> road_changes;
+        std::vector<Binding> binding;
+        std::size_t settled = 0;
+    };
+    struct Transfer {
+        std::string site;
+        double lon = 0, lat = 0;
+    };
+    struct MarchRow {
+        int leg = 0;
+        std::string checkpoint;
+        double km = 0, head_arrival_s = 0, tail_clear_s = 0;
+        std::string head_arrival, tail_clear;  ///< ISO 8601 UTC
+    };
+    struct Movement {
+        double distance_m = 0, duration_s = 0, transfer_s = 0;
+        std::vector<Leg> legs;
+        std::vector<Transfer> transfers;
+        std::vector<MarchRow> march;  ///< empty: no march table
+        double column_length_m = 0, pass_time_s = 0, march_total_s = 0;
+        int halts = 0;
+    };
+    std::string from_label, to_label;
+    double from_lon = 0, from_lat = 0, to_lon = 0, to_lat = 0;
+    std::string profile;  ///< vehicle id, "custom" or "unrestricted"
+    MpTravelMode mode = MP_TRAVEL_ROAD;
+    MpMetric metric = MP_METRIC_FASTEST;
+    std::vector<Via> vias;
+    std::vector<Movement> movements;  ///< best first; empty when no route exists
+};
+
+/// Travel times (s) and distances (m) between points, row-major; INFINITY when unreachable.
+struct Matrix {
+    std::size_t rows = 0, cols = 0;
+    std::vector<double> duration_s, distance_m;
+    double duration(std::size_t from, std::size_t to) const { return duration_s[from * cols + to]; }
+    double distance(std::size_t from, std::size_t to) const { return distance_m[from * cols + to]; }
+};
+
+/// What a vehicle reaches within a time.
+struct Reach {
+    Geometry area;   ///< MultiPolygon
+    Geometry roads;  ///< MultiLineString of the reachable roads
+    std::size_t nodes = 0;
+};
+
+/// A point snapped onto a network.
+struct Snapped {
+    double lon = 0, lat = 0, distance_m = 0;
+};
+
 /// One run: typed access to parameters, layers, sites, progress and results.
 class Run {
 public:
@@ -349,7 +498,118 @@ public:
     // (see the raster section below)
 
     // ---- networks and routes (ABI 1.1 hosts) ----
-    // (see the network section below)
+    /// A road or rail network: source "" for the session's default layer ("roads",
+    /// "rail"), a loaded layer's name, or a network file. Throws InputFailure naming the
+    /// source when there is no such layer or file.
+    Network network(MpNetworkKind kind, const std::string& source = {}) const {
+        require(MP_HOST_HAS(m_host, network_open), "network_open");
+        Network n;
+        status(m_host->network_open(m_ctx, kind, source.empty() ? nullptr : source.c_str(), &n.handle), "network_open");
+        return n;
+    }
+    NetworkInfo network_info(const Network& n) const {
+        require(MP_HOST_HAS(m_host, network_info), "network_info");
+        MpNetworkInfo i{};
+        i.struct_size = sizeof i;
+        status(m_host->network_info(n.handle, &i), "network_info");
+        NetworkInfo out;
+        out.kind = i.kind, out.nodes = i.nodes, out.edges = i.edges, out.forbidden_turns = i.forbidden_turns;
+        out.length_km = i.length_km, out.source = text_of(i.source);
+        return out;
+    }
+    /// The nearest point of a line the vehicle may use within max_m (0: 5 km), or none.
+    std::optional<Snapped> snap(const Network& n, double lon, double lat,
+                                const std::optional<VehicleProfile>& vehicle = std::nullopt, double max_m = 0) const {
+        require(MP_HOST_HAS(m_host, network_snap), "network_snap");
+        const MpVehicleProfile v = vehicle ? vehicle->view() : MpVehicleProfile{};
+        Snapped s;
+        const MpStatus st =
+            m_host->network_snap(n.handle, vehicle ? &v : nullptr, lon, lat, max_m, &s.lon, &s.lat, &s.distance_m);
+        if (st == MP_INFEASIBLE) return std::nullopt;
+        status(st, "network_snap");
+        return s;
+    }
+    /// Answers a route request. Throws InfeasibleFailure (the binding restriction named)
+    /// when no route exists for the vehicle, InputFailure for bad input.
+    Route route(const RouteRequest& request) const {
+        std::string reason;
+        auto r = try_route(request, reason);
+        if (!r) throw InfeasibleFailure(reason);
+        return *r;
+    }
+    /// As route(), but a question without a feasible answer returns none and its reason.
+    std::optional<Route> try_route(const RouteRequest& request, std::string& reason) const {
+        require(MP_HOST_HAS(m_host, network_route), "network_route");
+        std::vector<const char*> vias;
+        for (const auto& v : request.vias) vias.push_back(v.c_str());
+        std::vector<MpGeometry> avoid;
+        for (const auto& g : request.avoid) avoid.push_back(g.view());
+        const MpVehicleProfile vehicle = request.vehicle ? request.vehicle->view() : MpVehicleProfile{};
+        MpMarchParams march{};
+        if (request.march) {
+            const MarchParams& m = *request.march;
+            march.struct_size = sizeof march;
+            march.vehicles = m.vehicles, march.interval_m = m.interval_m, march.density_per_km = m.density_per_km;
+            march.march_speed_kmh = m.march_speed_kmh, march.halt_every_h = m.halt_every_h;
+            march.halt_min = m.halt_min, march.start = m.start.c_str(), march.vehicle_length_m = m.vehicle_length_m;
+        }
+        MpRouteRequest q{};
+        q.struct_size = sizeof q;
+        q.road = request.road.handle, q.rail = request.rail.handle;
+        q.from = request.from.c_str(), q.to = request.to.c_str();
+        q.vias = vias.data(), q.n_vias = vias.size();
+        q.mode = request.mode, q.metric = request.metric;
+        q.vehicle = request.vehicle ? &vehicle : nullptr;
+        q.avoid = avoid.data(), q.n_avoid = avoid.size();
+        q.alternatives = request.alternatives, q.max_overlap = request.max_overlap;
+        q.transfer_h = request.transfer_h, q.max_snap_m = request.max_snap_m;
+        q.march = request.march ? &march : nullptr;
+        q.from_param = request.from_param.c_str(), q.to_param = request.to_param.c_str();
+        q.via_param = request.via_param.c_str();
+        MpRoute* r = nullptr;
+        const MpStatus st = m_host->network_route(m_ctx, &q, &r);
+        if (st == MP_INFEASIBLE) {
+            reason = last_error();
+            return std::nullopt;
+        }
+        status(st, "network_route");
+        return read_route(r);
+    }
+    /// Travel times and distances from every `from` point to every `to` point (lon,lat).
+    Matrix matrix(const Network& n, const std::vector<std::pair<double, double>>& from,
+                  const std::vector<std::pair<double, double>>& to,
+                  const std::optional<VehicleProfile>& vehicle = std::nullopt,
+                  MpMetric metric = MP_METRIC_FASTEST) const {
+        require(MP_HOST_HAS(m_host, network_matrix), "network_matrix");
+        auto flat = [](const std::vector<std::pair<double, double>>& pts) {
+            std::vector<double> xy;
+            for (auto [x, y] : pts) xy.insert(xy.end(), {x, y});
+            return xy;
+        };
+        const std::vector<double> a = flat(from), b = flat(to);
+        const MpVehicleProfile v = vehicle ? vehicle->view() : MpVehicleProfile{};
+        Matrix m;
+        m.rows = from.size(), m.cols = to.size();
+        m.duration_s.resize(m.rows * m.cols);
+        m.distance_m.resize(m.rows * m.cols);
+        status(m_host->network_matrix(n.handle, vehicle ? &v : nullptr, metric, a.data(), m.rows, b.data(), m.cols,
+                                      m.duration_s.data(), m.distance_m.data()),
+               "network_matrix");
+        return m;
+    }
+    /// The area and roads reachable from a place (site id or name, or "lon,lat") within limit_s.
+    Reach reach(const Network& n, const std::string& from, double limit_s,
+                const std::optional<VehicleProfile>& vehicle = std::nullopt) const {
+        require(MP_HOST_HAS(m_host, network_reach), "network_reach");
+        const MpVehicleProfile v = vehicle ? vehicle->view() : MpVehicleProfile{};
+        MpGeometry area{}, roads{};
+        Reach r;
+        status(m_host->network_reach(n.handle, vehicle ? &v : nullptr, from.c_str(), limit_s, &area, &roads, &r.nodes),
+               "network_reach");
+        r.area = Geometry::from(area);
+        r.roads = Geometry::from(roads);
+        return r;
+    }
 
     /// The host's message for the last call that failed ("" on a 1.0 host).
     std::string last_error() const {
@@ -456,6 +716,88 @@ public:
     MpRunContext* context() const { return m_ctx; }
 
 private:
+    static std::string text_of(const char* s) { return s ? s : ""; }
+    /// Copies a route answer out of the host's accessors.
+    Route read_route(const MpRoute* r) const {
+        Route out;
+        MpRouteInfo info{};
+        info.struct_size = sizeof info;
+        status(m_host->route_info(r, &info), "route_info");
+        out.from_label = text_of(info.from_label), out.to_label = text_of(info.to_label);
+        out.from_lon = info.from_lon, out.from_lat = info.from_lat, out.to_lon = info.to_lon, out.to_lat = info.to_lat;
+        out.profile = text_of(info.profile), out.mode = info.mode, out.metric = info.metric;
+        for (std::size_t i = 0; i < info.vias; ++i) {
+            Route::Via v;
+            const char* label = nullptr;
+            status(m_host->route_via(r, i, &label, &v.lon, &v.lat), "route_via");
+            v.label = text_of(label);
+            out.vias.push_back(std::move(v));
+        }
+        out.movements.resize(info.movements);
+        for (std::size_t m = 0; m < info.movements; ++m) {
+            Route::Movement& mv = out.movements[m];
+            MpMovementInfo mi{};
+            mi.struct_size = sizeof mi;
+            status(m_host->route_movement(r, m, &mi), "route_movement");
+            mv.distance_m = mi.distance_m, mv.duration_s = mi.duration_s, mv.transfer_s = mi.transfer_s;
+            mv.column_length_m = mi.column_length_m, mv.pass_time_s = mi.pass_time_s;
+            mv.march_total_s = mi.march_total_s, mv.halts = mi.halts;
+            mv.legs.resize(mi.legs);
+            for (std::size_t l = 0; l < mi.legs; ++l) read_leg(r, m, l, mv.legs[l]);
+            for (std::size_t t = 0; t < mi.transfers; ++t) {
+                Route::Transfer tr;
+                const char* site = nullptr;
+                status(m_host->route_transfer(r, m, t, &site, &tr.lon, &tr.lat), "route_transfer");
+                tr.site = text_of(site);
+                mv.transfers.push_back(std::move(tr));
+            }
+            mv.march.resize(mi.march_rows);
+            for (std::size_t i = 0; i < mi.march_rows; ++i) {
+                MpMarchRow row{};
+                row.struct_size = sizeof row;
+                status(m_host->route_march_row(r, m, i, &row), "route_march_row");
+                Route::MarchRow& x = mv.march[i];
+                x.leg = row.leg, x.checkpoint = text_of(row.checkpoint), x.km = row.km;
+                x.head_arrival_s = row.head_arrival_s, x.tail_clear_s = row.tail_clear_s;
+                x.head_arrival = text_of(row.head_arrival), x.tail_clear = text_of(row.tail_clear);
+            }
+        }
+        return out;
+    }
+    void read_leg(const MpRoute* r, std::size_t m, std::size_t l, Route::Leg& leg) const {
+        MpLegInfo li{};
+        li.struct_size = sizeof li;
+        status(m_host->route_leg(r, m, l, &li), "route_leg");
+        leg.network = li.network, leg.from_label = text_of(li.from_label), leg.to_label = text_of(li.to_label);
+        leg.from_lon = li.from_lon, leg.from_lat = li.from_lat, leg.to_lon = li.to_lon, leg.to_lat = li.to_lat;
+        leg.distance_m = li.distance_m, leg.duration_s = li.duration_s, leg.settled = li.settled;
+        leg.line = Geometry::from(li.line);
+        leg.crossings.resize(li.crossings);
+        for (std::size_t i = 0; i < li.crossings; ++i) {
+            MpCrossingInfo c{};
+            c.struct_size = sizeof c;
+            status(m_host->route_crossing(r, m, l, i, &c), "route_crossing");
+            Route::Crossing& x = leg.crossings[i];
+            x.label = text_of(c.label), x.mode = c.mode, x.posted_mlc = c.posted_mlc, x.vehicle_mlc = c.vehicle_mlc;
+            x.route_km = c.route_km, x.length_m = c.length_m, x.lon = c.lon, x.lat = c.lat;
+        }
+        leg.road_changes.resize(li.road_changes);
+        for (std::size_t i = 0; i < li.road_changes; ++i) {
+            MpRoadChangeInfo c{};
+            c.struct_size = sizeof c;
+            status(m_host->route_road_change(r, m, l, i, &c), "route_road_change");
+            Route::RoadChange& x = leg.road_changes[i];
+            x.route_km = c.route_km, x.ref = text_of(c.ref), x.name = text_of(c.name), x.lon = c.lon, x.lat = c.lat;
+        }
+        leg.binding.resize(li.binding);
+        for (std::size_t i = 0; i < li.binding; ++i) {
+            MpBindingInfo b{};
+            b.struct_size = sizeof b;
+            status(m_host->route_binding(r, m, l, i, &b), "route_binding");
+            Route::Binding& x = leg.binding[i];
+            x.quantity = text_of(b.quantity), x.limit = b.limit, x.vehicle = b.vehicle, x.label = text_of(b.label);
+        }
+    }
     void need(MpStatus s, const char* key) const {
         if (s != MP_OK) throw Failure(std::string("parameter '") + key + "' is missing or of another type");
     }

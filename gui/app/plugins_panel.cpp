@@ -254,7 +254,9 @@ void App::upload_rasters(RunRecord& rec) {
         o.gpu = 0;
         try {
             const geo::Transformer t(r.crs.empty() ? std::string(geo::kWgs84) : r.crs, m_display_crs);
-            const auto prepared = map::prepare_raster(r.width, r.height, r.geotransform, r.values, r.nodata, t);
+            // Band 1 as doubles, whatever the pixel type (ABI 1.1 rasters may have several).
+            const auto prepared = map::prepare_raster(r.width, r.height, r.geotransform, r.band_values(0),
+                                                      r.has_nodata ? r.nodata : NAN, t);
             o.min_value = prepared.min_value, o.max_value = prepared.max_value;
             o.gpu = m_renderer->upload_raster(prepared);
         } catch (const std::exception& e) {

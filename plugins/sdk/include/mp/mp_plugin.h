@@ -217,6 +217,9 @@ typedef enum MpResampling {
     MP_RESAMPLE_CUBIC = 4
 } MpResampling;
 
+/** Most cells a grid of raster_read may have (width * height). */
+#define MP_GRID_MAX_CELLS 100000000u
+
 /** A grid a plugin asks for: north-up cells of a CRS. */
 typedef struct MpGridSpec {
     uint32_t struct_size;
@@ -260,8 +263,12 @@ typedef struct MpRasterResult {
     double nodata;
     const char* unit; /**< e.g. "m"; optional */
     MpRasterRole role;
-    const char* const* band_names; /**< `bands` names (or bit names for MP_RASTER_BITMASK); optional */
-    const double* band_values;     /**< MP_RASTER_BANDS_HEIGHT: the height of each band in metres; optional */
+    /** optional. MP_RASTER_PLAIN, MP_RASTER_BANDS_HEIGHT: `bands` names (a NULL entry: unnamed).
+     *  MP_RASTER_BITMASK: the names of bits 0, 1, ... (bit i is bit i % bits-per-cell of band
+     *  i / bits-per-cell); MP_RASTER_CATEGORIES: the names of classes 0, 1, ... (at most
+     *  65536). These two end at their first NULL entry or after the last bit. */
+    const char* const* band_names;
+    const double* band_values; /**< MP_RASTER_BANDS_HEIGHT: the height of each band in metres; optional */
 } MpRasterResult;
 
 /** A chart the GUI draws from a result table (columns named by their table names). */
@@ -561,15 +568,22 @@ typedef struct MpHostApi {
     MpStatus (*crs_transform)(MpRunContext* ctx, const char* from_crs, const char* to_crs, double* xy, size_t n_points);
 
     /* --- rasters (GDAL in the host) --- */
-    /** opens a raster: `key` is a raster parameter (or a GDAL raster source); MP_INVALID_ARGUMENT
-     *  for a source that is not a raster or has no CRS, naming the parameter and value */
+    /** opens a raster: `key` is a parameter whose value is the source (a raster parameter), or
+     *  when no parameter of that name has a value, a GDAL raster source itself. MP_INVALID_ARGUMENT
+     *  for a source that is not a raster, has no CRS or no geotransform, naming the parameter and
+     *  value; MP_NOT_FOUND for a parameter key without a value. Each handle has its own GDAL
+     *  dataset; calls on one handle are serialised. */
     MpStatus (*raster_open)(MpRunContext* ctx, const char* key, MpRaster** out);
     MpStatus (*raster_info)(const MpRaster* raster, MpRasterInfo* out);
     /** band (1-based) resampled (warped) onto the grid: grid->width * grid->height doubles,
      *  rows from the top; cells the raster does not cover (or its nodata) get `nodata`.
-     *  MP_INVALID_ARGUMENT when the grid does not overlap the raster at all. */
+     *  MP_INVALID_ARGUMENT when the grid does not overlap the raster at all, for a band out of
+     *  range, or a grid of more than 100 million cells; MP_CANCELLED when the run is cancelled.
+     *  Nearest on the raster's own grid returns its cells unchanged. */
     MpStatus (*raster_read)(MpRaster* raster, size_t band, const MpGridSpec* grid, MpResampling resampling,
                             double nodata, double* values);
+    /** closes the dataset now (the handle itself stays valid, reading "closed", until the run
+     *  ends; every handle is closed then anyway) */
     void (*raster_close)(MpRaster* raster);
 
     /* --- vector sources --- */
@@ -612,15 +626,24 @@ typedef struct MpHostApi {
     MpStatus (*route_march_row)(const MpRoute* route, size_t movement, size_t row, MpMarchRow* out);
 
     /* --- typed results --- */
+    /** a raster of one or more bands of any MpDataType (at most 100 million cells in all);
+     *  MP_INVALID_ARGUMENT (and the run fails, naming the raster) for inconsistent sizes, names
+     *  or heights, a nodata the type cannot hold, an unknown CRS; MP_UNSUPPORTED for an unknown
+     *  type or role */
     MpStatus (*result_raster_typed)(MpRunContext* ctx, const MpRasterResult* raster);
-    /** how the GUI draws a table as a chart */
+    /** how the GUI draws a table as a chart; call it after adding the columns it names.
+     *  MP_INVALID_ARGUMENT (and the run fails with the reason) when a named column is missing,
+     *  or not numeric where numbers are needed; MP_UNSUPPORTED for an unknown kind */
     MpStatus (*table_chart)(MpResultTable* table, const MpChart* chart);
     /** a layer's role: "movements" (features with times: start_field and end_field hold ISO 8601
-     *  UTC or seconds) or "" (plain) */
+     *  UTC or seconds) or "" (plain). Features added before the call must hold both times
+     *  (MP_INVALID_ARGUMENT and the run fails otherwise); MP_UNSUPPORTED for an unknown role */
     MpStatus (*layer_role)(MpResultLayer* layer, const char* role, const char* start_field, const char* end_field);
     /** polygonises a grid the plugin holds (GDALPolygonize in the host): one polygon per connected
      *  area of equal value (8-connected when eight is non-zero), transformed to lon,lat, with the
-     *  value in attribute `field`; cells equal to nodata (when has_nodata) are left out */
+     *  value in attribute `field` (an integer when every value is one); cells equal to nodata
+     *  (when has_nodata) and non-finite cells are left out. Values are compared exactly. At most
+     *  25 million cells (MP_INVALID_ARGUMENT beyond). */
     MpStatus (*polygonize)(MpRunContext* ctx, const MpGridSpec* grid, const double* values, int has_nodata,
                            double nodata, int eight, MpResultLayer* layer, const char* field);
 } MpHostApi;

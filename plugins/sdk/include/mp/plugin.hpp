@@ -4,13 +4,16 @@
 // the message reported to the host; no C++ type crosses into the host.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -110,10 +113,324 @@ struct Geometry {
     double lat(std::size_t i) const { return xy[2 * i + 1]; }
 };
 
+/// The host's message for the last call on this run that failed ("" on a 1.0 host).
+inline std::string host_last_error(const MpHostApi* host, const MpRunContext* ctx) {
+    if (!ctx || !MP_HOST_HAS(host, last_error)) return {};
+    const char* e = host->last_error(ctx);
+    return e ? e : "";
+}
+
+/// Throws for a failed service call: InputFailure for MP_INVALID_ARGUMENT and
+/// MP_NOT_FOUND (bad input: CLI exit 3), InfeasibleFailure for MP_INFEASIBLE (exit 5),
+/// CancelledRun, UnsupportedFailure, and Failure otherwise; the message is the host's
+/// last error, or `what` when it has none.
+inline void check_status(const MpHostApi* host, const MpRunContext* ctx, MpStatus s, const std::string& what) {
+    if (s == MP_OK) return;
+    std::string msg = host_last_error(host, ctx);
+    if (msg.empty()) msg = what + " failed (status " + std::to_string(static_cast<int>(s)) + ")";
+    switch (s) {
+        case MP_INVALID_ARGUMENT:
+        case MP_NOT_FOUND: throw InputFailure(msg);
+        case MP_INFEASIBLE: throw InfeasibleFailure(msg);
+        case MP_CANCELLED: throw CancelledRun();
+        case MP_UNSUPPORTED: throw UnsupportedFailure(msg);
+        default: throw Failure(msg);
+    }
+}
+
+/// Throws UnsupportedFailure naming the service when the host lacks it (an older host).
+inline void require_service(const MpHostApi* host, bool available, const char* service) {
+    if (!available)
+        throw UnsupportedFailure(std::string("the host does not offer '") + service + "' (host ABI " +
+                                 std::to_string(host->abi_major) + "." + std::to_string(host->abi_minor) +
+                                 "; this plugin needs 1.1 or later)");
+}
+
+/// A north-up grid of cells in a CRS (MpGridSpec): what a raster is read onto, the frame
+/// of a grid to polygonise or to return as a raster result. Cell (col, row) covers x from
+/// origin_x + col * cell_size_x and y down from origin_y - row * cell_size_y.
+struct Grid {
+    std::string crs;         ///< any CRS PROJ understands ("EPSG:31370", WKT, PROJ string)
+    double origin_x = 0;     ///< x of the top-left corner of the top-left cell, CRS units
+    double origin_y = 0;     ///< y of that corner
+    double cell_size_x = 0;  ///< > 0, CRS units
+    double cell_size_y = 0;  ///< > 0, CRS units (rows go down)
+    std::size_t width = 0;   ///< cells
+    std::size_t height = 0;  ///< cells
+
+    std::size_t cells() const { return width * height; }
+    /// x of the centre of column `col`, CRS units.
+    double x(std::size_t col) const { return origin_x + (static_cast<double>(col) + 0.5) * cell_size_x; }
+    /// y of the centre of row `row`, CRS units.
+    double y(std::size_t row) const { return origin_y - (static_cast<double>(row) + 0.5) * cell_size_y; }
+    /// The GDAL geotransform of the grid.
+    void geotransform(double (&gt)[6]) const {
+        gt[0] = origin_x, gt[1] = cell_size_x, gt[2] = 0, gt[3] = origin_y, gt[4] = 0, gt[5] = -cell_size_y;
+    }
+    /// The view the host reads (valid while this grid lives).
+    MpGridSpec view() const {
+        MpGridSpec g{};
+        g.struct_size = sizeof(MpGridSpec);
+        g.crs = crs.c_str();
+        g.origin_x = origin_x, g.origin_y = origin_y, g.cell_size_x = cell_size_x, g.cell_size_y = cell_size_y;
+        g.width = width, g.height = height;
+        return g;
+    }
+};
+
+/// Metadata of an open raster (MpRasterInfo, copied).
+struct RasterInfo {
+    std::size_t width = 0, height = 0, bands = 0;  ///< cells, bands
+    double geotransform[6] = {0, 1, 0, 0, 0, -1};  ///< GDAL convention
+    std::string crs_wkt;                           ///< WKT2
+    std::string crs_name;                          ///< e.g. "BD72 / Belgian Lambert 72"
+    bool projected = false;
+    double linear_unit_m = 0;      ///< metres per CRS unit (projected), 0 for geographic
+    std::optional<double> nodata;  ///< of band 1
+    std::string source;
+    /// A window of the raster's own grid (north-up rasters): w x h cells from column col0
+    /// and row row0 (w or h 0: to the raster's edge). Reading it with nearest returns
+    /// the raster's cells unchanged.
+    Grid grid(std::size_t col0 = 0, std::size_t row0 = 0, std::size_t w = 0, std::size_t h = 0) const {
+        Grid g;
+        g.crs = crs_wkt;
+        g.cell_size_x = geotransform[1];
+        g.cell_size_y = -geotransform[5];
+        g.origin_x = geotransform[0] + static_cast<double>(col0) * geotransform[1];
+        g.origin_y = geotransform[3] + static_cast<double>(row0) * geotransform[5];
+        g.width = w ? w : (col0 < width ? width - col0 : 0);
+        g.height = h ? h : (row0 < height ? height - row0 : 0);
+        return g;
+    }
+};
+
+/// An open raster of the host (raster_open). Move-only; closes its dataset when
+/// destroyed (the host also closes every raster when the run ends).
+class Raster {
+public:
+    Raster(const MpHostApi* host, MpRunContext* ctx, MpRaster* raster) : m_host(host), m_ctx(ctx), m_raster(raster) {}
+    ~Raster() { close(); }
+    Raster(Raster&& o) noexcept : m_host(o.m_host), m_ctx(o.m_ctx), m_raster(o.m_raster) { o.m_raster = nullptr; }
+    Raster& operator=(Raster&& o) noexcept {
+        if (this != &o) {
+            close();
+            m_host = o.m_host, m_ctx = o.m_ctx, m_raster = o.m_raster;
+            o.m_raster = nullptr;
+        }
+        return *this;
+    }
+    Raster(const Raster&) = delete;
+    Raster& operator=(const Raster&) = delete;
+
+    RasterInfo info() const {
+        MpRasterInfo i{};
+        i.struct_size = sizeof(MpRasterInfo);
+        check_status(m_host, m_ctx, m_host->raster_info(m_raster, &i), "raster_info");
+        RasterInfo r;
+        r.width = i.width, r.height = i.height, r.bands = i.band_count;
+        for (int k = 0; k < 6; ++k) r.geotransform[k] = i.geotransform[k];
+        r.crs_wkt = i.crs_wkt ? i.crs_wkt : "";
+        r.crs_name = i.crs_name ? i.crs_name : "";
+        r.projected = i.crs_is_projected != 0;
+        r.linear_unit_m = i.linear_unit_m;
+        if (i.has_nodata) r.nodata = i.nodata;
+        r.source = i.source ? i.source : "";
+        return r;
+    }
+    /// Band `band` (1-based) resampled onto `grid`: grid.cells() values, rows from the
+    /// top; cells the raster does not cover, and its nodata, read as `nodata`. Throws
+    /// InputFailure when the grid misses the raster or is too large.
+    std::vector<double> read(const Grid& grid, MpResampling resampling = MP_RESAMPLE_BILINEAR,
+                             double nodata = std::numeric_limits<double>::quiet_NaN(), std::size_t band = 1) const {
+        if (grid.width != 0 && grid.height > MP_GRID_MAX_CELLS / grid.width)
+            throw InputFailure("grid of " + std::to_string(grid.width) + " x " + std::to_string(grid.height) +
+                               " cells is larger than " + std::to_string(MP_GRID_MAX_CELLS) + " cells");
+        std::vector<double> out(grid.cells());
+        const MpGridSpec g = grid.view();
+        check_status(m_host, m_ctx, m_host->raster_read(m_raster, band, &g, resampling, nodata, out.data()),
+                     "raster_read");
+        return out;
+    }
+    /// Closes the dataset (the object is empty afterwards).
+    void close() {
+        if (m_raster && m_host) m_host->raster_close(m_raster);
+        m_raster = nullptr;
+    }
+    MpRaster* handle() const { return m_raster; }
+
+private:
+    const MpHostApi* m_host;
+    MpRunContext* m_ctx;
+    MpRaster* m_raster;
+};
+
+/// The MpDataType of a C++ cell type: uint8_t, uint16_t, uint32_t, uint64_t, float, double.
+template <typename T>
+constexpr MpDataType data_type_of() {
+    if constexpr (std::is_same_v<T, std::uint8_t>) return MP_DATA_BYTE;
+    else if constexpr (std::is_same_v<T, std::uint16_t>) return MP_DATA_UINT16;
+    else if constexpr (std::is_same_v<T, std::uint32_t>) return MP_DATA_UINT32;
+    else if constexpr (std::is_same_v<T, std::uint64_t>) return MP_DATA_UINT64;
+    else if constexpr (std::is_same_v<T, float>) return MP_DATA_FLOAT32;
+    else {
+        static_assert(std::is_same_v<T, double>, "cells are uint8_t, uint16_t, uint32_t, uint64_t, float or double");
+        return MP_DATA_FLOAT64;
+    }
+}
+
+/// Bytes per cell of an MpDataType (0 for an unknown one).
+inline std::size_t data_type_size(MpDataType t) {
+    switch (t) {
+        case MP_DATA_BYTE: return 1;
+        case MP_DATA_UINT16: return 2;
+        case MP_DATA_UINT32:
+        case MP_DATA_FLOAT32: return 4;
+        case MP_DATA_UINT64:
+        case MP_DATA_FLOAT64: return 8;
+    }
+    return 0;
+}
+
+/// A typed raster result being built (MpRasterResult): `bands` bands of cells of type T
+/// on a grid, with an optional role. Fill it with band() or cells(), then Run::raster().
+class RasterResult {
+public:
+    /// Cells of C++ type T (see data_type_of), all zero at first.
+    template <typename T>
+    static RasterResult of(const std::string& name, const Grid& grid, std::size_t bands = 1) {
+        return RasterResult(name, grid, bands, data_type_of<T>());
+    }
+    RasterResult(std::string name, const Grid& grid, std::size_t bands, MpDataType type)
+        : m_name(std::move(name)),
+          m_crs(grid.crs),
+          m_width(grid.width),
+          m_height(grid.height),
+          m_bands(bands),
+          m_type(type) {
+        grid.geotransform(m_gt);
+        m_data.assign(m_bands * grid.cells() * data_type_size(type), 0);
+    }
+    /// Copies one band (0-based) of width * height cells of type T.
+    template <typename T>
+    RasterResult& band(std::size_t b, const std::vector<T>& cells) {
+        if (cells.size() != m_width * m_height)
+            throw Failure("raster " + m_name + ": band of " + std::to_string(cells.size()) + " cells for " +
+                          std::to_string(m_width) + " x " + std::to_string(m_height));
+        std::memcpy(this->cells<T>(b), cells.data(), cells.size() * sizeof(T));
+        return *this;
+    }
+    /// The cells of band b (0-based) to write directly; T must be the raster's type.
+    template <typename T>
+    T* cells(std::size_t b) {
+        if (data_type_of<T>() != m_type) throw Failure("raster " + m_name + ": cells of another type");
+        if (b >= m_bands) throw Failure("raster " + m_name + ": band " + std::to_string(b) + " out of range");
+        return reinterpret_cast<T*>(m_data.data()) + b * m_width * m_height;
+    }
+    RasterResult& nodata(double v) {
+        m_has_nodata = true, m_nodata = v;
+        return *this;
+    }
+    RasterResult& unit(std::string u) {
+        m_unit = std::move(u);
+        return *this;
+    }
+    /// One name per band (plain and bands-per-height rasters).
+    RasterResult& band_names(std::vector<std::string> names) {
+        m_names = std::move(names);
+        return *this;
+    }
+    /// One band per height above ground (m): the GUI offers a band selector.
+    RasterResult& heights(std::vector<double> band_heights_m) {
+        m_role = MP_RASTER_BANDS_HEIGHT, m_heights = std::move(band_heights_m);
+        return *this;
+    }
+    /// Bit i of a cell set when item i applies; bit_names name the bits.
+    RasterResult& bitmask(std::vector<std::string> bit_names) {
+        m_role = MP_RASTER_BITMASK, m_names = std::move(bit_names);
+        return *this;
+    }
+    /// Integer classes; class_names name classes 0, 1, ...
+    RasterResult& categories(std::vector<std::string> class_names) {
+        m_role = MP_RASTER_CATEGORIES, m_names = std::move(class_names);
+        return *this;
+    }
+    /// The view the host reads (valid while this object lives and is not changed).
+    MpRasterResult view() const {
+        m_name_ptrs.clear();
+        for (const auto& n : m_names) m_name_ptrs.push_back(n.c_str());
+        m_name_ptrs.push_back(nullptr);  // bit and class names end at the first NULL
+        MpRasterResult r{};
+        r.struct_size = sizeof(MpRasterResult);
+        r.name = m_name.c_str();
+        r.width = m_width, r.height = m_height, r.bands = m_bands;
+        for (int k = 0; k < 6; ++k) r.geotransform[k] = m_gt[k];
+        r.crs = m_crs.c_str();
+        r.type = m_type;
+        r.data = m_data.data();
+        r.has_nodata = m_has_nodata ? 1 : 0;
+        r.nodata = m_nodata;
+        r.unit = m_unit.empty() ? nullptr : m_unit.c_str();
+        r.role = m_role;
+        r.band_names = m_names.empty() ? nullptr : m_name_ptrs.data();
+        r.band_values = m_heights.empty() ? nullptr : m_heights.data();
+        return r;
+    }
+    const std::string& name() const { return m_name; }
+
+private:
+    std::string m_name, m_crs, m_unit;
+    std::size_t m_width, m_height, m_bands;
+    double m_gt[6] = {};
+    MpDataType m_type;
+    std::vector<unsigned char> m_data;
+    bool m_has_nodata = false;
+    double m_nodata = 0;
+    MpRasterRole m_role = MP_RASTER_PLAIN;
+    std::vector<std::string> m_names;
+    std::vector<double> m_heights;
+    mutable std::vector<const char*> m_name_ptrs;
+};
+
+/// A chart of a result table (MpChart); columns by their table names ("" = not given).
+struct Chart {
+    std::string kind;  ///< "line", "bar", "gantt" or "heatmap"
+    std::string title;
+    std::string x;                   ///< line/bar: x or category column ("": the row number)
+    std::vector<std::string> y;      ///< line/bar: value columns (empty: every other numeric column)
+    std::string y_unit_right;        ///< line/bar: series of this unit on a second axis
+    std::string start, end;          ///< gantt: start and end columns (seconds or ISO 8601 UTC)
+    std::string label, group;        ///< gantt: bar label and lane group; heatmap: label = cell text
+    std::string row, column, value;  ///< heatmap: row and column labels, numeric value
+
+    static Chart line(std::string x, std::vector<std::string> y = {}) {
+        Chart c;
+        c.kind = "line", c.x = std::move(x), c.y = std::move(y);
+        return c;
+    }
+    static Chart bar(std::string x, std::vector<std::string> y = {}) {
+        Chart c = line(std::move(x), std::move(y));
+        c.kind = "bar";
+        return c;
+    }
+    static Chart gantt(std::string start, std::string end, std::string label = {}, std::string group = {}) {
+        Chart c;
+        c.kind = "gantt", c.start = std::move(start), c.end = std::move(end), c.label = std::move(label),
+        c.group = std::move(group);
+        return c;
+    }
+    static Chart heatmap(std::string row, std::string column, std::string value, std::string label = {}) {
+        Chart c;
+        c.kind = "heatmap", c.row = std::move(row), c.column = std::move(column), c.value = std::move(value),
+        c.label = std::move(label);
+        return c;
+    }
+};
+
 /// A result layer being built. add() a feature, then set() its attributes.
 class ResultLayer {
 public:
-    ResultLayer(const MpHostApi* host, MpResultLayer* layer) : m_host(host), m_layer(layer) {}
+    ResultLayer(const MpHostApi* host, MpResultLayer* layer, MpRunContext* ctx = nullptr)
+        : m_host(host), m_layer(layer), m_ctx(ctx) {}
     ResultLayer& add(const std::string& id, const Geometry& g) {
         const MpGeometry v = g.view();
         check(m_host->layer_add_feature(m_layer, id.c_str(), &v), "add feature " + id);
@@ -137,6 +454,17 @@ public:
     ResultLayer& style(const std::string& color, double width_px) {
         return check(m_host->feature_set_style(m_layer, color.c_str(), width_px), "style");
     }
+    /// The layer's role (ABI 1.1 hosts): "movements" with the fields holding each
+    /// feature's start and end (seconds or ISO 8601 UTC); call it after adding the features.
+    ResultLayer& role(const std::string& role, const std::string& start_field = {}, const std::string& end_field = {}) {
+        require_service(m_host, MP_HOST_HAS(m_host, layer_role), "layer_role");
+        check_status(m_host, m_ctx,
+                     m_host->layer_role(m_layer, role.c_str(), start_field.empty() ? nullptr : start_field.c_str(),
+                                        end_field.empty() ? nullptr : end_field.c_str()),
+                     "layer role " + role);
+        return *this;
+    }
+    MpResultLayer* handle() const { return m_layer; }
 
 private:
     ResultLayer& check(MpStatus s, const std::string& what) {
@@ -145,12 +473,14 @@ private:
     }
     const MpHostApi* m_host;
     MpResultLayer* m_layer;
+    MpRunContext* m_ctx;
 };
 
 /// A result table being built, column by column.
 class ResultTable {
 public:
-    ResultTable(const MpHostApi* host, MpResultTable* t) : m_host(host), m_table(t) {}
+    ResultTable(const MpHostApi* host, MpResultTable* t, MpRunContext* ctx = nullptr)
+        : m_host(host), m_table(t), m_ctx(ctx) {}
     ResultTable& numbers(const std::string& name, const std::vector<double>& v, const std::string& unit = {}) {
         if (m_host->table_number_column(m_table, name.c_str(), unit.empty() ? nullptr : unit.c_str(), v.data(),
                                         v.size()) != MP_OK)
@@ -165,10 +495,28 @@ public:
             throw Failure("host refused table column " + name);
         return *this;
     }
+    /// How the GUI draws the table (ABI 1.1 hosts); call it after adding the columns it
+    /// names. Throws InputFailure for a column that is missing or not numeric.
+    ResultTable& chart(const Chart& c) {
+        require_service(m_host, MP_HOST_HAS(m_host, table_chart), "table_chart");
+        auto opt = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+        std::vector<const char*> y;
+        for (const auto& s : c.y) y.push_back(s.c_str());
+        MpChart m{};
+        m.struct_size = sizeof(MpChart);
+        m.kind = c.kind.c_str();
+        m.title = opt(c.title), m.x = opt(c.x), m.y = y.empty() ? nullptr : y.data(), m.n_y = y.size();
+        m.y_unit_right = opt(c.y_unit_right);
+        m.start = opt(c.start), m.end = opt(c.end), m.label = opt(c.label), m.group = opt(c.group);
+        m.row = opt(c.row), m.column = opt(c.column), m.value = opt(c.value);
+        check_status(m_host, m_ctx, m_host->table_chart(m_table, &m), "chart " + c.kind);
+        return *this;
+    }
 
 private:
     const MpHostApi* m_host;
     MpResultTable* m_table;
+    MpRunContext* m_ctx;
 };
 
 inline constexpr std::size_t kNone = static_cast<std::size_t>(-1);
@@ -494,8 +842,44 @@ public:
         status(m_host->crs_transform(m_ctx, from.c_str(), to.c_str(), xy.data(), xy.size() / 2), "crs_transform");
     }
 
-    // ---- rasters (ABI 1.1 hosts) ----
-    // (see the raster section below)
+    // ---- rasters, vector sources and typed results (ABI 1.1 hosts) ----
+    /// Opens a raster: `key` is a raster parameter, or a GDAL raster source when no
+    /// parameter of that name has a value. Throws InputFailure naming the parameter and
+    /// value for a source that is not a raster or has no CRS.
+    Raster open_raster(const std::string& key) const {
+        require(MP_HOST_HAS(m_host, raster_open), "raster_open");
+        MpRaster* r = nullptr;
+        status(m_host->raster_open(m_ctx, key.c_str(), &r), "raster '" + key + "'");
+        return Raster(m_host, m_ctx, r);
+    }
+    /// Reads a GDAL vector source (a file parameter's key, or a path) as extra layers of
+    /// this run: {first layer index, number of layers}.
+    std::pair<std::size_t, std::size_t> load_layers(const std::string& key) const {
+        require(MP_HOST_HAS(m_host, layer_load), "layer_load");
+        std::size_t first = 0, count = 0;
+        status(m_host->layer_load(m_ctx, key.c_str(), &first, &count), "layer_load '" + key + "'");
+        return {first, count};
+    }
+    /// Returns a typed raster (several bands, any MpDataType, a role).
+    void raster(const RasterResult& r) {
+        require(MP_HOST_HAS(m_host, result_raster_typed), "result_raster_typed");
+        const MpRasterResult v = r.view();
+        status(m_host->result_raster_typed(m_ctx, &v), "raster " + r.name());
+    }
+    /// Polygonises `values` (grid.cells(), rows from the top) into `layer`: one polygon
+    /// per connected area of equal value (8-connected when `eight`), the value in
+    /// attribute `field`; cells equal to `nodata` (when given) are left out.
+    void polygonize(const Grid& grid, const std::vector<double>& values, ResultLayer& layer, const std::string& field,
+                    std::optional<double> nodata = std::nullopt, bool eight = false) {
+        require(MP_HOST_HAS(m_host, polygonize), "polygonize");
+        if (values.size() != grid.cells())
+            throw Failure("polygonize: " + std::to_string(values.size()) + " values for a grid of " +
+                          std::to_string(grid.cells()) + " cells");
+        const MpGridSpec g = grid.view();
+        status(m_host->polygonize(m_ctx, &g, values.data(), nodata ? 1 : 0, nodata.value_or(0), eight ? 1 : 0,
+                                  layer.handle(), field.c_str()),
+               "polygonize");
+    }
 
     // ---- networks and routes (ABI 1.1 hosts) ----
     /// A road or rail network: source "" for the session's default layer ("roads",
@@ -612,34 +996,13 @@ public:
     }
 
     /// The host's message for the last call that failed ("" on a 1.0 host).
-    std::string last_error() const {
-        if (!MP_HOST_HAS(m_host, last_error)) return {};
-        const char* e = m_host->last_error(m_ctx);
-        return e ? e : "";
-    }
+    std::string last_error() const { return host_last_error(m_host, m_ctx); }
     /// Throws UnsupportedFailure naming the service when `available` is false.
-    void require(bool available, const char* service) const {
-        if (!available)
-            throw UnsupportedFailure(std::string("the host does not offer '") + service + "' (host ABI " +
-                                     std::to_string(m_host->abi_major) + "." + std::to_string(m_host->abi_minor) +
-                                     "; this plugin needs 1.1 or later)");
-    }
+    void require(bool available, const char* service) const { require_service(m_host, available, service); }
     /// Throws for a failed service call: InputFailure for MP_INVALID_ARGUMENT (bad input:
     /// CLI exit 3), InfeasibleFailure for MP_INFEASIBLE (exit 5), CancelledRun, and
     /// Failure otherwise; the message is the host's last error, or `what`.
-    void status(MpStatus s, const std::string& what) const {
-        if (s == MP_OK) return;
-        std::string msg = last_error();
-        if (msg.empty()) msg = what + " failed (status " + std::to_string(static_cast<int>(s)) + ")";
-        switch (s) {
-            case MP_INVALID_ARGUMENT:
-            case MP_NOT_FOUND: throw InputFailure(msg);
-            case MP_INFEASIBLE: throw InfeasibleFailure(msg);
-            case MP_CANCELLED: throw CancelledRun();
-            case MP_UNSUPPORTED: throw UnsupportedFailure(msg);
-            default: throw Failure(msg);
-        }
-    }
+    void status(MpStatus s, const std::string& what) const { check_status(m_host, m_ctx, s, what); }
 
     // Layers.
     std::size_t layer_count() const { return m_host->layer_count(m_ctx); }
@@ -697,12 +1060,12 @@ public:
         MpResultLayer* l = m_host->result_layer(m_ctx, name.c_str(), color.c_str(), width_px,
                                                 label_field.empty() ? nullptr : label_field.c_str());
         if (!l) throw Failure("host refused result layer " + name);
-        return ResultLayer(m_host, l);
+        return ResultLayer(m_host, l, m_ctx);
     }
     ResultTable table(const std::string& name, const std::string& chart_hint = {}) {
         MpResultTable* t = m_host->result_table(m_ctx, name.c_str(), chart_hint.empty() ? nullptr : chart_hint.c_str());
         if (!t) throw Failure("host refused result table " + name);
-        return ResultTable(m_host, t);
+        return ResultTable(m_host, t, m_ctx);
     }
     void raster(const std::string& name, std::size_t width, std::size_t height, const double (&gt)[6],
                 const std::string& crs, const std::vector<double>& values, double nodata,

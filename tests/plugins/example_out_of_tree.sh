@@ -98,4 +98,49 @@ assert "Zeebrugge" in f["properties"]["name"], f
 print("pure-SDK plugin output ok:", f["properties"]["name"])
 PY
 
+# The worked example of docs/plugins.md: a planner's plugin in plain C (a C compiler and
+# mp_plugin.h, nothing else) that routes a convoy and reads a DEM through the host.
+cmake -S "$src/examples/plugins/terrain_profile" -B "$work/terrain" -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_DISABLE_FIND_PACKAGE_GDAL=ON -DCMAKE_DISABLE_FIND_PACKAGE_PROJ=ON >/dev/null
+cmake --build "$work/terrain" -j2 >/dev/null
+test -f "$work/terrain/terrain_profile.so"
+! nm -C --defined-only "$work/terrain/terrain_profile.so" | grep -q 'mp::'
+# A synthetic DEM in Belgian Lambert 72: the plane z = 10 m + 0.5 m per km eastwards, so
+# the height at any point is known in closed form (bilinear resampling is exact on it).
+awk 'BEGIN { print "ncols 600"; print "nrows 300"; print "xllcorner 140000"; print "yllcorner 190000";
+             print "cellsize 200"; print "NODATA_value -9999";
+             for (r = 0; r < 300; r++) { line = "";
+               for (c = 0; c < 600; c++) line = line sprintf("%.3f ", 10 + 0.0005 * (c * 200 + 100));
+               print line } }' > "$work/plane.asc"
+gdal_translate -q -a_srs EPSG:31370 "$work/plane.asc" "$work/plane.tif"
+"$cli" run terrain-profile --plugin-dir "$work/terrain" -p dem="$work/plane.tif" -p vehicle=wheeled-truck \
+  --out "$work/profile.geojson" 2> "$work/terrain.stderr" || { cat "$work/terrain.stderr"; exit 1; }
+cat "$work/terrain.stderr"
+test -f "$work/profile.profile.csv"
+start=$(python3 -c "import json,sys; f=json.load(open(sys.argv[1]))['features'][0]; print(*f['geometry']['coordinates'][0])" "$work/profile.geojson")
+x=$(echo "$start" | gdaltransform -s_srs EPSG:4326 -t_srs EPSG:31370 | awk '{print $1}')
+python3 - "$work/profile.geojson" "$x" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))["features"][0]
+p = f["properties"]
+expected = 10 + 0.0005 * (float(sys.argv[2]) - 140000)
+assert abs(p["start_height_m"] - expected) < 0.01, (p["start_height_m"], expected)
+assert p["end_height_m"] > p["start_height_m"] + 20, p          # Leopoldsburg lies ~50 km east of Antwerp
+assert p["climb_m"] >= p["end_height_m"] - p["start_height_m"] - 1e-6, p
+assert 60 < p["distance_km"] < 120 and 0.5 < p["duration_h"] < 3, p
+assert p["vehicle"] == "wheeled-truck", p
+print("terrain-profile (plain C) ok: start %.2f m (expected %.2f), climb %.1f m over %.1f km" %
+      (p["start_height_m"], expected, p["climb_m"], p["distance_km"]))
+PY
+# Bad input, each exit 3 with the parameter and value named.
+echo "not a raster" > "$work/notes.txt"
+set +e
+"$cli" run terrain-profile --plugin-dir "$work/terrain" -p dem="$work/notes.txt" 2> "$work/bad1"; c1=$?
+"$cli" run terrain-profile --plugin-dir "$work/terrain" -p dem="$work/plane.tif" -p from=atlantis 2> "$work/bad2"; c2=$?
+"$cli" run terrain-profile --plugin-dir "$work/terrain" -p dem="$work/plane.tif" -p vehicle=hovercraft 2> "$work/bad3"; c3=$?
+set -e
+test "$c1" -eq 3 && grep -q "parameter 'dem' = $work/notes.txt" "$work/bad1"
+test "$c2" -eq 3 && grep -q "atlantis" "$work/bad2" && grep -q "parameter 'from'" "$work/bad2"
+test "$c3" -eq 3 && grep -q "unknown vehicle preset 'hovercraft'" "$work/bad3"
+
 echo "example out-of-tree plugin: PASS"

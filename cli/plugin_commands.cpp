@@ -103,13 +103,8 @@ void add_plugin_dir_option(CLI::App& cmd, Context& ctx) {
         ->allow_extra_args(false);
 }
 
-int run_plugin(Context& ctx, PluginRunRequest req) {
-    auto& reg = ctx.registry();
-    auto& ws = ctx.workspace();
-    req.options.data_sources = ctx.data_sources;
-    req.options.no_default_data = ctx.no_default_data;
-    const bool to_stdout = req.out.empty() || req.out == "-";
-    if (!to_stdout) io::format_from_path(req.out);  // bad extension: usage error before running
+plugin::RunResult run_with_progress(plugin::Registry& reg, const std::string& plugin_id, const nlohmann::json& params,
+                                    const data::Workspace& ws, const plugin::RunOptions& opts) {
     TerminalProgress progress(::isatty(2) != 0);
     g_active_progress = &progress;
     struct sigaction sa {};
@@ -118,7 +113,7 @@ int run_plugin(Context& ctx, PluginRunRequest req) {
     sigaction(SIGINT, &sa, &old);
     plugin::RunResult r;
     try {
-        r = reg.run(req.plugin_id, req.raw_params, ws, progress, req.options);
+        r = reg.run(plugin_id, params, ws, progress, opts);
     } catch (...) {
         sigaction(SIGINT, &old, nullptr);
         g_active_progress = nullptr;
@@ -127,6 +122,10 @@ int run_plugin(Context& ctx, PluginRunRequest req) {
     sigaction(SIGINT, &old, nullptr);
     g_active_progress = nullptr;
     progress.finish();
+    return r;
+}
+
+int report_run(const plugin::RunResult& r, const std::string& plugin_id) {
     // A failed run's error already quotes the plugin's last error message: print it once,
     // in the final error line.
     const plugin::Message* quoted = nullptr;
@@ -136,15 +135,24 @@ int run_plugin(Context& ctx, PluginRunRequest req) {
     static const char* kLevel[] = {"info", "warning", "error"};
     for (const auto& m : r.messages)
         if (&m != quoted) std::cerr << kLevel[std::clamp(m.level, 0, 2)] << ": " << m.text << "\n";
-    if (r.status != plugin::RunStatus::Ok) {
-        const std::string mode = r.isolated ? "isolated run" : "in-process run";
-        const bool names_plugin = r.error.find("'" + req.plugin_id + "'") != std::string::npos;
-        std::cerr << "error: " << r.error << " (" << mode << (names_plugin ? "" : " of '" + req.plugin_id + "'")
-                  << ")\n";
-        if (r.status == plugin::RunStatus::Cancelled) return 130;
-        if (r.status == plugin::RunStatus::Infeasible) return kInfeasible;
-        return r.status == plugin::RunStatus::Rejected ? kInput : kPlugin;
-    }
+    if (r.status == plugin::RunStatus::Ok) return kOk;
+    const std::string mode = r.isolated ? "isolated run" : "in-process run";
+    const bool names_plugin = r.error.find("'" + plugin_id + "'") != std::string::npos;
+    std::cerr << "error: " << r.error << " (" << mode << (names_plugin ? "" : " of '" + plugin_id + "'") << ")\n";
+    if (r.status == plugin::RunStatus::Cancelled) return kCancelled;
+    if (r.status == plugin::RunStatus::Infeasible) return kInfeasible;
+    return r.status == plugin::RunStatus::Rejected ? kInput : kPlugin;
+}
+
+int run_plugin(Context& ctx, PluginRunRequest req) {
+    auto& reg = ctx.registry();
+    auto& ws = ctx.workspace();
+    req.options.data_sources = ctx.data_sources;
+    req.options.no_default_data = ctx.no_default_data;
+    const bool to_stdout = req.out.empty() || req.out == "-";
+    if (!to_stdout) io::format_from_path(req.out);  // bad extension: usage error before running
+    const plugin::RunResult r = run_with_progress(reg, req.plugin_id, req.raw_params, ws, req.options);
+    if (const int code = report_run(r, req.plugin_id); code != kOk) return code;
     if (!to_stdout) {
         for (const auto& p : plugin::write_results(r, req.out)) std::cerr << "wrote " << p << "\n";
     } else {

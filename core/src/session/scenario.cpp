@@ -426,9 +426,10 @@ Scenario parse_impl(std::string_view text, const std::string& where, std::option
 
 Scenario parse_scenario(std::string_view text, const std::string& where) { return parse_impl(text, where, nullptr); }
 
-Scenario read_scenario(const std::string& path) {
+Scenario read_scenario(const std::string& path, bool with_results) {
     std::optional<nlohmann::json> results_file;
     Scenario sc = parse_impl(read_file(path, kMaxScenarioBytes), path, &results_file);
+    if (!with_results && sc.version_read > 1) return sc;
     if (results_file && !results_file->is_null()) {
         const auto& rf = *results_file;
         const std::string name = rf.is_string() ? rf.get<std::string>() : std::string();

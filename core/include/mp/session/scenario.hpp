@@ -85,8 +85,10 @@ Scenario parse_scenario(std::string_view text, const std::string& where);
 
 /// Reads a scenario file and, when it names one, the results file beside it. A missing
 /// or malformed results file is a note, not an error: the runs keep their parameters.
+/// with_results false leaves the results file of a version 2 scenario unread (a re-run
+/// needs only the parameters); a version 1 file keeps its runs there, so it is read.
 /// Throws mp::InputError as parse_scenario, and when the file cannot be read.
-Scenario read_scenario(const std::string& path);
+Scenario read_scenario(const std::string& path, bool with_results = true);
 
 /// The results file that goes with a scenario: "x.scenario.json" ->
 /// "x.scenario.results.json" ("x" -> "x.results.json").

@@ -149,7 +149,6 @@ public:
 private:
     // app.cpp
     void init_window();
-    void load_initial_data();
     void frame();
     void draw_map_canvas();
     void draw_map_overlays(const std::array<float, 2>& origin);
@@ -193,6 +192,8 @@ private:
     void draw_table(const plugin::Table& t, int index);
 
     // scenario.cpp
+    /// A new session: the default data (unless --no-default-data) and the --data sources.
+    void load_initial_data();
     /// Makes a loaded session the current one: display CRS, view, GPU mirror, messages.
     void apply_loaded(session::Loaded loaded);
     void save_scenario(const std::string& path);

@@ -15,7 +15,8 @@ namespace mp::cli {
 
 /// Exit codes of the CLI (docs in README.md): 0 success.
 /// 5: no feasible answer (no route for the vehicle, a deployment that can never close).
-enum ExitCode : int { kOk = 0, kRuntime = 1, kUsage = 2, kInput = 3, kPlugin = 4, kInfeasible = 5 };
+/// 130: cancelled with Ctrl-C.
+enum ExitCode : int { kOk = 0, kRuntime = 1, kUsage = 2, kInput = 3, kPlugin = 4, kInfeasible = 5, kCancelled = 130 };
 
 /// State shared by every subcommand: the data options and the lazily loaded workspace.
 struct Context {
@@ -56,6 +57,19 @@ std::string name_options(std::string text, const std::vector<std::pair<std::stri
 /// tables, writes results atomically. Returns the exit code: 0 ok, 4 plugin failure,
 /// 130 cancelled; throws mp::UsageError for bad parameters.
 int run_plugin(Context& ctx, PluginRunRequest req);
+
+/// Runs a plugin as Registry::run does, with a progress bar on stderr when it is a
+/// terminal; the first Ctrl-C cancels the run. Throws as Registry::run.
+plugin::RunResult run_with_progress(plugin::Registry& reg, const std::string& plugin_id, const nlohmann::json& params,
+                                    const data::Workspace& ws, const plugin::RunOptions& opts);
+
+/// Prints a finished run's messages to stderr and, when it failed, one error line naming
+/// the plugin. Returns the exit code of its outcome: 0 ok, 3 rejected input, 4 failed,
+/// 5 infeasible, 130 cancelled.
+int report_run(const plugin::RunResult& r, const std::string& plugin_id);
+
+/// Registers `scenario run` and `scenario info` (cli/scenario_command.cpp).
+void register_scenario_commands(CLI::App& app, Context& ctx);
 
 /// Adds --plugin-dir to a subcommand.
 void add_plugin_dir_option(CLI::App& cmd, Context& ctx);

@@ -69,6 +69,7 @@ int main(int argc, char** argv) {
     register_data_commands(app, ctx);
     register_plugin_commands(app, ctx);
     register_route_command(app, ctx);
+    register_scenario_commands(app, ctx);
 
     // CLI11 reports a mistyped command as "A subcommand is required"; name it instead.
     if (argc > 1 && argv[1][0] != '-') {

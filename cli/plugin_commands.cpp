@@ -131,11 +131,8 @@ std::string name_options(std::string text, const std::vector<std::pair<std::stri
     return text;
 }
 
-int run_plugin(Context& ctx, PluginRunRequest req) {
-    auto& reg = ctx.registry();
-    auto& ws = ctx.workspace();
-    const bool to_stdout = req.out.empty() || req.out == "-";
-    if (!to_stdout) io::format_from_path(req.out);  // bad extension: usage error before running
+plugin::RunResult run_with_progress(plugin::Registry& reg, const std::string& plugin_id, const nlohmann::json& params,
+                                    const data::Workspace& ws, const plugin::RunOptions& opts) {
     TerminalProgress progress(::isatty(2) != 0);
     g_active_progress = &progress;
     struct sigaction sa {};
@@ -144,29 +141,19 @@ int run_plugin(Context& ctx, PluginRunRequest req) {
     sigaction(SIGINT, &sa, &old);
     plugin::RunResult r;
     try {
-        r = reg.run(req.plugin_id, req.raw_params, ws, progress, req.options);
-    } catch (const mp::Error& e) {
-        sigaction(SIGINT, &old, nullptr);
-        g_active_progress = nullptr;
-        if (req.option_names.empty()) throw;
-        const std::string what = name_options(e.problem(), req.option_names);
-        const std::string where = name_options(e.where(), req.option_names);
-        if (dynamic_cast<const mp::UsageError*>(&e)) throw mp::UsageError(what, where);
-        if (dynamic_cast<const mp::InputError*>(&e)) throw mp::InputError(what, where);
-        if (dynamic_cast<const mp::PluginError*>(&e)) throw mp::PluginError(what, where);
-        throw;
+        r = reg.run(plugin_id, params, ws, progress, opts);
     } catch (...) {
         sigaction(SIGINT, &old, nullptr);
         g_active_progress = nullptr;
         throw;
     }
-    if (!req.option_names.empty()) {
-        for (auto& m : r.messages) m.text = name_options(m.text, req.option_names);
-        r.error = name_options(r.error, req.option_names);
-    }
     sigaction(SIGINT, &old, nullptr);
     g_active_progress = nullptr;
     progress.finish();
+    return r;
+}
+
+int report_run(const plugin::RunResult& r, const std::string& plugin_id) {
     // A failed run's error already quotes the plugin's last error message: print it once,
     // in the final error line.
     const plugin::Message* quoted = nullptr;
@@ -176,15 +163,38 @@ int run_plugin(Context& ctx, PluginRunRequest req) {
     static const char* kLevel[] = {"info", "warning", "error"};
     for (const auto& m : r.messages)
         if (&m != quoted) std::cerr << kLevel[std::clamp(m.level, 0, 2)] << ": " << m.text << "\n";
-    if (r.status != plugin::RunStatus::Ok) {
-        const std::string mode = r.isolated ? "isolated run" : "in-process run";
-        const bool names_plugin = r.error.find("'" + req.plugin_id + "'") != std::string::npos;
-        std::cerr << "error: " << r.error << " (" << mode << (names_plugin ? "" : " of '" + req.plugin_id + "'")
-                  << ")\n";
-        if (r.status == plugin::RunStatus::Cancelled) return 130;
-        if (r.status == plugin::RunStatus::Infeasible) return kInfeasible;
-        return r.status == plugin::RunStatus::Rejected ? kInput : kPlugin;
+    if (r.status == plugin::RunStatus::Ok) return kOk;
+    const std::string mode = r.isolated ? "isolated run" : "in-process run";
+    const bool names_plugin = r.error.find("'" + plugin_id + "'") != std::string::npos;
+    std::cerr << "error: " << r.error << " (" << mode << (names_plugin ? "" : " of '" + plugin_id + "'") << ")\n";
+    if (r.status == plugin::RunStatus::Cancelled) return kCancelled;
+    if (r.status == plugin::RunStatus::Infeasible) return kInfeasible;
+    return r.status == plugin::RunStatus::Rejected ? kInput : kPlugin;
+}
+
+int run_plugin(Context& ctx, PluginRunRequest req) {
+    auto& reg = ctx.registry();
+    auto& ws = ctx.workspace();
+    const bool to_stdout = req.out.empty() || req.out == "-";
+    if (!to_stdout) io::format_from_path(req.out);  // bad extension: usage error before running
+    plugin::RunResult r;
+    try {
+        r = run_with_progress(reg, req.plugin_id, req.raw_params, ws, req.options);
+    } catch (const mp::Error& e) {
+        // An alias such as `route` names its own options in errors (--from, --via 2).
+        if (req.option_names.empty()) throw;
+        const std::string what = name_options(e.problem(), req.option_names);
+        const std::string where = name_options(e.where(), req.option_names);
+        if (dynamic_cast<const mp::UsageError*>(&e)) throw mp::UsageError(what, where);
+        if (dynamic_cast<const mp::InputError*>(&e)) throw mp::InputError(what, where);
+        if (dynamic_cast<const mp::PluginError*>(&e)) throw mp::PluginError(what, where);
+        throw;
     }
+    if (!req.option_names.empty()) {
+        for (auto& m : r.messages) m.text = name_options(m.text, req.option_names);
+        r.error = name_options(r.error, req.option_names);
+    }
+    if (const int code = report_run(r, req.plugin_id); code != kOk) return code;
     if (!to_stdout) {
         for (const auto& p : plugin::write_results(r, req.out)) std::cerr << "wrote " << p << "\n";
     } else {

@@ -47,7 +47,7 @@ void glfw_error(int code, const char* text) { std::fprintf(stderr, "glfw error %
 App::App(Options opts) : m_opts(std::move(opts)) {
     m_headless = !m_opts.screenshot.empty();
     m_scenario_path = m_opts.scenario;
-    m_default_data = !m_opts.no_default_data;
+    m_session.set_path(m_opts.scenario);
     m_to_lambert72 = std::make_unique<geo::Transformer>(geo::kWgs84, geo::kLambert72);
 }
 
@@ -66,8 +66,15 @@ App::~App() {
     glfwTerminate();
 }
 
-void App::info(std::string text) { m_messages.push_back({Message::Level::Info, std::move(text)}); }
-void App::warn(std::string text) { m_messages.push_back({Message::Level::Warning, std::move(text)}); }
+// Headless, the Messages panel is also the log (stderr): tests and scripts read it.
+void App::info(std::string text) {
+    if (m_headless) std::fprintf(stderr, "info: %s\n", text.c_str());
+    m_messages.push_back({Message::Level::Info, std::move(text)});
+}
+void App::warn(std::string text) {
+    if (m_headless) std::fprintf(stderr, "warning: %s\n", text.c_str());
+    m_messages.push_back({Message::Level::Warning, std::move(text)});
+}
 void App::error(std::string text) {
     std::fprintf(stderr, "error: %s\n", text.c_str());
     m_messages.push_back({Message::Level::Error, std::move(text)});
@@ -120,7 +127,8 @@ void App::set_display_crs(const std::string& crs) {
         if (l.gpu) m_renderer->remove(l.gpu);
         l.gpu = m_renderer->upload(std::make_shared<map::PreparedLayer>(map::prepare_layer(*l.data, *m_to_display)));
     }
-    for (auto& rec : m_runs) upload_rasters(rec);
+    for (auto& rec : m_runs)
+        if (rec.result) upload_rasters(rec);
     if (centre) {
         double x = (*centre)[0], y = (*centre)[1];
         m_to_display->forward(x, y);
@@ -128,18 +136,6 @@ void App::set_display_crs(const std::string& crs) {
         m_view.center_y = y;
     }
     rebuild_selection_highlight();
-}
-
-void App::load_initial_data() {
-    if (m_default_data) {
-        try {
-            for (auto& l : data::load_default_layers()) add_layer(std::move(l), false);
-        } catch (const std::exception& e) {
-            error(std::string("default data: ") + e.what());
-        }
-    }
-    for (const auto& src : m_opts.data) add_source(src);
-    rebuild_catalogue();
 }
 
 void App::fit_extent_lonlat(double min_lon, double min_lat, double max_lon, double max_lat) {
@@ -178,7 +174,6 @@ int App::run() {
         if (!restore.empty()) info("scenario " + restore + " does not exist yet: it will be created on save");
         load_initial_data();
     }
-    m_last_saved_json = scenario_json(autosave_path());
     init_plugins();
     if (const std::string& target = m_opts.run_plugin.empty() ? m_opts.form_plugin : m_opts.run_plugin;
         !target.empty()) {
@@ -190,6 +185,7 @@ int App::run() {
             }
             m_plugin_params[target][kv.substr(0, eq)] = kv.substr(eq + 1);
         }
+        push_forms_to_session();
         if (!m_opts.run_plugin.empty()) start_run(m_opts.run_plugin);
     }
 
@@ -214,6 +210,11 @@ int App::run() {
             if (write_screenshot(m_pending_png, true)) info("wrote " + m_pending_png + " (map only)");
             m_pending_png.clear();
         }
+        if (m_headless && !m_job && !m_history_replayed) {
+            m_history_replayed = true;
+            for (int i = 0; i < m_opts.undo; ++i) undo();
+            for (int i = 0; i < m_opts.redo; ++i) redo();
+        }
         // Headless runs wait for a plugin run to finish before counting frames.
         if (!m_headless || !m_job) ++m_frame_count;
         if (m_headless && m_frame_count >= std::max(1, m_opts.frames)) {
@@ -235,11 +236,10 @@ int App::run() {
     if (m_headless && !m_opts.save_scenario.empty()) save_scenario(m_opts.save_scenario);
     if (!m_headless) {
         try {
-            if (!m_scenario_path.empty()) save_scenario(m_scenario_path);
-            const std::string json = scenario_json(autosave_path());
+            if (!m_session.path().empty()) save_scenario(m_session.path());
+            sync_view_to_session();
             std::filesystem::create_directories(std::filesystem::path(autosave_path()).parent_path());
-            save_results_beside(autosave_path());
-            io::write_file_atomic(autosave_path(), json);
+            m_writer.write(autosave_path(), m_session.state(), false);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "error: saving on exit: %s\n", e.what());
         }
@@ -254,6 +254,8 @@ void App::frame() {
     ImGui::NewFrame();
 
     draw_menu_bar();
+    // Edits from the menu, the keyboard or a finished run show from here on.
+    sync_from_session();
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     // Side panels take a fifth of the window each, within readable limits.
     const float kPanelWidth = std::clamp(vp->WorkSize.x * 0.22f, 250.0f, 380.0f);
@@ -294,6 +296,10 @@ void App::frame() {
                 std::max(1.0f, height)};
     draw_map_canvas();
     draw_status_bar();
+    push_forms_to_session();
+    // A slider let go or a text field left: the next edit is an undo step of its own.
+    if (!ImGui::IsAnyItemActive()) m_session.end_merge();
+    update_window_title();
 
     ImGui::Render();
     int fb_w = 0, fb_h = 0;
@@ -609,10 +615,10 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
 void App::draw_raster_legend(ImDrawList* dl, float right, float bottom) {
     // One legend per visible raster, stacked upwards from the bottom-right corner.
     for (const auto& rec : m_runs)
-        for (std::size_t i = 0; i < rec.rasters.size() && i < rec.result.rasters.size(); ++i) {
+        for (std::size_t i = 0; rec.result && i < rec.rasters.size() && i < rec.result->rasters.size(); ++i) {
             const auto& o = rec.rasters[i];
             if (!o.visible || !o.gpu) continue;
-            const auto& r = rec.result.rasters[i];
+            const auto& r = rec.result->rasters[i];
             char lo[32], hi[32];
             std::snprintf(lo, sizeof lo, "%g", o.min_value);
             std::snprintf(hi, sizeof hi, "%g", o.max_value);

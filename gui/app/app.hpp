@@ -23,6 +23,8 @@
 #include "mp/geo/crs.hpp"
 #include "mp/plugin/registry.hpp"
 #include "mp/layer/layer.hpp"
+#include "mp/session/scenario.hpp"
+#include "mp/session/session.hpp"
 #include "mp/sites/catalogue.hpp"
 
 struct GLFWwindow;
@@ -47,6 +49,8 @@ struct Options {
     std::vector<std::string> params;       ///< key=value for run_plugin (or form_plugin)
     std::string save_scenario;             ///< headless: save the scenario (and results) here before quitting
     std::string export_map;                ///< headless: also write the map canvas only (as Export PNG does)
+    int undo = 0;                          ///< headless: undo this many edits once --run finished
+    int redo = 0;                          ///< headless: then redo this many
 };
 
 /// Progress of a plugin run on the worker thread, read by the UI thread.
@@ -72,6 +76,7 @@ private:
 /// A plugin run in progress: its thread writes result (or error) and then sets done.
 struct PluginJob {
     std::string plugin_id;
+    nlohmann::json params;  ///< as given to the host (recorded with the run)
     JobProgress progress;
     std::thread thread;
     std::atomic<bool> done{false};
@@ -88,16 +93,19 @@ struct RasterOverlay {
     double min_value = 0, max_value = 0;  ///< legend range (cells > 0)
 };
 
-/// A finished run, shown in the Results panel.
+/// The GUI's mirror of one run of the session (mp::session::Run): its GPU rasters and
+/// the Results panel's fields.
 struct RunRecord {
+    std::uint64_t id = 0;  ///< the session run's id
     std::string plugin_id;
-    plugin::RunResult result;
-    std::vector<std::string> layer_names;  ///< map layers made from its result layers
-    std::vector<RasterOverlay> rasters;    ///< parallel to result.rasters
+    std::shared_ptr<const plugin::RunResult> result;  ///< null: not available (re-run it)
+    std::vector<std::string> layer_names;             ///< map layers made from its result layers
+    std::vector<RasterOverlay> rasters;               ///< parallel to result->rasters
     std::string export_path;
 };
 
-/// One layer on the map: its data, style and GPU handle.
+/// The GUI's mirror of one layer of the session (mp::session::LayerState): the session's
+/// data and style, plus its GPU handle and what each frame derives.
 struct MapLayer {
     std::string name;
     std::string source;  ///< GDAL source, "embedded:..." or "result:..."
@@ -117,18 +125,16 @@ struct MapLayer {
     std::string export_path;  ///< Layers panel: where to export it as GeoJSON
 };
 
-/// Draw order class of a layer geometry: areas (0) under lines (1) under mixed (2) under
-/// points (3).
-int draw_rank(const std::string& geometry);
-
 /// A message for the Messages panel.
 struct Message {
     enum class Level { Info, Warning, Error } level = Level::Info;
     std::string text;
 };
 
-/// The application: window, panels, map canvas, scenario. All planning work happens in
-/// mp::core; this class only draws state and forwards the user's requests.
+/// The application: window, panels, map canvas. The planner's session (layers, styles,
+/// runs, form values, view, undo) is mp::session::Session; this class mirrors it on the
+/// GPU, draws it and forwards the user's edits to it. All planning work happens in
+/// mp::core and the plugins.
 class App {
 public:
     explicit App(Options opts);
@@ -145,7 +151,6 @@ public:
 private:
     // app.cpp
     void init_window();
-    void load_initial_data();
     void frame();
     void draw_map_canvas();
     void draw_map_overlays(const std::array<float, 2>& origin);
@@ -168,8 +173,10 @@ private:
     void draw_status_bar();
     void draw_search();
     void add_source(const std::string& source);
-    void add_layer(layer::Layer l, bool fit_view_to_it, bool on_top = false);
     void rebuild_catalogue();
+    /// Undo (redo) the last session edit, with a message saying what.
+    void undo();
+    void redo();
     int plugin_count() const;
 
     // plugins_panel.cpp
@@ -179,7 +186,7 @@ private:
     ParamForms::Env form_env();
     void start_run(const std::string& plugin_id);
     void poll_run();
-    void add_run_result(const std::string& plugin_id, plugin::RunResult r, bool restored = false);
+    void add_run_result(const std::string& plugin_id, nlohmann::json params, plugin::RunResult r);
     bool pick_for_plugin(double display_x, double display_y);
     /// (Re)uploads a run's rasters for the current display CRS.
     void upload_rasters(RunRecord& rec);
@@ -187,18 +194,25 @@ private:
     void draw_table(const plugin::Table& t, int index);
 
     // scenario.cpp
-    /// The scenario as it would be saved to target_path (its results file sits beside it).
-    std::string scenario_json(const std::string& target_path) const;
-    void apply_scenario(const std::string& json_text, const std::string& where);
+    /// A new session: the default data (unless --no-default-data) and the --data sources.
+    void load_initial_data();
+    /// Makes a loaded session the current one: display CRS, view, GPU mirror, messages.
+    void apply_loaded(session::Loaded loaded);
     void save_scenario(const std::string& path);
     void open_scenario(const std::string& path);
     void autosave_tick();
     static std::string autosave_path();
-    /// Writes the plugin runs beside the scenario at scenario_path (atomically) when they
-    /// changed since the last write there; removes a stale one when there are no runs.
-    void save_results_beside(const std::string& scenario_path);
-    void restore_results(const std::string& file);
-    void remove_layer(std::size_t index);
+    /// Rebuilds the GPU mirror (m_layers, m_runs) and the form values from the session
+    /// when it changed since the last call; keeps the GPU copies of unchanged layers.
+    void sync_from_session();
+    /// Hands the form values edited this frame to the session (defaults filled in by a
+    /// form are no undo step).
+    void push_forms_to_session();
+    /// Records the current view and display CRS in the session (before saving).
+    void sync_view_to_session();
+    /// Frees the GPU copies of every layer and raster (before another session replaces it).
+    void clear_mirror();
+    void update_window_title();
 
 public:
     void info(std::string text);
@@ -226,11 +240,13 @@ private:
     map::MapRenderer::LayerId m_sel_gpu = 0;
     std::string m_search;
     std::string m_add_source;
-    std::string m_scenario_path;
-    bool m_default_data = true;
-    std::vector<std::string> m_sources;         // extra GDAL sources loaded (for the scenario)
-    std::vector<std::string> m_removed_layers;  // layers the user removed (kept removed on restore)
-    bool m_restoring = false;
+    std::string m_scenario_path;  // the Layers panel's scenario field (Save/Open)
+
+    // The session and its mirror.
+    session::Session m_session;
+    session::ScenarioWriter m_writer;
+    std::uint64_t m_synced_revision = 0;
+    std::string m_window_title;
 
     // Messages, status.
     std::deque<Message> m_messages;
@@ -243,20 +259,21 @@ private:
 
     // Autosave.
     std::chrono::steady_clock::time_point m_last_autosave{};
-    std::string m_last_saved_json;
     bool m_headless = false;
+    bool m_history_replayed = false;  // headless: --undo/--redo done
     // Plugins.
     std::unique_ptr<plugin::Registry> m_registry;
     std::unique_ptr<PluginJob> m_job;
-    std::vector<RunRecord> m_runs;
-    std::uint64_t m_runs_generation = 1;                     // bumped whenever m_runs changes
-    std::map<std::string, std::uint64_t> m_results_written;  // results file -> generation written
-    ParamForms m_forms;  // plugin forms: UI state (pick waiting for a click, file browser, ...)
+    std::vector<RunRecord> m_runs;  // mirror of the session's runs, in order
+    ParamForms m_forms;             // plugin forms: UI state (pick waiting for a click, file browser, ...)
     std::string m_export_png;
-    std::string m_pending_png;                                  // written after the next frame is drawn
-    bool m_run_failed = false;                                  ///< a plugin run failed (headless exit code 4)
-    std::string m_last_run_error;                               ///< shown beside the Run button until the next run
-    nlohmann::json m_plugin_params = nlohmann::json::object();  ///< plugin id -> key -> form state (map::form_value)
+    std::string m_pending_png;     // written after the next frame is drawn
+    bool m_run_failed = false;     ///< a plugin run failed (headless exit code 4)
+    std::string m_last_run_error;  ///< shown beside the Run button until the next run
+    /// The forms' working copy of the session's form values (plugin id -> key -> form
+    /// state, map::form_value): the forms edit it, push_forms_to_session() hands changes
+    /// to the session.
+    nlohmann::json m_plugin_params = nlohmann::json::object();
 };
 
 /// Formats a WGS84 position as MGRS at 1 m precision ("31U ES 12345 67890"); "" outside

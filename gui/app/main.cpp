@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
                    "Headless: save the scenario (and plugin results beside it) here before quitting");
     cli.add_option("--export-map", o.export_map,
                    "Headless: also write the map canvas alone (as Export PNG does) to this PNG");
+    cli.add_option("--undo", o.undo, "Headless: once --run finished, undo this many session edits")
+        ->check(CLI::Range(0, 10000));
+    cli.add_option("--redo", o.redo, "Headless: after --undo, redo this many")->check(CLI::Range(0, 10000));
     cli.add_flag("--no-restore", o.no_restore, "Do not restore the autosaved session");
     cli.add_option("--plugin-dir", o.plugin_dirs, "Also load plugins from this folder (repeatable)");
     cli.add_option("--run", o.run_plugin, "Run this plugin at start (headless: screenshot its result)");

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The panels around the map: Layers, Inspector, Messages, status bar, menu.
+#define GLFW_INCLUDE_NONE  // GL comes from GLEW (map/gl_util.hpp)
+#include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -17,129 +19,36 @@ namespace mp::gui {
 
 namespace {
 
-// Colours for layers without a house style, distinct on the light sea background.
-constexpr std::array<std::array<float, 4>, 6> kPalette{{{0.12f, 0.47f, 0.71f, 1},
-                                                        {0.2f, 0.63f, 0.17f, 1},
-                                                        {0.58f, 0.4f, 0.74f, 1},
-                                                        {0.55f, 0.34f, 0.29f, 1},
-                                                        {0.89f, 0.47f, 0.76f, 1},
-                                                        {0.09f, 0.75f, 0.81f, 1}}};
-
-std::string geometry_class(const layer::Layer& l) {
-    bool poly = false, line = false, point = false;
-    for (const auto& t : l.geometry_types()) {
-        if (t.find("Polygon") != std::string::npos) poly = true;
-        else if (t.find("LineString") != std::string::npos) line = true;
-        else if (t.find("Point") != std::string::npos) point = true;
-    }
-    const int n = poly + line + point;
-    if (n > 1) return "mixed";
-    return poly ? "polygon" : line ? "line" : point ? "point" : "none";
-}
-
-std::string pick_label_field(const layer::Layer& l) {
-    for (const char* k : {"name_en", "name", "NAME", "name_nl", "naam", "straatnaam", "description", "id"})
-        for (const auto& f : l.fields)
-            if (f.name == k) return k;
-    if (!l.features.empty())
-        for (const char* k : {"name_en", "name", "NAME", "name_nl"})
-            if (l.features.front().attributes.has(k)) return k;
-    return {};
-}
-
-map::LayerStyle default_style(const std::string& name, const std::string& geometry, std::size_t index) {
-    map::LayerStyle s;
-    const auto has = [&](const char* k) { return name.find(k) != std::string::npos; };
-    if (geometry == "polygon" || has("belgium") || has("province") || has("boundary")) {
-        s.stroke = {0.35f, 0.33f, 0.3f, 1};
-        s.fill = {0.97f, 0.95f, 0.88f, 1};
-        s.fill_opacity = 1.0f;  // opaque: no blending, and the bench measures this style
-        s.width_px = 1.2f;
-    } else if (has("road") || has("weg")) {
-        s.stroke = {0.86f, 0.38f, 0.12f, 1};
-        s.width_px = 2.0f;
-    } else if (has("rail")) {
-        s.stroke = {0.25f, 0.25f, 0.32f, 1};
-        s.width_px = 2.0f;
-    } else if (has("river")) {
-        s.stroke = {0.35f, 0.6f, 0.85f, 1};
-        s.width_px = 1.5f;
-    } else {
-        s.stroke = kPalette[index % kPalette.size()];
-        s.fill = s.stroke;
-        s.width_px = 1.5f;
-    }
-    s.symbol_size_px = 28.0f;
-    return s;
-}
-
 ImU32 to_u32(const std::array<float, 4>& c) { return ImGui::ColorConvertFloat4ToU32(ImVec4(c[0], c[1], c[2], c[3])); }
 
 }  // namespace
 
-int draw_rank(const std::string& g) { return g == "polygon" ? 0 : g == "line" ? 1 : g == "mixed" ? 2 : 3; }
-
-void App::add_layer(layer::Layer l, bool fit_view_to_it, bool on_top) {
-    MapLayer m;
-    m.geometry = geometry_class(l);
-    std::string base = l.name.empty() ? "layer" : l.name;
-    std::string name = base;
-    for (int k = 2; std::any_of(m_layers.begin(), m_layers.end(), [&](const MapLayer& o) { return o.name == name; });
-         ++k)
-        name = base + "_" + std::to_string(k);
-    l.name = name;
-    m.name = name;
-    m.source = l.source;
-    m.result = m.source.rfind("result:", 0) == 0;
-    // A layer added again by the user is no longer "removed" (a restore re-adds removed
-    // layers only to drop them again, and keeps the list).
-    if (!m_restoring) std::erase(m_removed_layers, name);
-    m.style = default_style(name, m.geometry, m_layers.size());
-    // Dense networks (an OSM extract) read better with thin lines.
-    if (l.features.size() > 5000 && m.geometry == "line") m.style.width_px = 1.0f;
-    m.label_field = pick_label_field(l);
-    m.data = std::make_shared<const layer::Layer>(std::move(l));
-    auto prepared = std::make_shared<map::PreparedLayer>(map::prepare_layer(*m.data, *m_to_display));
-    // Layers with symbols (sites, points) are labelled by default; lines and areas are not.
-    m.labels = !prepared->symbols.empty() && !m.label_field.empty();
-    if (prepared->failed_points)
-        warn(name + ": " + std::to_string(prepared->failed_points) + " coordinates outside " + m_display_crs);
-    const map::Extent extent = prepared->extent;
-    m.gpu = m_renderer->upload(std::move(prepared));
-    // Keep areas under lines under points.
-    const int rank = draw_rank(m.geometry);
-    auto pos = on_top ? m_layers.end() : std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& o) {
-        return draw_rank(o.geometry) > rank && !o.casing;
-    });
-    const auto idx = pos - m_layers.begin();
-    m_layers.insert(pos, std::move(m));
-    if (m_sel_layer >= idx) ++m_sel_layer;
-    if (fit_view_to_it && !extent.empty()) m_view.fit(extent, 24);
-}
-
-void App::remove_layer(std::size_t index) {
-    assert(index < m_layers.size());
-    const int i = static_cast<int>(index);
-    m_renderer->remove(m_layers[index].gpu);
-    m_layers.erase(m_layers.begin() + i);
-    if (m_sel_layer == i) select_feature(-1, -1);
-    else if (m_sel_layer > i) --m_sel_layer;
-}
-
 void App::add_source(const std::string& source) {
     try {
         auto layers = io::read_source(source);
-        if (layers.empty()) warn(source + ": no vector layer");
-        for (auto& l : layers) {
-            const std::size_t n = l.features.size();
-            const std::string lname = l.name;
-            add_layer(std::move(l), false);
-            info("loaded " + lname + " (" + std::to_string(n) + " features) from " + source);
+        if (layers.empty()) {
+            warn(io::redact_secrets(source) + ": no vector layer");
+            return;
         }
-        if (std::find(m_sources.begin(), m_sources.end(), source) == m_sources.end()) m_sources.push_back(source);
+        std::vector<std::size_t> counts;
+        for (const auto& l : layers) counts.push_back(l.features.size());
+        const auto names = m_session.add_source(source, std::move(layers));
+        for (std::size_t i = 0; i < names.size(); ++i)
+            info("loaded " + names[i] + " (" + std::to_string(counts[i]) + " features) from " +
+                 io::redact_secrets(source));
     } catch (const std::exception& e) {
         error(e.what());
     }
+}
+
+void App::undo() {
+    const std::string what = m_session.undo_label();
+    if (m_session.undo()) info("undid: " + what);
+}
+
+void App::redo() {
+    const std::string what = m_session.redo_label();
+    if (m_session.redo()) info("redid: " + what);
 }
 
 void App::rebuild_catalogue() {
@@ -156,7 +65,21 @@ void App::rebuild_catalogue() {
 }
 
 void App::draw_menu_bar() {
+    // Ctrl+Z undoes, Ctrl+Shift+Z or Ctrl+Y redoes; a text field being typed into keeps
+    // them for its own text. ImGui 1.86 indexes keys by GLFW key code.
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.KeyCtrl && !io.WantTextInput) {
+        if (ImGui::IsKeyPressed(GLFW_KEY_Z, false)) io.KeyShift ? redo() : undo();
+        else if (ImGui::IsKeyPressed(GLFW_KEY_Y, false)) redo();
+    }
     if (!ImGui::BeginMainMenuBar()) return;
+    if (ImGui::BeginMenu("Edit")) {
+        const std::string u = m_session.can_undo() ? "Undo " + m_session.undo_label() : "Undo";
+        const std::string r = m_session.can_redo() ? "Redo " + m_session.redo_label() : "Redo";
+        if (ImGui::MenuItem(u.c_str(), "Ctrl+Z", false, m_session.can_undo())) undo();
+        if (ImGui::MenuItem(r.c_str(), "Ctrl+Shift+Z", false, m_session.can_redo())) redo();
+        ImGui::EndMenu();
+    }
     if (ImGui::BeginMenu("View")) {
         if (ImGui::MenuItem("Fit Belgium", "Home")) fit_default_view();
         if (ImGui::MenuItem("Fit selection", nullptr, false, m_sel_gpu != 0)) {
@@ -192,15 +115,20 @@ void App::draw_layers_panel() {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextDisabled("Drawn bottom to top; display CRS %s", m_display_crs.c_str());
     ImGui::PopTextWrapPos();
+    // Widgets edit copies; a change goes to the session as an edit (undoable), and the
+    // mirror shows it from the next frame on.
     int move_from = -1, move_to = -1, remove = -1;
     for (std::size_t i = 0; i < m_layers.size(); ++i) {
         MapLayer& l = m_layers[i];
+        const session::LayerState* sl = m_session.state().find_layer(l.name);
+        if (!sl) continue;  // gone since the mirror was built (shown again next frame)
         ImGui::PushID(static_cast<int>(i));
-        ImGui::Checkbox("##vis", &l.visible);
+        bool visible = sl->visible;
+        if (ImGui::Checkbox("##vis", &visible)) m_session.set_layer_visible(l.name, visible);
         ImGui::SameLine();
         const ImVec2 p = ImGui::GetCursorScreenPos();
         ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + 4), ImVec2(p.x + 12, p.y + 16),
-                                                  to_u32(l.style.stroke));
+                                                  to_u32(sl->style.stroke));
         ImGui::Dummy(ImVec2(14, 0));
         ImGui::SameLine();
         // Tree labels cannot wrap: name and count here, the geometry in the tooltip.
@@ -211,28 +139,33 @@ void App::draw_layers_panel() {
                               l.result ? " (plugin result)" : "");
         if (open) {
             ImGui::PushTextWrapPos(0.0f);
-            ImGui::TextDisabled("%s", l.source.c_str());
+            ImGui::TextDisabled("%s", io::redact_secrets(l.source).c_str());
             ImGui::PopTextWrapPos();
+            session::LayerStyle style = sl->style;
             // Labels above the sliders: the panel is narrow at 1280 px.
             const auto slider = [](const char* label, float* v, float lo, float hi, const char* fmt) {
                 ImGui::TextUnformatted(label);
                 ImGui::SetNextItemWidth(-1);
                 ImGui::SliderFloat((std::string("##") + label).c_str(), v, lo, hi, fmt);
             };
-            ImGui::ColorEdit3("Colour", l.style.stroke.data(), ImGuiColorEditFlags_NoInputs);
+            ImGui::ColorEdit3("Colour", style.stroke.data(), ImGuiColorEditFlags_NoInputs);
             if (l.geometry == "polygon" || l.geometry == "mixed") {
                 ImGui::SameLine();
-                ImGui::ColorEdit3("Fill", l.style.fill.data(), ImGuiColorEditFlags_NoInputs);
-                slider("Fill opacity", &l.style.fill_opacity, 0, 1, "%.2f");
+                ImGui::ColorEdit3("Fill", style.fill.data(), ImGuiColorEditFlags_NoInputs);
+                slider("Fill opacity", &style.fill_opacity, 0, 1, "%.2f");
             }
-            slider("Width px", &l.style.width_px, 0, 12, "%.1f");
-            slider("Opacity", &l.style.opacity, 0, 1, "%.2f");
+            slider("Width px", &style.width_px, 0, 12, "%.1f");
+            slider("Opacity", &style.opacity, 0, 1, "%.2f");
             if (l.geometry == "point" || l.geometry == "mixed")
-                slider("Symbol px", &l.style.symbol_size_px, 8, 48, "%.0f");
-            ImGui::Checkbox("Labels", &l.labels);
+                slider("Symbol px", &style.symbol_size_px, 8, 48, "%.0f");
+            if (style != sl->style) m_session.set_layer_style(l.name, style);
+            bool labels = sl->labels;
+            std::string field = sl->label_field;
+            const bool toggled = ImGui::Checkbox("Labels", &labels);
             ImGui::SameLine();
             ImGui::SetNextItemWidth(-1);
-            ImGui::InputTextWithHint("##field", "label field", &l.label_field);
+            if (ImGui::InputTextWithHint("##field", "label field", &field) || toggled)
+                m_session.set_layer_labels(l.name, labels, field);
             if (ImGui::SmallButton("Up") && i + 1 < m_layers.size())
                 move_from = static_cast<int>(i), move_to = static_cast<int>(i) + 1;
             ImGui::SameLine();
@@ -260,21 +193,20 @@ void App::draw_layers_panel() {
         }
         ImGui::PopID();
     }
-    if (move_from >= 0) {
-        std::swap(m_layers[static_cast<std::size_t>(move_from)], m_layers[static_cast<std::size_t>(move_to)]);
-        if (m_sel_layer == move_from) m_sel_layer = move_to;
-        else if (m_sel_layer == move_to) m_sel_layer = move_from;
-    }
-    if (remove >= 0) {
-        const std::string name = m_layers[static_cast<std::size_t>(remove)].name;
-        const bool result = m_layers[static_cast<std::size_t>(remove)].result;
-        remove_layer(static_cast<std::size_t>(remove));
-        // Data layers stay loaded with their source on restore: remember to drop them.
-        // Result layers go with their run's record instead.
-        if (!result && std::find(m_removed_layers.begin(), m_removed_layers.end(), name) == m_removed_layers.end())
-            m_removed_layers.push_back(name);
-        if (result) ++m_runs_generation;
-        rebuild_catalogue();
+    try {
+        // The mirror's order is the session's (synced at the start of the frame); look the
+        // layer up by name all the same.
+        const auto& layers = m_session.state().layers;
+        if (move_from >= 0) {
+            const std::string& name = m_layers[static_cast<std::size_t>(move_from)].name;
+            auto it = std::find_if(layers.begin(), layers.end(), [&](const auto& o) { return o.name == name; });
+            const auto from = static_cast<std::size_t>(it - layers.begin());
+            const std::size_t to = move_to > move_from ? from + 1 : from - 1;
+            if (it != layers.end() && to < layers.size()) m_session.move_layer(from, to);
+        }
+        if (remove >= 0) m_session.remove_layer(m_layers[static_cast<std::size_t>(remove)].name);
+    } catch (const std::exception& e) {
+        error(e.what());
     }
     ImGui::Separator();
     ImGui::TextWrapped("Add a layer from any GDAL source");
@@ -283,12 +215,9 @@ void App::draw_layers_panel() {
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
     if ((ImGui::Button("Add") || enter) && !m_add_source.empty()) {
-        const std::size_t before = m_layers.size();
+        const std::size_t before = m_session.state().layers.size();
         add_source(m_add_source);
-        if (m_layers.size() > before) {
-            rebuild_catalogue();
-            m_add_source.clear();
-        }
+        if (m_session.state().layers.size() > before) m_add_source.clear();
     }
     ImGui::Separator();
     ImGui::TextUnformatted("Scenario");

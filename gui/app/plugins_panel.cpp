@@ -17,27 +17,6 @@
 
 namespace mp::gui {
 
-namespace {
-
-// "#rrggbb" or "#rrggbbaa" to RGBA; fallback when malformed.
-std::array<float, 4> parse_colour(const std::string& hex, std::array<float, 4> fallback) {
-    if (hex.size() != 7 && hex.size() != 9) return fallback;
-    if (hex[0] != '#') return fallback;
-    std::array<float, 4> c{0, 0, 0, 1};
-    for (std::size_t i = 0; i < (hex.size() - 1) / 2; ++i) {
-        unsigned v = 0;
-        if (std::sscanf(hex.c_str() + 1 + 2 * i, "%2x", &v) != 1) return fallback;
-        c[i] = static_cast<float>(v) / 255.0f;
-    }
-    return c;
-}
-
-// Highlight for result lines whose colour is lost on the base map: strong magenta
-// (contrasts with the orange roads, dark rail, blue rivers and the beige land).
-constexpr std::array<float, 4> kRouteHighlight{0.78f, 0.0f, 0.67f, 1.0f};
-
-}  // namespace
-
 int App::plugin_count() const { return m_registry ? static_cast<int>(m_registry->loaded_count()) : 0; }
 
 void App::init_plugins() {
@@ -117,16 +96,7 @@ void App::start_run(const std::string& plugin_id) {
     }
     // The worker gets its own snapshot of the layers: the UI may change them meanwhile.
     // Result layers are run input as layers (e.g. routes to assess) but never as sites.
-    auto ws = std::make_shared<data::Workspace>();
-    for (const auto& l : m_layers) {
-        ws->layers.add(*l.data);
-        if (l.result) continue;
-        try {
-            ws->catalogue.add_layer(*l.data);
-        } catch (const std::exception&) {
-            // Already reported when the layer was loaded.
-        }
-    }
+    auto ws = std::make_shared<data::Workspace>(session::workspace(m_session.state()));
     // The host gets what the CLI would send from a --params file: lists as arrays,
     // records as objects, numbers as numbers (map::host_params).
     const nlohmann::json raw = map::host_params(m_registry->find(plugin_id)->params, m_plugin_params[plugin_id]);
@@ -135,6 +105,7 @@ void App::start_run(const std::string& plugin_id) {
     m_last_run_error.clear();
     m_job = std::make_unique<PluginJob>();
     m_job->plugin_id = plugin_id;
+    m_job->params = raw;
     m_job->started = std::chrono::steady_clock::now();
     PluginJob* job = m_job.get();
     plugin::Registry* reg = m_registry.get();
@@ -161,12 +132,11 @@ void App::poll_run() {
         m_run_failed = true;
         return;
     }
-    add_run_result(job->plugin_id, std::move(job->result));
+    add_run_result(job->plugin_id, std::move(job->params), std::move(job->result));
 }
 
-void App::add_run_result(const std::string& plugin_id, plugin::RunResult r, bool restored) {
+void App::add_run_result(const std::string& plugin_id, nlohmann::json params, plugin::RunResult r) {
     for (const auto& m : r.messages) {
-        if (restored) break;
         const std::string text = plugin_id + ": " + m.text;
         m.level >= 2 ? error(text) : m.level == 1 ? warn(text) : info(text);
     }
@@ -176,80 +146,23 @@ void App::add_run_result(const std::string& plugin_id, plugin::RunResult r, bool
         m_run_failed = true;
         return;
     }
-    RunRecord rec;
-    rec.plugin_id = plugin_id;
-    // One map layer per distinct feature style, so legs and alternatives keep their colours.
-    for (const auto& rl : r.layers) {
-        std::vector<std::pair<plugin::Style, layer::Layer>> groups;
-        for (std::size_t i = 0; i < rl.layer.features.size(); ++i) {
-            const plugin::Style st =
-                i < rl.feature_styles.size() && rl.feature_styles[i] ? *rl.feature_styles[i] : rl.style;
-            auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) {
-                return x.first.color == st.color && x.first.width_px == st.width_px;
-            });
-            if (g == groups.end()) {
-                layer::Layer l;
-                l.name = groups.empty() ? rl.layer.name : rl.layer.name + " " + st.color;
-                l.source = "result:" + plugin_id;
-                l.source_crs = geo::kWgs84;
-                l.fields = rl.layer.fields;
-                groups.push_back({st, std::move(l)});
-                g = groups.end() - 1;
-            }
-            g->second.features.push_back(rl.layer.features[i]);
-        }
-        for (auto& [st, l] : groups) {
-            const std::size_t before = m_layers.size();
-            add_layer(std::move(l), false, true);
-            if (m_layers.size() == before) continue;
-            MapLayer& ml = m_layers.back();
-            ml.style.stroke = parse_colour(st.color, ml.style.stroke);
-            // Result lines must stand out from the base map: a colour too close to a
-            // visible data layer's (e.g. orange road legs on orange roads) becomes magenta.
-            if (ml.geometry == "line" || ml.geometry == "mixed")
-                for (const auto& base : m_layers)
-                    if (!base.result && base.visible && base.geometry == "line" &&
-                        map::colour_distance(base.style.stroke, ml.style.stroke) < 0.2f) {
-                        ml.style.stroke = kRouteHighlight;
-                        break;
-                    }
-            ml.style.fill = ml.style.stroke;
-            // Areas (coverage rings, reach): translucent fill, solid outline.
-            ml.style.fill_opacity = 0.25f;
-            ml.style.width_px = static_cast<float>(st.width_px);
-            ml.casing = ml.geometry == "line" || ml.geometry == "mixed";
-            ml.style.symbol_tint = 0.85f;  // utilisation colours show on the site symbols
-            // A "kind" label says "leg" or "transfer"; the feature's name says where.
-            std::string field = st.label_field;
-            if (field == "kind" && std::any_of(ml.data->features.begin(), ml.data->features.end(),
-                                               [](const layer::Feature& f) { return f.attributes.has("name"); }))
-                field = "name";
-            else if (field == "kind" && ml.geometry == "line") field.clear();  // "leg" along every leg says nothing
-            ml.labels = !field.empty();
-            if (!field.empty()) ml.label_field = field;
-            rec.layer_names.push_back(ml.name);
-        }
-    }
     std::size_t features = 0;
     for (const auto& l : r.layers) features += l.layer.features.size();
     char buf[160];
-    std::snprintf(buf, sizeof buf, "%s %s %.2f s: %zu layers (%zu features), %zu tables, %zu rasters",
-                  plugin_id.c_str(), restored ? "restored, ran in" : "finished in", r.seconds, r.layers.size(),
-                  features, r.tables.size(), r.rasters.size());
+    std::snprintf(buf, sizeof buf, "%s finished in %.2f s: %zu layers (%zu features), %zu tables, %zu rasters",
+                  plugin_id.c_str(), r.seconds, r.layers.size(), features, r.tables.size(), r.rasters.size());
     info(buf);
-    rec.result = std::move(r);
-    upload_rasters(rec);
-    m_runs.push_back(std::move(rec));
-    ++m_runs_generation;
-    rebuild_catalogue();
+    // The session makes its map layers (one per feature style, in the plugin's colours);
+    // the mirror uploads them and its rasters.
+    m_session.add_run(plugin_id, std::move(params), std::move(r));
 }
 
 void App::upload_rasters(RunRecord& rec) {
     for (auto& o : rec.rasters)
         if (o.gpu) m_renderer->remove(o.gpu);
-    rec.rasters.resize(rec.result.rasters.size());
-    for (std::size_t i = 0; i < rec.result.rasters.size(); ++i) {
-        const auto& r = rec.result.rasters[i];
+    rec.rasters.resize(rec.result ? rec.result->rasters.size() : 0);
+    for (std::size_t i = 0; i < rec.rasters.size(); ++i) {
+        const auto& r = rec.result->rasters[i];
         RasterOverlay& o = rec.rasters[i];
         o.gpu = 0;
         try {
@@ -505,14 +418,25 @@ void App::draw_results_panel() {
         ImGui::PushID(static_cast<int>(i));
         const std::string title = std::to_string(i + 1) + ". " + rec.plugin_id + "##run";
         if (ImGui::CollapsingHeader(title.c_str(), i + 1 == m_runs.size() ? ImGuiTreeNodeFlags_DefaultOpen : 0)) {
+            if (!rec.result) {
+                ImGui::PushTextWrapPos(0.0f);
+                ImGui::TextDisabled(
+                    "Its result was not saved with the scenario (results file missing or bad): run "
+                    "it again, or 'enablement scenario run' the scenario.");
+                ImGui::PopTextWrapPos();
+            }
             for (const auto& name : rec.layer_names) {
                 auto it =
                     std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& l) { return l.name == name; });
-                if (it == m_layers.end()) continue;
+                const session::LayerState* sl = m_session.state().find_layer(name);
+                if (it == m_layers.end() || !sl) continue;
                 ImGui::PushID(name.c_str());
-                ImGui::Checkbox("##v", &it->visible);
+                bool visible = sl->visible;
+                if (ImGui::Checkbox("##v", &visible)) m_session.set_layer_visible(name, visible);
                 ImGui::SameLine();
-                ImGui::ColorEdit3("##c", it->style.stroke.data(), ImGuiColorEditFlags_NoInputs);
+                session::LayerStyle style = sl->style;
+                if (ImGui::ColorEdit3("##c", style.stroke.data(), ImGuiColorEditFlags_NoInputs))
+                    m_session.set_layer_style(name, style);
                 ImGui::SameLine();
                 if (ImGui::SmallButton("Fit"))
                     if (const auto* p = m_renderer->prepared(it->gpu)) m_view.fit(p->extent, 30);
@@ -525,19 +449,19 @@ void App::draw_results_panel() {
                 std::max(60.0f, ImGui::GetContentRegionAvail().x - ebw - ImGui::GetStyle().ItemSpacing.x));
             ImGui::InputTextWithHint("##exp", "route.geojson", &rec.export_path);
             ImGui::SameLine();
-            if (ImGui::Button("Export GeoJSON", ImVec2(-1, 0)) && !rec.export_path.empty()) {
+            if (ImGui::Button("Export GeoJSON", ImVec2(-1, 0)) && !rec.export_path.empty() && rec.result) {
                 try {
-                    io::write_layer(plugin::merged_layers(rec.result, rec.plugin_id), rec.export_path,
+                    io::write_layer(plugin::merged_layers(*rec.result, rec.plugin_id), rec.export_path,
                                     io::Format::GeoJson);
                     info("wrote " + rec.export_path);
                 } catch (const std::exception& e) {
                     error(e.what());
                 }
             }
-            for (std::size_t t = 0; t < rec.result.tables.size(); ++t)
-                draw_table(rec.result.tables[t], static_cast<int>(t));
-            for (std::size_t k = 0; k < rec.result.rasters.size() && k < rec.rasters.size(); ++k) {
-                const auto& r = rec.result.rasters[k];
+            for (std::size_t t = 0; rec.result && t < rec.result->tables.size(); ++t)
+                draw_table(rec.result->tables[t], static_cast<int>(t));
+            for (std::size_t k = 0; rec.result && k < rec.result->rasters.size() && k < rec.rasters.size(); ++k) {
+                const auto& r = rec.result->rasters[k];
                 RasterOverlay& o = rec.rasters[k];
                 ImGui::PushID(static_cast<int>(k) + 1000);
                 ImGui::Checkbox("##rv", &o.visible);
@@ -553,17 +477,11 @@ void App::draw_results_panel() {
         ImGui::PopID();
     }
     if (remove >= 0) {
-        for (const auto& name : m_runs[static_cast<std::size_t>(remove)].layer_names) {
-            auto it = std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& l) { return l.name == name; });
-            if (it == m_layers.end()) continue;
-            m_renderer->remove(it->gpu);
-            m_layers.erase(it);
+        try {
+            m_session.remove_run(m_runs[static_cast<std::size_t>(remove)].id);
+        } catch (const std::exception& e) {
+            error(e.what());
         }
-        select_feature(-1, -1);
-        for (const auto& o : m_runs[static_cast<std::size_t>(remove)].rasters)
-            if (o.gpu) m_renderer->remove(o.gpu);
-        m_runs.erase(m_runs.begin() + remove);
-        ++m_runs_generation;
     }
 }
 

@@ -1,38 +1,49 @@
 // SPDX-License-Identifier: MIT
-// Scenario files: the planner's work (layers, styles, view, plugin parameters) as JSON,
-// written atomically; plus the autosave.
+// The GUI side of the session: opening, saving and autosaving scenarios through
+// mp::session, and the GPU mirror of the session's layers and runs.
+#define GLFW_INCLUDE_NONE  // GL comes from GLEW (map/gl_util.hpp)
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
-
-#include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "app/app.hpp"
+#include "map/prepare.hpp"
 #include "mp/core/error.hpp"
-#include "mp/data/default_data.hpp"
 #include "mp/io/ogr_io.hpp"
 
 namespace mp::gui {
 
 namespace {
-constexpr int kScenarioVersion = 1;
 constexpr auto kAutosaveEvery = std::chrono::seconds(10);
 
-// Plugin runs are kept beside the scenario: "x.scenario.json" -> "x.scenario.results.json".
-std::string results_path_for(const std::string& scenario_path) {
-    const std::string ext = ".json";
-    if (scenario_path.size() > ext.size() &&
-        scenario_path.compare(scenario_path.size() - ext.size(), ext.size(), ext) == 0)
-        return scenario_path.substr(0, scenario_path.size() - ext.size()) + ".results.json";
-    return scenario_path + ".results.json";
+map::LayerStyle to_map_style(const session::LayerStyle& s, bool result) {
+    map::LayerStyle m;
+    m.stroke = s.stroke;
+    m.fill = s.fill;
+    m.width_px = s.width_px;
+    m.opacity = s.opacity;
+    m.fill_opacity = s.fill_opacity;
+    m.symbol_size_px = s.symbol_size_px;
+    m.symbol_tint = result ? 0.85f : 0.0f;  // utilisation colours show on result site symbols
+    return m;
 }
 
-nlohmann::json colour(const std::array<float, 4>& c) { return nlohmann::json::array({c[0], c[1], c[2], c[3]}); }
-void read_colour(const nlohmann::json& j, std::array<float, 4>& c) {
-    if (j.is_array() && j.size() == 4)
-        for (std::size_t i = 0; i < 4; ++i) c[i] = j[i].get<float>();
+// Whether b only adds keys to a (plugin id -> {key: value}), changing none.
+bool only_additions(const nlohmann::json& a, const nlohmann::json& b) {
+    if (!a.is_object() || !b.is_object()) return false;
+    for (const auto& [id, values] : a.items()) {
+        auto it = b.find(id);
+        if (it == b.end() || !values.is_object() || !it->is_object()) return false;
+        for (const auto& [k, v] : values.items()) {
+            auto kv = it->find(k);
+            if (kv == it->end() || *kv != v) return false;
+        }
+    }
+    return true;
 }
 }  // namespace
 
@@ -45,196 +56,192 @@ std::string App::autosave_path() {
     return (base / "enablement" / "autosave.scenario.json").string();
 }
 
-std::string App::scenario_json(const std::string& target_path) const {
-    nlohmann::json j;
-    j["format"] = "enablement-scenario";
-    j["version"] = kScenarioVersion;
-    j["default_data"] = m_default_data;
-    j["sources"] = m_sources;
-    j["removed_layers"] = m_removed_layers;
-    // Run results live in a file beside this one (written by save_results_beside).
-    if (!m_runs.empty()) j["results_file"] = std::filesystem::path(results_path_for(target_path)).filename().string();
-    j["display_crs"] = m_display_crs;
-    double lon = m_view.center_x, lat = m_view.center_y;
-    try {
-        if (m_to_display) m_to_display->inverse(lon, lat);
-    } catch (const std::exception&) {
-    }
-    j["view"] = {{"center_lon", lon}, {"center_lat", lat}, {"units_per_pixel", m_view.units_per_pixel}};
-    auto layers = nlohmann::json::array();
-    for (const auto& l : m_layers) {
-        layers.push_back({{"name", l.name},
-                          {"source", l.source},
-                          {"visible", l.visible},
-                          {"labels", l.labels},
-                          {"label_field", l.label_field},
-                          {"stroke", colour(l.style.stroke)},
-                          {"fill", colour(l.style.fill)},
-                          {"width_px", l.style.width_px},
-                          {"opacity", l.style.opacity},
-                          {"fill_opacity", l.style.fill_opacity},
-                          {"symbol_size_px", l.style.symbol_size_px}});
-    }
-    j["layers"] = layers;
-    j["plugins"] = m_plugin_params;
-    return j.dump(2);
-}
-
-void App::apply_scenario(const std::string& text, const std::string& where) {
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text);
-    } catch (const std::exception& e) {
-        throw InputError(std::string("not a scenario (JSON): ") + e.what(), where);
-    }
-    if (j.value("format", "") != "enablement-scenario") throw InputError("not an enablement scenario file", where);
-    if (j.value("version", 0) > kScenarioVersion)
-        throw InputError("scenario version " + std::to_string(j.value("version", 0)) + " is newer than this program",
-                         where);
-    // Reload the data the scenario names, then apply styles and order by layer name.
+void App::clear_mirror() {
     select_feature(-1, -1);
-    for (auto& l : m_layers) m_renderer->remove(l.gpu);
+    for (auto& l : m_layers)
+        if (l.gpu) m_renderer->remove(l.gpu);
     for (auto& rec : m_runs)
         for (auto& o : rec.rasters)
             if (o.gpu) m_renderer->remove(o.gpu);
     m_layers.clear();
-    m_sources.clear();
     m_runs.clear();
-    ++m_runs_generation;
-    m_restoring = true;
-    struct Done {
-        bool& flag;
-        ~Done() { flag = false; }
-    } done{m_restoring};
-    m_default_data = j.value("default_data", true) && !m_opts.no_default_data;
-    const std::string crs = j.value("display_crs", std::string(geo::kWebMercator));
-    if (crs != m_display_crs) set_display_crs(crs);
-    if (m_default_data) {
-        try {
-            for (auto& l : data::load_default_layers()) add_layer(std::move(l), false);
-        } catch (const std::exception& e) {
-            error(std::string("default data: ") + e.what());
-        }
-    }
-    for (const auto& src : j.value("sources", std::vector<std::string>{})) add_source(src);
-    for (const auto& src : m_opts.data)
-        if (std::find(m_sources.begin(), m_sources.end(), src) == m_sources.end()) add_source(src);
-    // Results of earlier runs, beside the scenario (a missing or bad file loses only them).
-    if (j.contains("results_file") && j["results_file"].is_string()) {
-        std::filesystem::path rf = j["results_file"].get<std::string>();
-        if (rf.is_relative()) rf = std::filesystem::path(where).parent_path() / rf;
-        restore_results(rf.string());
-    }
-    std::vector<MapLayer> ordered;
-    for (const auto& jl : j.value("layers", nlohmann::json::array())) {
-        const std::string name = jl.value("name", "");
-        auto it = std::find_if(m_layers.begin(), m_layers.end(), [&](const MapLayer& l) { return l.name == name; });
-        if (it == m_layers.end()) {
-            warn("scenario layer '" + name + "' is not in the loaded data (" + jl.value("source", "") + ")");
-            continue;
-        }
-        it->visible = jl.value("visible", true);
-        it->labels = jl.value("labels", it->labels);
-        it->label_field = jl.value("label_field", it->label_field);
-        read_colour(jl.value("stroke", nlohmann::json()), it->style.stroke);
-        read_colour(jl.value("fill", nlohmann::json()), it->style.fill);
-        it->style.width_px = jl.value("width_px", it->style.width_px);
-        it->style.opacity = jl.value("opacity", it->style.opacity);
-        it->style.fill_opacity = jl.value("fill_opacity", it->style.fill_opacity);
-        it->style.symbol_size_px = jl.value("symbol_size_px", it->style.symbol_size_px);
-        ordered.push_back(std::move(*it));
-        m_layers.erase(it);
-    }
-    // Layers the scenario does not list (new data) go to their natural place: areas
-    // under lines under points, results over data.
-    for (auto& rest : m_layers) {
-        const int rank = draw_rank(rest.geometry);
-        auto pos = rest.result ? ordered.end() : std::find_if(ordered.begin(), ordered.end(), [&](const MapLayer& o) {
-            return o.result || draw_rank(o.geometry) > rank;
-        });
-        ordered.insert(pos, std::move(rest));
-    }
-    m_layers = std::move(ordered);
-    // Layers the planner removed stay removed.
-    m_removed_layers = j.value("removed_layers", std::vector<std::string>{});
-    for (const auto& name : m_removed_layers) {
-        auto it = std::find_if(m_layers.begin(), m_layers.end(),
-                               [&](const MapLayer& l) { return l.name == name && !l.result; });
-        if (it != m_layers.end()) remove_layer(static_cast<std::size_t>(it - m_layers.begin()));
-    }
-    rebuild_catalogue();
-    if (j.contains("plugins") && j["plugins"].is_object()) m_plugin_params = j["plugins"];
-    if (j.contains("view")) {
-        const auto& v = j["view"];
-        double x = v.value("center_lon", 4.45), y = v.value("center_lat", 50.5);
-        m_to_display->forward(x, y);
-        m_view.center_x = x;
-        m_view.center_y = y;
-        m_view.units_per_pixel =
-            std::clamp(v.value("units_per_pixel", 500.0), map::kMinUnitsPerPixel, map::kMaxUnitsPerPixel);
-        m_view_initialised = true;
-    }
+    m_synced_revision = 0;
 }
 
-void App::save_results_beside(const std::string& scenario_path) {
-    const std::string path = results_path_for(scenario_path);
-    auto it = m_results_written.find(path);
-    if (it != m_results_written.end() && it->second == m_runs_generation) return;
-    if (m_runs.empty()) {
-        std::error_code ec;
-        std::filesystem::remove(path, ec);
-    } else {
-        nlohmann::json j{{"format", "enablement-results"}, {"version", 1}};
-        auto runs = nlohmann::json::array();
-        for (const auto& rec : m_runs) {
-            // Which of the run's map layers are still on the map (the planner may remove some).
-            auto present = nlohmann::json::array();
-            for (const auto& name : rec.layer_names)
-                present.push_back(
-                    std::any_of(m_layers.begin(), m_layers.end(), [&](const MapLayer& l) { return l.name == name; }));
-            runs.push_back({{"plugin", rec.plugin_id}, {"present", present}, {"result", plugin::to_json(rec.result)}});
+void App::sync_from_session() {
+    if (m_session.revision() == m_synced_revision) return;
+    m_synced_revision = m_session.revision();
+    const session::State& st = m_session.state();
+
+    // Layers: reuse the GPU copy of every layer whose data is unchanged (a style edit,
+    // an undo), upload the new ones, free the rest.
+    const layer::Layer* selected = m_sel_layer >= 0 && m_sel_layer < static_cast<int>(m_layers.size())
+                                       ? m_layers[m_sel_layer].data.get()
+                                       : nullptr;
+    std::unordered_map<const layer::Layer*, std::size_t> old_index;
+    for (std::size_t i = 0; i < m_layers.size(); ++i) old_index.emplace(m_layers[i].data.get(), i);
+    std::vector<char> reused(m_layers.size(), 0);
+    std::vector<MapLayer> next;
+    next.reserve(st.layers.size());
+    bool data_changed = false;
+    for (const auto& sl : st.layers) {
+        MapLayer m;
+        auto it = old_index.find(sl.data.get());
+        if (it != old_index.end() && !reused[it->second]) {
+            reused[it->second] = 1;
+            m = std::move(m_layers[it->second]);
+        } else {
+            data_changed = data_changed || !sl.result();
+            auto prepared = std::make_shared<map::PreparedLayer>(map::prepare_layer(*sl.data, *m_to_display));
+            if (prepared->failed_points)
+                warn(sl.name + ": " + std::to_string(prepared->failed_points) + " coordinates outside " +
+                     m_display_crs);
+            m.gpu = m_renderer->upload(std::move(prepared));
         }
-        j["runs"] = std::move(runs);
-        io::write_file_atomic(path, j.dump());
+        m.name = sl.name;
+        m.source = sl.source;
+        m.data = sl.data;
+        m.style = to_map_style(sl.style, sl.result());
+        m.visible = sl.visible;
+        m.labels = sl.labels;
+        m.label_field = sl.label_field;
+        m.geometry = std::string(session::geometry_name(sl.geometry));
+        m.result = sl.result();
+        m.casing = m.result && (m.geometry == "line" || m.geometry == "mixed");
+        next.push_back(std::move(m));
     }
-    m_results_written[path] = m_runs_generation;
+    for (std::size_t i = 0; i < m_layers.size(); ++i)
+        if (!reused[i]) {
+            data_changed = data_changed || !m_layers[i].result;
+            if (m_layers[i].gpu) m_renderer->remove(m_layers[i].gpu);
+        }
+    m_layers = std::move(next);
+    // The selection follows its layer, or goes with it.
+    int sel = -1;
+    for (std::size_t i = 0; selected && i < m_layers.size(); ++i)
+        if (m_layers[i].data.get() == selected) sel = static_cast<int>(i);
+    if (sel != m_sel_layer) {
+        if (sel < 0) select_feature(-1, -1);
+        else m_sel_layer = sel;
+    }
+
+    // Runs: their rasters stay on the GPU while the run is in the session.
+    std::vector<RunRecord> runs;
+    for (const auto& r : st.runs) {
+        auto it = std::find_if(m_runs.begin(), m_runs.end(), [&](const RunRecord& o) { return o.id == r.id; });
+        RunRecord rec;
+        if (it != m_runs.end()) {
+            rec = std::move(*it);
+            m_runs.erase(it);
+        } else {
+            rec.id = r.id;
+            rec.result = r.result;
+            if (rec.result) upload_rasters(rec);
+        }
+        rec.plugin_id = r.plugin_id;
+        rec.layer_names = r.layers;
+        runs.push_back(std::move(rec));
+    }
+    for (auto& gone : m_runs)
+        for (auto& o : gone.rasters)
+            if (o.gpu) m_renderer->remove(o.gpu);
+    m_runs = std::move(runs);
+
+    if (data_changed) rebuild_catalogue();
+    m_plugin_params = st.plugin_params;
 }
 
-void App::restore_results(const std::string& file) {
+void App::push_forms_to_session() {
+    const nlohmann::json& current = m_session.state().plugin_params;
+    if (m_plugin_params == current) return;
     try {
-        std::ifstream in(file, std::ios::binary);
-        if (!in) throw InputError("cannot open", file);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        const auto j = nlohmann::json::parse(ss.str());
-        if (j.value("format", "") != "enablement-results") throw InputError("not an enablement results file", file);
-        std::size_t n = 0;
-        for (const auto& run : j.at("runs")) {
-            const std::string plugin_id = run.at("plugin").get<std::string>();
-            const std::size_t before = m_runs.size();
-            add_run_result(plugin_id, plugin::run_result_from_json(run.at("result")), true);
-            if (m_runs.size() == before) continue;
-            ++n;
-            // Drop the layers the planner had removed (groups come back in the same order).
-            const auto& present = run.value("present", nlohmann::json::array());
-            auto& names = m_runs.back().layer_names;
-            for (std::size_t i = 0; i < names.size() && i < present.size(); ++i) {
-                if (!present[i].is_boolean() || present[i].get<bool>()) continue;
-                auto it = std::find_if(m_layers.begin(), m_layers.end(),
-                                       [&](const MapLayer& l) { return l.name == names[i]; });
-                if (it != m_layers.end()) remove_layer(static_cast<std::size_t>(it - m_layers.begin()));
-            }
-        }
-        info("restored " + std::to_string(n) + " plugin run(s) from " + file);
+        if (only_additions(current, m_plugin_params)) m_session.fill_plugin_params(m_plugin_params);
+        else m_session.set_plugin_params(m_plugin_params);
     } catch (const std::exception& e) {
-        warn(std::string("plugin results not restored: ") + e.what() + " (" + file + ")");
+        error(std::string("plugin form: ") + e.what());
+        m_plugin_params = current;
     }
+}
+
+void App::sync_view_to_session() {
+    session::View v = m_session.state().view;
+    v.display_crs = m_display_crs;
+    if (m_view_initialised && m_to_display) {
+        double lon = m_view.center_x, lat = m_view.center_y;
+        try {
+            m_to_display->inverse(lon, lat);
+            v.placed = true;
+            v.center_lon = std::clamp(lon, -180.0, 180.0);
+            v.center_lat = std::clamp(lat, -90.0, 90.0);
+            v.units_per_pixel = m_view.units_per_pixel;
+        } catch (const std::exception&) {
+            // Outside the CRS's domain: keep the last view that was.
+        }
+    }
+    m_session.set_view(v);
+}
+
+void App::update_window_title() {
+    if (!m_window) return;
+    const std::string& path = m_session.path();
+    std::string title =
+        "enablement: " + (path.empty() ? std::string("map view") : std::filesystem::path(path).filename().string());
+    if (m_session.modified()) title += " *";
+    if (title == m_window_title) return;
+    m_window_title = title;
+    glfwSetWindowTitle(m_window, title.c_str());
+}
+
+void App::apply_loaded(session::Loaded loaded) {
+    clear_mirror();
+    const session::View view = loaded.state.view;
+    if (view.display_crs != m_display_crs) {
+        try {
+            set_display_crs(view.display_crs);
+        } catch (const std::exception& e) {
+            error("display CRS " + view.display_crs + ": " + e.what() + "; keeping " + m_display_crs);
+        }
+    }
+    loaded.state.view.display_crs = m_display_crs;
+    m_session.reset(std::move(loaded.state));
+    for (const auto& n : loaded.notices) {
+        if (n.level == session::Notice::Level::Error) error(n.text);
+        else if (n.level == session::Notice::Level::Warning) warn(n.text);
+        else info(n.text);
+    }
+    if (view.placed) {
+        double x = view.center_lon, y = view.center_lat;
+        try {
+            m_to_display->forward(x, y);
+            m_view.center_x = x;
+            m_view.center_y = y;
+            m_view.units_per_pixel = std::clamp(view.units_per_pixel, map::kMinUnitsPerPixel, map::kMaxUnitsPerPixel);
+            m_view_initialised = true;
+        } catch (const std::exception& e) {
+            warn(std::string("scenario view: ") + e.what());
+        }
+    }
+    sync_from_session();
+}
+
+void App::load_initial_data() {
+    session::Scenario sc;
+    sc.default_data = !m_opts.no_default_data;
+    sc.view.display_crs = m_display_crs;
+    session::LoadOptions opts;
+    opts.extra_sources = m_opts.data;
+    apply_loaded(session::load(sc, opts));
+    m_session.set_path(m_opts.scenario);
 }
 
 void App::save_scenario(const std::string& path) {
     try {
-        save_results_beside(path);
-        io::write_file_atomic(path, scenario_json(path));
+        sync_view_to_session();
+        m_writer.write(path, m_session.state(), true);
+        if (m_session.path().empty() || m_session.path() == path) {
+            m_session.set_path(path);
+            m_session.mark_saved();
+        }
         info("saved scenario " + path);
     } catch (const std::exception& e) {
         error(std::string("saving the scenario: ") + e.what());
@@ -242,33 +249,35 @@ void App::save_scenario(const std::string& path) {
 }
 
 void App::open_scenario(const std::string& path) {
+    session::Loaded loaded;
     try {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) throw InputError("cannot open", path);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        apply_scenario(ss.str(), path);
-        m_scenario_path = path == autosave_path() ? m_opts.scenario : path;
-        info("opened scenario " + path);
+        const session::Scenario sc = session::read_scenario(path);
+        session::LoadOptions opts;
+        opts.no_default_data = m_opts.no_default_data;
+        opts.extra_sources = m_opts.data;
+        loaded = session::load(sc, opts);
     } catch (const std::exception& e) {
         error(std::string("opening the scenario: ") + e.what());
         if (m_layers.empty()) load_initial_data();
+        return;
     }
+    apply_loaded(std::move(loaded));
+    const bool autosave = path == autosave_path();
+    m_session.set_path(autosave ? m_opts.scenario : path);
+    m_scenario_path = m_session.path();
+    // The autosave may hold what the scenario file does not.
+    if (autosave) m_session.mark_modified();
+    info("opened scenario " + path);
 }
 
 void App::autosave_tick() {
     const auto now = std::chrono::steady_clock::now();
     if (now - m_last_autosave < kAutosaveEvery) return;
     m_last_autosave = now;
-    std::string json = scenario_json(autosave_path());
-    const auto written = m_results_written.find(results_path_for(autosave_path()));
-    const bool runs_changed = written == m_results_written.end() || written->second != m_runs_generation;
-    if (json == m_last_saved_json && !runs_changed) return;
     try {
+        sync_view_to_session();
         std::filesystem::create_directories(std::filesystem::path(autosave_path()).parent_path());
-        save_results_beside(autosave_path());
-        io::write_file_atomic(autosave_path(), json);
-        m_last_saved_json = std::move(json);
+        m_writer.write(autosave_path(), m_session.state(), false);
     } catch (const std::exception& e) {
         error(std::string("autosave: ") + e.what());
         m_last_autosave = now + std::chrono::minutes(5);  // do not repeat the error every frame

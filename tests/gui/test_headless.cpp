@@ -681,3 +681,67 @@ TEST_CASE("a record table edited with mouse and keyboard in the real window (xdo
     CHECK(j["forms"]["plugins"]["records"]["problems"][0]["path"] == "systems[1].type");
     CHECK(j["forms"]["plugins"]["records"]["run_enabled"] == false);
 }
+
+TEST_CASE("a version 1 scenario written by the old GUI opens migrated and is saved as version 2",
+          "[gui][scenario][migration]") {
+    require_xvfb();
+    mp::test::TempDir tmp;
+    const std::string fixture =
+        std::string(MP_SOURCE_DIR) + "/tests/fixtures/scenario-v1/zeebrugge-leopoldsburg.scenario.json";
+    const std::string saved = tmp.file("saved.scenario.json");
+    REQUIRE(run_gui(tmp, "--scenario " + fixture + " --save-scenario " + saved + " --screenshot " + tmp.file("s.png") +
+                             " --dump-view " + tmp.file("v.json")) == 0);
+    const Dump d = load_dump(tmp.file("v.json"));
+    CHECK(d.j["display_crs"] == "EPSG:3812");
+    CHECK(d.view.units_per_pixel == Approx(180));
+    CHECK(d.j["runs"] == 1);
+    std::vector<std::string> names;
+    for (const auto& l : d.j["layers"]) {
+        names.push_back(l["name"]);
+        if (l["name"] == "roads") {
+            CHECK(l["stroke"][2].get<double>() == Approx(0.9));
+            CHECK(l["width_px"].get<double>() == Approx(3.5));
+        }
+        if (l["name"] == "rail") CHECK_FALSE(l["visible"].get<bool>());
+    }
+    CHECK(names == std::vector<std::string>{"roads", "rail", "sites", "routes", "routes #ff7f0e"});
+    CHECK(mp::test::read_text(tmp.file("gui.log")).find("migrated from scenario version 1") != std::string::npos);
+    const auto j = nlohmann::json::parse(mp::test::read_text(saved));
+    CHECK(j["version"] == 2);
+    CHECK(j["removed_layers"] == nlohmann::json::array({"belgium"}));
+    REQUIRE(j["runs"].size() == 1);
+    CHECK(j["runs"][0]["params"]["vehicles"] == "12");
+    CHECK((std::filesystem::status(saved).permissions() & std::filesystem::perms::all) ==
+          (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+    CHECK(std::filesystem::exists(tmp.file("saved.scenario.results.json")));
+}
+
+TEST_CASE("undo takes a plugin run off the map and redo puts it back", "[gui][undo][plugins]") {
+    require_xvfb();
+    require_transit_routes_plugin();
+    mp::test::TempDir tmp;
+    const std::string run =
+        " --no-restore --run transit-routes -p from=port-zeebrugge -p to=leopoldsburg-rail-terminal";
+    auto result_layers = [](const Dump& d) {
+        int n = 0;
+        for (const auto& l : d.j["layers"]) n += l["result"].get<bool>();
+        return n;
+    };
+    REQUIRE(run_gui(tmp, run + " --screenshot " + tmp.file("a.png") + " --dump-view " + tmp.file("a.json")) == 0);
+    const Dump ran = load_dump(tmp.file("a.json"));
+    REQUIRE(result_layers(ran) >= 1);
+    REQUIRE(run_gui(tmp, run + " --undo 1 --save-scenario " + tmp.file("u.scenario.json") + " --screenshot " +
+                             tmp.file("u.png") + " --dump-view " + tmp.file("u.json")) == 0);
+    const Dump undone = load_dump(tmp.file("u.json"));
+    CHECK(undone.j["runs"] == 0);
+    CHECK(result_layers(undone) == 0);
+    CHECK(undone.j["layers"].size() == ran.j["layers"].size() - result_layers(ran));
+    CHECK(mp::test::read_text(tmp.file("gui.log")).find("undid: Run transit-routes") != std::string::npos);
+    CHECK(nlohmann::json::parse(mp::test::read_text(tmp.file("u.scenario.json")))["runs"].empty());
+    CHECK_FALSE(std::filesystem::exists(tmp.file("u.scenario.results.json")));
+    REQUIRE(run_gui(tmp, run + " --undo 1 --redo 1 --screenshot " + tmp.file("r.png") + " --dump-view " +
+                             tmp.file("r.json")) == 0);
+    const Dump redone = load_dump(tmp.file("r.json"));
+    CHECK(redone.j["runs"] == 1);
+    CHECK(redone.j["layers"] == ran.j["layers"]);
+}

@@ -22,6 +22,7 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <regex>
 
 #include "mp/core/error.hpp"
@@ -306,27 +307,97 @@ void reject_non_finite_json(const std::string& source) {
 
 }  // namespace
 
-std::string redact_secrets(std::string s) {
-    for (std::size_t pos = 0; (pos = s.find("password=", pos)) != std::string::npos;) {
-        const std::size_t v = pos + 9;
-        std::size_t end = v;
+namespace {
+
+// Where a password sits in a connection string. libpq's keyword/value form
+// (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING) separates
+// pairs by whitespace, allows spaces around '=' and quotes values in '...' with \' and
+// \\ escaped; its URI form puts "password=" in the query (pairs separated by '&') or the
+// password in the user info ("user:secret@host"); GDAL's MySQL driver separates pairs by
+// ','. key is where "password" starts, value where its value starts, end one past it.
+struct SecretSpan {
+    std::size_t key, value, end;
+};
+
+bool is_keyword_boundary(char c) {
+    return std::isspace(static_cast<unsigned char>(c)) || c == ':' || c == '?' || c == '&' || c == ',' || c == ';' ||
+           c == '"' || c == '\'';
+}
+
+std::vector<SecretSpan> password_spans(const std::string& s) {
+    std::string lower(s);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    const bool uri = lower.find("://") != std::string::npos;
+    const bool mysql = lower.rfind("mysql:", 0) == 0;
+    std::vector<SecretSpan> out;
+    for (std::size_t pos = 0; (pos = lower.find("password", pos)) != std::string::npos; pos += 8) {
+        if (pos > 0 && !is_keyword_boundary(s[pos - 1])) continue;
+        std::size_t i = pos + 8;
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+        if (i >= s.size() || s[i] != '=') continue;
+        ++i;
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+        const std::size_t value = i;
+        std::size_t end = value;
         if (end < s.size() && s[end] == '\'') {
             for (++end; end < s.size() && s[end] != '\''; ++end)
                 if (s[end] == '\\') ++end;
             end = std::min(s.size(), end + 1);
         } else {
-            while (end < s.size() && !std::isspace(static_cast<unsigned char>(s[end]))) ++end;
+            while (end < s.size() && !std::isspace(static_cast<unsigned char>(s[end])) && s[end] != '"' &&
+                   !(uri && (s[end] == '&' || s[end] == '#')) && !(mysql && s[end] == ','))
+                ++end;
         }
-        s.replace(v, end - v, "***");
-        pos = v + 3;
+        out.push_back({pos, value, end});
+        pos = end > pos + 8 ? end - 8 : pos;
     }
-    for (std::size_t pos = 0; (pos = s.find("://", pos)) != std::string::npos; pos += 3) {
-        const std::size_t at = s.find('@', pos + 3), colon = s.find(':', pos + 3),
-                          stop = s.find_first_of(" /", pos + 3);
-        if (at == std::string::npos || colon == std::string::npos || colon > at ||
-            (stop != std::string::npos && stop < at))
-            continue;
-        s.replace(colon + 1, at - colon - 1, "***");
+    return out;
+}
+
+// The password of a URL's user info ("scheme://user:secret@host"): [begin, end) of
+// ":secret", or nullopt.
+std::optional<std::pair<std::size_t, std::size_t>> userinfo_password(const std::string& s, std::size_t from) {
+    const std::size_t scheme = s.find("://", from);
+    if (scheme == std::string::npos) return std::nullopt;
+    const std::size_t at = s.find('@', scheme + 3), colon = s.find(':', scheme + 3),
+                      stop = s.find_first_of(" /?#", scheme + 3);
+    if (at == std::string::npos || colon == std::string::npos || colon > at || (stop != std::string::npos && stop < at))
+        return userinfo_password(s, scheme + 3);
+    return std::pair{colon, at};
+}
+
+}  // namespace
+
+std::string redact_secrets(std::string s) {
+    const auto spans = password_spans(s);
+    for (auto it = spans.rbegin(); it != spans.rend(); ++it) s.replace(it->value, it->end - it->value, "***");
+    for (std::size_t from = 0; const auto p = userinfo_password(s, from);) {
+        s.replace(p->first + 1, p->second - p->first - 1, "***");
+        from = p->first + 5;
+    }
+    return s;
+}
+
+std::string strip_secrets(std::string s) {
+    const auto spans = password_spans(s);
+    for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
+        std::size_t begin = it->key, end = it->end;
+        // Take one separator with it, so that no empty pair is left behind.
+        if (begin > 0 && (s[begin - 1] == '&' || s[begin - 1] == ',' || s[begin - 1] == ';')) {
+            --begin;
+        } else if (end < s.size() && (s[end] == '&' || s[end] == ',' || s[end] == ';')) {
+            ++end;
+        } else {
+            while (begin > 0 && std::isspace(static_cast<unsigned char>(s[begin - 1]))) --begin;
+            if (begin == 0 || s[begin - 1] == ':' || s[begin - 1] == '"' || s[begin - 1] == '?')
+                while (end < s.size() && std::isspace(static_cast<unsigned char>(s[end]))) ++end;
+            if (begin > 0 && s[begin - 1] == '?' && end == s.size()) --begin;
+        }
+        s.erase(begin, end - begin);
+    }
+    for (std::size_t from = 0; const auto p = userinfo_password(s, from);) {
+        s.erase(p->first, p->second - p->first);
+        from = p->first;
     }
     return s;
 }

@@ -56,8 +56,16 @@ std::string to_geojson(const layer::Layer& l);
 std::string temp_path_beside(const std::string& path);
 
 /// A source name as messages may show it: a password in a connection string
-/// ("PG:... password=secret", quoted or not) or in a URL ("user:secret@host") becomes "***".
+/// ("PG:... password=secret", "password = 'two words'", quoted or not) or in a URL
+/// ("user:secret@host") becomes "***".
 std::string redact_secrets(std::string source);
+
+/// A source (or any text) as a file may store it: the same passwords as redact_secrets
+/// finds are left out altogether, keyword and all ("PG:dbname=x password=y host=z" ->
+/// "PG:dbname=x host=z", "postgresql://user:pw@host/db" -> "postgresql://user@host/db"),
+/// so that opening it again takes the password from ~/.pgpass, a service file or
+/// PGPASSWORD instead of a placeholder.
+std::string strip_secrets(std::string source);
 
 /// Writes bytes to path. A regular file (or a new one) is written atomically: a
 /// temporary file beside it, flushed to disk, then renamed over it (through a symbolic

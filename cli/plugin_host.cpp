@@ -33,15 +33,7 @@ std::mutex g_control_mu;
 bool send(mp::plugin::FrameKind kind, const nlohmann::json& j) {
     const std::string frame = mp::plugin::encode_frame(kind, nlohmann::json::to_cbor(j));
     std::lock_guard lock(g_control_mu);
-    const char* p = frame.data();
-    std::size_t n = frame.size();
-    while (n > 0) {
-        const ssize_t w = ::write(g_control, p, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        p += w, n -= static_cast<std::size_t>(w);
-    }
-    return true;
+    return mp::plugin::write_all(g_control, frame.data(), frame.size());
 }
 
 class FrameProgress : public mp::Progress {

@@ -354,17 +354,6 @@ std::string signal_text(int sig) {
     return name + (d ? std::string(" (") + d + ")" : "");
 }
 
-// Writes all of text to fd (a memfd or pipe), retrying partial writes; false on error.
-bool write_all(int fd, const char* data, std::size_t n) {
-    while (n > 0) {
-        const ssize_t w = ::write(fd, data, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return false;
-        data += w, n -= static_cast<std::size_t>(w);
-    }
-    return true;
-}
-
 // Lines a plugin printed on stdout or stderr, as run messages (capped: a chatty plugin
 // must not flood the results).
 struct OutputLines {

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "mp/plugin/transport.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 
 #include "json_codec.hpp"
@@ -101,6 +104,16 @@ data::Workspace workspace_from_json(const nlohmann::json& j) {
         throw PluginError(std::string("malformed workspace from the host: ") + e.what(), where);
     }
     return ws;
+}
+
+bool write_all(int fd, const char* data, std::size_t n) {
+    while (n > 0) {
+        const ssize_t w = ::write(fd, data, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return false;
+        data += w, n -= static_cast<std::size_t>(w);
+    }
+    return true;
 }
 
 std::string encode_frame(FrameKind kind, const std::vector<std::uint8_t>& payload) {

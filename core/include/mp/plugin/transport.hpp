@@ -37,6 +37,10 @@ enum class FrameKind : std::uint8_t { Progress = 'P', Result = 'R' };
 /// Largest frame accepted (a result of 100 M raster cells fits).
 inline constexpr std::uint32_t kMaxFrameBytes = 1'500'000'000u;
 
+/// Writes all n bytes to a descriptor (a pipe or memfd), retrying partial writes and
+/// EINTR; false on any other failure.
+bool write_all(int fd, const char* data, std::size_t n);
+
 /// One frame: header and payload.
 std::string encode_frame(FrameKind kind, const std::vector<std::uint8_t>& payload);
 

@@ -38,14 +38,17 @@ Graph network_from_file(const std::string& path, NetworkKind kind, Progress& pro
     const auto size = fs::file_size(path, ec);
     const auto mtime = fs::last_write_time(path, ec).time_since_epoch().count();
     const std::string key = abs.string() + "|" + std::to_string(size) + "|" + std::to_string(mtime) + "|" +
-                            std::string(network_kind_name(kind)) + "|v1";
+                            std::string(network_kind_name(kind)) + "|v2";
+    // The entry also stores the source's identity (size, time and a hash of its first and
+    // last 64 KiB) and is used only when it still matches: never a graph of another file.
+    const SourceIdentity identity = source_identity(path);
     char name[32];
     std::snprintf(name, sizeof name, "%016zx.mpgraph", std::hash<std::string>{}(key));
     const fs::path dir = graph_cache_dir();
     const fs::path cached = dir.empty() ? fs::path() : dir / name;
     if (!cached.empty() && fs::exists(cached, ec)) {
         try {
-            Graph g = load_cache(cached.string());
+            Graph g = load_cache(cached.string(), &identity);
             say(false, "network " + path + ": loaded from the graph cache " + cached.string() + " (" +
                            std::to_string(g.nodes()) + " nodes, " + std::to_string(g.edges()) + " edges)");
             return g;
@@ -60,7 +63,7 @@ Graph network_from_file(const std::string& path, NetworkKind kind, Progress& pro
     if (!cached.empty()) {
         try {
             fs::create_directories(dir);
-            save_cache(g, cached.string());
+            save_cache(g, cached.string(), identity);
         } catch (const std::exception& e) {
             say(true, std::string("graph not cached: ") + e.what());
         }

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -209,10 +211,45 @@ struct Components {
 };
 Components connected_components(const Graph& g);
 
-/// Writes the graph to a binary cache file (temporary file, then rename). Throws mp::Error.
-void save_cache(const Graph& g, const std::string& path);
-/// Reads a cache written by save_cache. Throws mp::InputError for a missing, truncated
-/// or foreign file (naming it).
-Graph load_cache(const std::string& path);
+/// Where a cached graph came from, as the file system and its bytes can tell: a cache
+/// entry is used only when the source still matches (hardening: an entry of another
+/// graph under the same key must never be used).
+struct SourceIdentity {
+    std::string path;             ///< absolute path of the source file
+    std::uint64_t size = 0;       ///< bytes
+    std::int64_t mtime_ns = 0;    ///< modification time
+    std::uint64_t head_hash = 0;  ///< FNV-1a 64 of its first 64 KiB
+    std::uint64_t tail_hash = 0;  ///< FNV-1a 64 of its last 64 KiB
+    bool operator==(const SourceIdentity&) const = default;
+    /// "size 12 MB, modified ..., content hash ..." for messages.
+    std::string describe() const;
+};
+/// The identity of a file now; throws mp::InputError when it cannot be read.
+SourceIdentity source_identity(const std::string& path);
+
+/// Version of the graph cache format (docs/routing.md, "Graph cache files").
+inline constexpr std::uint32_t kGraphCacheVersion = 2;
+
+/// Writes the graph to a cache file: a versioned, sectioned binary format (format
+/// version, endianness, a layout hash of the record types, the builder's version, the
+/// source's identity, then one section per array), atomically (temporary file, then
+/// rename). Throws mp::Error.
+void save_cache(const Graph& g, const std::string& path, const SourceIdentity& source = {});
+/// Reads a cache written by save_cache. The file is untrusted: the header must match
+/// this build (version, endianness, layout), every section must lie inside the file,
+/// and every index must be in range and consistent (validate_graph), else mp::InputError
+/// names the file and what is wrong; nothing is ever read or written out of bounds.
+/// When `expected` is given, the stored source identity must equal it.
+Graph load_cache(const std::string& path, const SourceIdentity* expected = nullptr);
+/// The same from bytes in memory (the fuzz target; `where` names them in errors).
+Graph load_cache_bytes(std::string_view bytes, const std::string& where, const SourceIdentity* expected = nullptr);
+/// The source identity stored in a cache file's header (nullopt for none).
+std::optional<SourceIdentity> cached_source(const std::string& path);
+
+/// Why a graph is not internally consistent ("" when it is): array sizes, every node,
+/// edge, segment, restriction, shape, string and turn index in range, CSR offsets
+/// monotone, edges agreeing with their segments, coordinates finite lon/lat, costs
+/// bounded. A router may assume all of this of a graph that passes.
+std::string validate_graph(const Graph& g);
 
 }  // namespace mp::network

@@ -169,7 +169,10 @@ int main(int argc, char** argv) {
     std::printf("  service overhead (median over queries of abi/core - 1):      %.2f %%\n", sf.overhead_pct);
     std::printf("workspace load (default data, in this process): %.1f ms\n", load_ms);
     std::printf("in-process run:  median %.2f ms over %d runs\n", a, runs);
-    std::printf("isolated run:    median %.2f ms over %d runs (fork+exec, the workspace to the child and the results back as CBOR)\n", b, runs);
+    std::printf(
+        "isolated run:    median %.2f ms over %d runs (fork+exec, the workspace to the child and the results back as "
+        "CBOR)\n",
+        b, runs);
     std::printf(
         "RESULT service_overhead_pct=%.2f route_abi_ms=%.3f route_core_ms=%.3f route_queries=%zu isolated_ms=%.1f "
         "in_process_ms=%.2f overhead_ms=%.1f ratio=%.0f\n",

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: MIT
 // plugins, run: list plugins and run one with validated parameters.
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <thread>
 
 #include <cmath>
 #include <fstream>
@@ -11,6 +16,7 @@
 
 #include "cli_common.hpp"
 #include "mp/core/error.hpp"
+#include "mp/core/utf8.hpp"
 #include "mp/io/ogr_io.hpp"
 #include "mp/plugin/result.hpp"
 
@@ -131,8 +137,70 @@ std::string name_options(std::string text, const std::vector<std::pair<std::stri
     return text;
 }
 
+namespace {
+
+// What an in-process plugin prints on stdout while it runs: captured through a pipe and
+// handed back as messages, so stdout carries only results (`run ... --out -` stays a
+// clean FeatureCollection). An isolated run captures its plugin's output itself.
+class StdoutCapture {
+public:
+    StdoutCapture() {
+        std::cout.flush();
+        std::fflush(stdout);
+        int fds[2];
+        if (::pipe2(fds, O_CLOEXEC) != 0) return;
+        m_saved = ::fcntl(1, F_DUPFD_CLOEXEC, 3);
+        if (m_saved < 0 || ::dup2(fds[1], 1) < 0) {
+            ::close(fds[0]), ::close(fds[1]);
+            if (m_saved >= 0) ::close(m_saved), m_saved = -1;
+            return;
+        }
+        ::close(fds[1]);
+        m_reader = std::thread([this, fd = fds[0]] {
+            char buf[4096];
+            for (;;) {
+                const ssize_t n = ::read(fd, buf, sizeof buf);
+                if (n < 0 && errno == EINTR) continue;
+                if (n <= 0) break;
+                if (m_text.size() < (1u << 20)) m_text.append(buf, static_cast<std::size_t>(n));
+            }
+            ::close(fd);
+        });
+    }
+    StdoutCapture(const StdoutCapture&) = delete;
+    StdoutCapture& operator=(const StdoutCapture&) = delete;
+    ~StdoutCapture() { stop(); }
+    /// Restores stdout and returns what was printed, as lines.
+    std::vector<std::string> stop() {
+        std::vector<std::string> lines;
+        if (m_saved < 0) return lines;
+        std::cout.flush();
+        std::fflush(stdout);
+        ::dup2(m_saved, 1);  // the pipe's last writer closes: the reader sees its end
+        ::close(m_saved);
+        m_saved = -1;
+        if (m_reader.joinable()) m_reader.join();
+        std::size_t start = 0;
+        while (start < m_text.size()) {
+            std::size_t nl = m_text.find('\n', start);
+            if (nl == std::string::npos) nl = m_text.size();
+            lines.push_back(sanitize_utf8(std::string_view(m_text).substr(start, nl - start)));
+            start = nl + 1;
+        }
+        return lines;
+    }
+
+private:
+    int m_saved = -1;
+    std::thread m_reader;
+    std::string m_text;
+};
+
+}  // namespace
+
 plugin::RunResult run_with_progress(plugin::Registry& reg, const std::string& plugin_id, const nlohmann::json& params,
                                     const data::Workspace& ws, const plugin::RunOptions& opts) {
+    StdoutCapture capture;
     TerminalProgress progress(::isatty(2) != 0);
     g_active_progress = &progress;
     struct sigaction sa {};
@@ -150,6 +218,9 @@ plugin::RunResult run_with_progress(plugin::Registry& reg, const std::string& pl
     sigaction(SIGINT, &old, nullptr);
     g_active_progress = nullptr;
     progress.finish();
+    std::vector<plugin::Message> printed;
+    for (auto& line : capture.stop()) printed.push_back({0, "plugin stdout: " + line});
+    r.messages.insert(r.messages.begin(), printed.begin(), printed.end());
     return r;
 }
 

@@ -442,3 +442,19 @@ TEST_CASE("cli: a write that cannot complete is exit 1, and devices are written 
     CHECK(folder.code == 3);
     CHECK(folder.err.find("is a folder") != std::string::npos);
 }
+
+TEST_CASE("cli: what a plugin prints never mixes into the results on stdout, in process or isolated",
+          "[cli][plugins]") {
+    const std::string dir = std::string(MP_TEST_PLUGIN_DIR) + "/bad";
+    for (const char* mode : {"--in-process", "--isolated"}) {
+        INFO(mode);
+        const Run r = run(std::string("run forges --plugin-dir ") + dir + " " + mode + " --out -");
+        INFO(r.err);
+        REQUIRE(r.code == 0);
+        const auto j = nlohmann::json::parse(r.out);  // stdout is exactly one FeatureCollection
+        CHECK(j["type"] == "FeatureCollection");
+        REQUIRE(j["features"].size() == 1);
+        CHECK(j["features"][0]["properties"]["layer"] == "real");
+        CHECK(r.err.find("plugin stdout: {\"status\":\"ok\"") != std::string::npos);
+    }
+}

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 // Colour-maps a normalised raster value t in [0, 1] (t < 0: no data or zero, drawn
-// transparent). The ramp's stops are those of map::raster_ramp (gui/map/forms.cpp), a
-// yellow-green-blue-purple sequence after ColorBrewer YlGnBu (Brewer, colorbrewer2.org).
+// transparent), or, with u_direct, draws the texture's own colours (alpha 0:
+// transparent; classes and masks, coloured by map::raster_image). The ramp's stops are
+// those of map::raster_ramp (gui/map/forms.cpp), a yellow-green-blue-purple sequence
+// after ColorBrewer YlGnBu (Brewer, colorbrewer2.org).
 #version 330 core
 in vec2 v_uv;
 uniform sampler2D u_values;
 uniform float u_opacity;
+uniform int u_direct;
 out vec4 frag_colour;
 vec3 ramp(float t) {
     const vec3 c0 = vec3(1.000, 0.929, 0.627);
@@ -20,7 +23,13 @@ vec3 ramp(float t) {
     return mix(c3, c4, s - 3.0);
 }
 void main() {
-    float t = texture(u_values, v_uv).r;
+    vec4 cell = texture(u_values, v_uv);
+    if (u_direct == 1) {
+        if (cell.a < 0.5) discard;
+        frag_colour = vec4(cell.rgb, u_opacity);
+        return;
+    }
+    float t = cell.r;
     if (t < 0.0) discard;
     frag_colour = vec4(ramp(t), u_opacity);
 }

@@ -126,6 +126,7 @@ void App::set_display_crs(const std::string& crs) {
     for (auto& l : m_layers) {
         if (l.gpu) m_renderer->remove(l.gpu);
         l.gpu = m_renderer->upload(std::make_shared<map::PreparedLayer>(map::prepare_layer(*l.data, *m_to_display)));
+        l.filtered = false;  // movements: prepared again for this CRS (update_movements)
     }
     for (auto& rec : m_runs)
         if (rec.result) upload_rasters(rec);
@@ -295,11 +296,13 @@ void App::frame() {
     m_canvas = {vp->WorkPos.x + kPanelWidth, top, std::max(1.0f, vp->WorkSize.x - 2 * kPanelWidth),
                 std::max(1.0f, height)};
     draw_map_canvas();
+    draw_chart_window();
     draw_status_bar();
     push_forms_to_session();
     // A slider let go or a text field left: the next edit is an undo step of its own.
     if (!ImGui::IsAnyItemActive()) m_session.end_merge();
     update_window_title();
+    update_movements();
 
     ImGui::Render();
     int fb_w = 0, fb_h = 0;
@@ -333,7 +336,8 @@ void App::render_map(int fb_width, int fb_height) {
     bool rasters_drawn = false;
     for (const auto& l : m_layers) {
         if (l.result && !rasters_drawn) draw_rasters(), rasters_drawn = true;
-        if (!l.visible || !l.gpu) continue;
+        const map::MapRenderer::LayerId gpu = drawn_gpu(l);
+        if (!l.visible || !gpu) continue;
         if (l.casing) {
             // Highlighted results: a white casing under the line, no symbols twice.
             map::LayerStyle casing = l.style;
@@ -341,15 +345,15 @@ void App::render_map(int fb_width, int fb_height) {
             casing.width_px = l.style.width_px + 4;
             casing.fill_opacity = 0;
             casing.symbol_size_px = 0;
-            m_renderer->draw(l.gpu, casing);
+            m_renderer->draw(gpu, casing);
         }
         if (l.dense) {
             map::LayerStyle st = l.style;
             st.symbol_size_px = l.draw_symbol_px;
             st.max_symbols = l.max_symbols;
-            m_renderer->draw(l.gpu, st);
+            m_renderer->draw(gpu, st);
         } else {
-            m_renderer->draw(l.gpu, l.style);
+            m_renderer->draw(gpu, l.style);
         }
     }
     if (!rasters_drawn) draw_rasters();
@@ -434,14 +438,14 @@ void App::handle_map_input(const std::array<float, 2>& origin, bool hovered) {
         for (int i = static_cast<int>(m_layers.size()) - 1; i >= 0 && !found; --i) {
             const auto& l = m_layers[static_cast<std::size_t>(i)];
             if (!l.visible) continue;
-            const auto* p = m_renderer->prepared(l.gpu);
+            const auto* p = m_renderer->prepared(drawn_gpu(l));
             if (!p) continue;
             // Symbols are larger than their point: use half the symbol size.
             const double t =
                 p->symbols.empty() ? tol : std::max(tol, 0.5 * l.style.symbol_size_px * m_view.units_per_pixel);
             const long f = map::pick_feature(*p, {at[0], at[1]}, t);
             if (f >= 0) {
-                select_feature(i, f);
+                select_feature(i, static_cast<long>(data_index(l, static_cast<std::size_t>(f))));
                 found = true;
             }
         }
@@ -475,7 +479,7 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
         l.draw_symbol_px = l.style.symbol_size_px;
         l.dense = false;
         l.max_symbols = static_cast<std::size_t>(-1);
-        const auto* p = m_renderer->prepared(l.gpu);
+        const auto* p = m_renderer->prepared(drawn_gpu(l));
         if (!l.visible || !p || p->symbols.size() / 3 < kDenseSymbols) continue;
         std::size_t n = 0;
         for (std::size_t s = 0; s + 2 < p->symbols.size(); s += 3) {
@@ -498,10 +502,8 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
     // the raster legends (bottom right).
     std::vector<std::array<float, 4>> obstacles{{0, h - 52, 260, h}, {w - 70, 0, w, 80}};
     {
-        float legend_h = 0;
-        for (const auto& rec : m_runs)
-            for (const auto& ro : rec.rasters) legend_h += ro.visible && ro.gpu ? 64 : 0;
-        if (legend_h > 0) obstacles.push_back({w - 240, h - 10 - legend_h, w, h});
+        const std::array<float, 2> legends = raster_legends_size();
+        if (legends[1] > 0) obstacles.push_back({w - 10 - legends[0], h - 10 - legends[1], w, h});
     }
 
     // Labels: gathered from every visible layer with labels on, placed without overlap.
@@ -509,11 +511,11 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
     std::vector<std::string> texts;
     for (const auto& l : m_layers) {
         if (!l.visible || !l.labels || l.label_field.empty() || l.dense) continue;
-        const auto* p = m_renderer->prepared(l.gpu);
+        const auto* p = m_renderer->prepared(drawn_gpu(l));
         if (!p) continue;
         auto add = [&](double x, double y, std::size_t feature, float clearance, int priority) {
             if (x < vis.min_x || x > vis.max_x || y < vis.min_y || y > vis.max_y) return;
-            std::string t = l.data->features[feature].attributes.text(l.label_field);
+            std::string t = l.data->features[data_index(l, feature)].attributes.text(l.label_field);
             if (t.empty()) return;
             const auto px = m_view.to_pixel(x, y);
             const ImVec2 sz = ImGui::CalcTextSize(t.c_str());
@@ -524,7 +526,7 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
         if (!p->symbols.empty()) {
             // Result points (transfers, utilisation) are what the planner asked for: first.
             // One label per feature (a multipoint relation would repeat its name at every point).
-            std::vector<char> labelled(l.data->features.size(), 0);
+            std::vector<char> labelled(p->features.size(), 0);
             for (std::size_t s = 0; s < p->symbol_feature.size(); ++s) {
                 const double x = p->symbols[3 * s] + p->origin_x, y = p->symbols[3 * s + 1] + p->origin_y;
                 if (x < vis.min_x || x > vis.max_x || y < vis.min_y || y > vis.max_y) continue;
@@ -612,39 +614,88 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
     dl->PopClipRect();
 }
 
-void App::draw_raster_legend(ImDrawList* dl, float right, float bottom) {
-    // One legend per visible raster, stacked upwards from the bottom-right corner.
+namespace {
+
+// A legend box: title, then a ramp with its ends and note, or one swatch per class.
+constexpr float kLegendPad = 8, kLegendRamp = 14, kLegendGap = 6;
+
+float legend_width(const map::RasterLegend& lg) {
+    float w = std::max(160.0f, ImGui::CalcTextSize(lg.title.c_str()).x);
+    for (const auto& e : lg.entries) w = std::max(w, 18 + ImGui::CalcTextSize(e.label.c_str()).x);
+    if (lg.ramp) w = std::max(w, ImGui::CalcTextSize((lg.low + "  " + lg.note + "  " + lg.high).c_str()).x);
+    else if (!lg.note.empty()) w = std::max(w, ImGui::CalcTextSize(lg.note.c_str()).x);
+    return std::min(w, 320.0f) + 2 * kLegendPad;
+}
+
+float legend_height(const map::RasterLegend& lg) {
+    const float lh = ImGui::GetTextLineHeight();
+    if (lg.ramp) return 4 + lh + 4 + kLegendRamp + 2 + lh + 4;
+    const float rows = static_cast<float>(lg.entries.size() + (lg.more ? 1 : 0) + (lg.note.empty() ? 0 : 1));
+    return 4 + lh + 4 + rows * (lh + 3) + 4;
+}
+
+}  // namespace
+
+std::array<float, 2> App::raster_legends_size() const {
+    float w = 0, h = 0;
     for (const auto& rec : m_runs)
-        for (std::size_t i = 0; rec.result && i < rec.rasters.size() && i < rec.result->rasters.size(); ++i) {
-            const auto& o = rec.rasters[i];
+        for (const auto& o : rec.rasters)
+            if (o.visible && o.gpu) w = std::max(w, legend_width(o.legend)), h += legend_height(o.legend) + kLegendGap;
+    return {w, h};
+}
+
+void App::draw_raster_legend(ImDrawList* dl, float right, float bottom) {
+    // One legend per visible raster, stacked upwards from the bottom-right corner; what
+    // it says comes from map::raster_legend (the raster's role, unit and view).
+    const ImU32 ink = IM_COL32(20, 20, 20, 255);
+    const float lh = ImGui::GetTextLineHeight();
+    for (const auto& rec : m_runs)
+        for (const auto& o : rec.rasters) {
             if (!o.visible || !o.gpu) continue;
-            const auto& r = rec.result->rasters[i];
-            char lo[32], hi[32];
-            std::snprintf(lo, sizeof lo, "%g", o.min_value);
-            std::snprintf(hi, sizeof hi, "%g", o.max_value);
-            const std::string title = r.name + (r.unit.empty() ? "" : " [" + r.unit + "]");
-            const float tw = std::max(160.0f, ImGui::CalcTextSize(title.c_str()).x);
-            const float bw = tw + 16, bh = 58;
+            const map::RasterLegend& lg = o.legend;
+            const float bw = legend_width(lg), bh = legend_height(lg);
             const ImVec2 a(right - bw, bottom - bh), b(right, bottom);
-            dl->AddRectFilled(a, b, IM_COL32(255, 255, 255, 215), 3);
+            dl->AddRectFilled(a, b, IM_COL32(255, 255, 255, 225), 3);
             dl->AddRect(a, b, IM_COL32(120, 120, 120, 255), 3);
-            dl->AddText(ImVec2(a.x + 8, a.y + 4), IM_COL32(20, 20, 20, 255), title.c_str());
-            const float gx0 = a.x + 8, gx1 = b.x - 8, gy0 = a.y + 22, gy1 = a.y + 36;
-            constexpr int kSteps = 32;
-            for (int k = 0; k < kSteps; ++k) {
-                const auto c0 = map::raster_ramp(static_cast<double>(k) / kSteps);
-                const auto c1 = map::raster_ramp(static_cast<double>(k + 1) / kSteps);
-                const float x0 = gx0 + (gx1 - gx0) * k / kSteps, x1 = gx0 + (gx1 - gx0) * (k + 1) / kSteps;
-                auto u32 = [&](const std::array<float, 4>& c) {
-                    return ImGui::ColorConvertFloat4ToU32(ImVec4(c[0], c[1], c[2], o.opacity));
-                };
-                dl->AddRectFilledMultiColor(ImVec2(x0, gy0), ImVec2(x1, gy1), u32(c0), u32(c1), u32(c1), u32(c0));
+            const float x0 = a.x + kLegendPad, x1 = b.x - kLegendPad;
+            dl->PushClipRect(a, b, true);
+            dl->AddText(ImVec2(x0, a.y + 4), ink, lg.title.c_str());
+            float y = a.y + 4 + lh + 4;
+            auto u32 = [&](const std::array<float, 4>& c) {
+                return ImGui::ColorConvertFloat4ToU32(ImVec4(c[0], c[1], c[2], std::max(o.opacity, 0.35f)));
+            };
+            if (lg.ramp) {
+                constexpr int kSteps = 32;
+                for (int k = 0; k < kSteps; ++k) {
+                    const auto c0 = map::raster_ramp(static_cast<double>(k) / kSteps);
+                    const auto c1 = map::raster_ramp(static_cast<double>(k + 1) / kSteps);
+                    const float s0 = x0 + (x1 - x0) * k / kSteps, s1 = x0 + (x1 - x0) * (k + 1) / kSteps;
+                    dl->AddRectFilledMultiColor(ImVec2(s0, y), ImVec2(s1, y + kLegendRamp), u32(c0), u32(c1), u32(c1),
+                                                u32(c0));
+                }
+                dl->AddRect(ImVec2(x0, y), ImVec2(x1, y + kLegendRamp), IM_COL32(80, 80, 80, 255));
+                y += kLegendRamp + 2;
+                dl->AddText(ImVec2(x0, y), ink, lg.low.c_str());
+                dl->AddText(ImVec2(x1 - ImGui::CalcTextSize(lg.high.c_str()).x, y), ink, lg.high.c_str());
+                if (!lg.note.empty())
+                    dl->AddText(ImVec2((x0 + x1) / 2 - ImGui::CalcTextSize(lg.note.c_str()).x / 2, y),
+                                IM_COL32(90, 90, 90, 255), lg.note.c_str());
+            } else {
+                for (const auto& e : lg.entries) {
+                    dl->AddRectFilled(ImVec2(x0, y + 2), ImVec2(x0 + 12, y + lh - 1), u32(e.colour));
+                    dl->AddRect(ImVec2(x0, y + 2), ImVec2(x0 + 12, y + lh - 1), IM_COL32(80, 80, 80, 255));
+                    dl->AddText(ImVec2(x0 + 18, y), ink, e.label.c_str());
+                    y += lh + 3;
+                }
+                if (lg.more) {
+                    dl->AddText(ImVec2(x0, y), IM_COL32(90, 90, 90, 255),
+                                ("... " + std::to_string(lg.more) + " more").c_str());
+                    y += lh + 3;
+                }
+                if (!lg.note.empty()) dl->AddText(ImVec2(x0, y), IM_COL32(90, 90, 90, 255), lg.note.c_str());
             }
-            dl->AddRect(ImVec2(gx0, gy0), ImVec2(gx1, gy1), IM_COL32(80, 80, 80, 255));
-            dl->AddText(ImVec2(gx0, gy1 + 2), IM_COL32(20, 20, 20, 255), lo);
-            dl->AddText(ImVec2(gx1 - ImGui::CalcTextSize(hi).x, gy1 + 2), IM_COL32(20, 20, 20, 255), hi);
-            dl->AddText(ImVec2((gx0 + gx1) / 2 - 34, gy1 + 2), IM_COL32(90, 90, 90, 255), "(0: none)");
-            bottom -= bh + 6;
+            dl->PopClipRect();
+            bottom -= bh + kLegendGap;
         }
 }
 

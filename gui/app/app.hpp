@@ -18,6 +18,7 @@
 
 #include "app/param_form.hpp"
 #include "map/renderer.hpp"
+#include "map/result_view.hpp"
 #include "map/view.hpp"
 #include "mp/core/progress.hpp"
 #include "mp/geo/crs.hpp"
@@ -51,6 +52,9 @@ struct Options {
     std::string export_map;                ///< headless: also write the map canvas only (as Export PNG does)
     int undo = 0;                          ///< headless: undo this many edits once --run finished
     int redo = 0;                          ///< headless: then redo this many
+    std::string movement_time;             ///< start movement time sliders here (ISO 8601 UTC or seconds)
+    std::string raster_view;               ///< start raster selectors at the entry of this label
+    int chart_window = -1;                 ///< headless: open the chart of this table of the last run in a window
 };
 
 /// Progress of a plugin run on the worker thread, read by the UI thread.
@@ -90,7 +94,21 @@ struct RasterOverlay {
     map::MapRenderer::LayerId gpu = 0;
     bool visible = true;
     float opacity = 0.55f;
-    double min_value = 0, max_value = 0;  ///< legend range (cells > 0)
+    double min_value = 0, max_value = 0;     ///< legend range (cells > 0)
+    std::vector<map::RasterChoice> choices;  ///< the selector (bands, heights, bits) by the raster's role
+    std::size_t choice = 0;                  ///< the entry drawn
+    map::RasterLegend legend;                ///< of the entry drawn
+};
+
+/// A time slider over a result layer with role "movements": only features active at t
+/// are drawn.
+struct MovementControl {
+    std::string layer;                    ///< the result layer's name
+    std::string start_field, end_field;   ///< attributes holding each feature's times
+    std::vector<std::string> map_layers;  ///< the map layers made from it
+    map::TimeScale scale;                 ///< span of all its features' times
+    double t = 0;                         ///< the time shown (scale units: s, epoch s when absolute)
+    bool playing = false;
 };
 
 /// The GUI's mirror of one run of the session (mp::session::Run): its GPU rasters and
@@ -101,6 +119,7 @@ struct RunRecord {
     std::shared_ptr<const plugin::RunResult> result;  ///< null: not available (re-run it)
     std::vector<std::string> layer_names;             ///< map layers made from its result layers
     std::vector<RasterOverlay> rasters;               ///< parallel to result->rasters
+    std::vector<MovementControl> movements;           ///< one per result layer with role "movements"
     std::string export_path;
 };
 
@@ -118,6 +137,13 @@ struct MapLayer {
     std::string geometry;  ///< "polygon", "line", "point" or "mixed" (for the panel)
     bool casing = false;   ///< drawn over a white casing (highlighted results)
     bool result = false;   ///< made from a plugin result: never a site, never run input sites
+    /// A movements layer: its features' times; only those active at filtered_t are drawn
+    /// (filtered_gpu, whose feature i is data feature filtered_index[i]).
+    std::shared_ptr<const map::MovementTimes> times;
+    map::MapRenderer::LayerId filtered_gpu = 0;
+    double filtered_t = 0;
+    bool filtered = false;  ///< filtered_gpu is up to date for filtered_t
+    std::vector<std::size_t> filtered_index;
     // Per frame (draw_map_overlays): a dense point layer is drawn smaller and unlabelled.
     bool dense = false;
     float draw_symbol_px = 28.0f;
@@ -191,7 +217,23 @@ private:
     /// (Re)uploads a run's rasters for the current display CRS.
     void upload_rasters(RunRecord& rec);
     void draw_raster_legend(ImDrawList* dl, float right, float bottom);
-    void draw_table(const plugin::Table& t, int index);
+    /// Width and total height of the raster legends drawn (labels keep clear of them).
+    std::array<float, 2> raster_legends_size() const;
+    void upload_raster(RunRecord& rec, std::size_t index);
+    void draw_table(const plugin::Table& t, int index, std::size_t run);
+    void draw_raster_entry(RunRecord& rec, std::size_t index);
+    void draw_movement_control(MovementControl& mc);
+    void draw_chart_window();
+    /// Finds the movements layers of a new run and sets up their time sliders.
+    void init_movements(RunRecord& rec);
+    /// Advances playing sliders and redraws the movements layers whose time changed.
+    void update_movements();
+    /// The GPU layer drawn for a map layer (its filtered copy for a movements layer) and
+    /// the data index of that copy's feature i.
+    map::MapRenderer::LayerId drawn_gpu(const MapLayer& l) const { return l.times ? l.filtered_gpu : l.gpu; }
+    static std::size_t data_index(const MapLayer& l, std::size_t i) {
+        return l.times && i < l.filtered_index.size() ? l.filtered_index[i] : i;
+    }
 
     // scenario.cpp
     /// A new session: the default data (unless --no-default-data) and the --data sources.
@@ -267,7 +309,9 @@ private:
     std::vector<RunRecord> m_runs;  // mirror of the session's runs, in order
     ParamForms m_forms;             // plugin forms: UI state (pick waiting for a click, file browser, ...)
     std::string m_export_png;
-    std::string m_pending_png;     // written after the next frame is drawn
+    std::optional<std::pair<std::uint64_t, std::size_t>> m_chart_window;  ///< run id, table index shown enlarged
+    bool m_chart_window_opened = false;                                   ///< --chart-window done
+    std::string m_pending_png;                                            // written after the next frame is drawn
     bool m_run_failed = false;     ///< a plugin run failed (headless exit code 4)
     std::string m_last_run_error;  ///< shown beside the Run button until the next run
     /// The forms' working copy of the session's form values (plugin id -> key -> form

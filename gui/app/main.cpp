@@ -28,6 +28,13 @@ int main(int argc, char** argv) {
     cli.add_option("--undo", o.undo, "Headless: once --run finished, undo this many session edits")
         ->check(CLI::Range(0, 10000));
     cli.add_option("--redo", o.redo, "Headless: after --undo, redo this many")->check(CLI::Range(0, 10000));
+    cli.add_option("--movement-time", o.movement_time,
+                   "Start the time sliders of movements layers at this time (ISO 8601 UTC or seconds)");
+    cli.add_option("--raster-view", o.raster_view,
+                   "Start raster selectors at the entry of this label (a band name, \"30 m above ground\", a bit name, "
+                   "\"any\", \"count of set bits\")");
+    cli.add_option("--chart-window", o.chart_window, "Open the chart of this table (0-based) of the last run enlarged")
+        ->check(CLI::Range(0, 10000));
     cli.add_flag("--no-restore", o.no_restore, "Do not restore the autosaved session");
     cli.add_option("--plugin-dir", o.plugin_dirs, "Also load plugins from this folder (repeatable)");
     cli.add_option("--run", o.run_plugin, "Run this plugin at start (headless: screenshot its result)");

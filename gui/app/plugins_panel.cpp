@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "app/app.hpp"
+#include "app/charts.hpp"
 #include "map/forms.hpp"
 #include "mp/core/error.hpp"
 #include "mp/data/default_data.hpp"
@@ -162,19 +163,37 @@ void App::upload_rasters(RunRecord& rec) {
         if (o.gpu) m_renderer->remove(o.gpu);
     rec.rasters.resize(rec.result ? rec.result->rasters.size() : 0);
     for (std::size_t i = 0; i < rec.rasters.size(); ++i) {
-        const auto& r = rec.result->rasters[i];
         RasterOverlay& o = rec.rasters[i];
         o.gpu = 0;
-        try {
-            const geo::Transformer t(r.crs.empty() ? std::string(geo::kWgs84) : r.crs, m_display_crs);
-            // Band 1 as doubles, whatever the pixel type (ABI 1.1 rasters may have several).
-            const auto prepared = map::prepare_raster(r.width, r.height, r.geotransform, r.band_values(0),
-                                                      r.has_nodata ? r.nodata : NAN, t);
-            o.min_value = prepared.min_value, o.max_value = prepared.max_value;
-            o.gpu = m_renderer->upload_raster(prepared);
-        } catch (const std::exception& e) {
-            warn(rec.plugin_id + ": raster " + r.name + " not drawn: " + e.what());
+        const auto& r = rec.result->rasters[i];
+        if (const std::string why = r.problem(); !why.empty()) {
+            warn(rec.plugin_id + ": " + why + " (not drawn)");
+            continue;
         }
+        // The selector comes from the raster's role; --raster-view starts it at an entry.
+        if (o.choices.empty()) {
+            o.choices = map::raster_choices(r);
+            for (std::size_t k = 0; k < o.choices.size(); ++k)
+                if (!m_opts.raster_view.empty() && o.choices[k].label == m_opts.raster_view) o.choice = k;
+        }
+        upload_raster(rec, i);
+    }
+}
+
+void App::upload_raster(RunRecord& rec, std::size_t index) {
+    RasterOverlay& o = rec.rasters[index];
+    const auto& r = rec.result->rasters[index];
+    if (o.gpu) m_renderer->remove(o.gpu);
+    o.gpu = 0;
+    if (o.choice >= o.choices.size()) return;
+    try {
+        const geo::Transformer t(r.crs.empty() ? std::string(geo::kWgs84) : r.crs, m_display_crs);
+        const map::RasterImage img = map::raster_image(r, o.choices[o.choice]);
+        o.legend = map::raster_legend(r, o.choices[o.choice], img);
+        o.min_value = img.min_value, o.max_value = img.max_value;
+        o.gpu = m_renderer->upload_raster(map::prepare_raster(img, r.geotransform, t));
+    } catch (const std::exception& e) {
+        warn(rec.plugin_id + ": raster " + r.name + " not drawn: " + e.what());
     }
 }
 
@@ -263,19 +282,27 @@ void App::draw_plugins_panel() {
     }
 }
 
-void App::draw_table(const plugin::Table& t, int index) {
+void App::draw_table(const plugin::Table& t, int index, std::size_t run) {
     ImGui::PushID(index);
     ImGui::TextUnformatted(t.name.c_str());
+    // The chart the plugin asked for (or its 1.0 hint); one the table cannot carry is a
+    // note, and the table is shown plain.
+    const std::optional<plugin::Chart> chart = t.chart_spec();
+    const std::string problem = chart ? t.chart_problem(*chart) : "";
+    if (chart && problem.empty()) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Enlarge")) m_chart_window = std::pair{m_runs[run].id, static_cast<std::size_t>(index)};
+    }
     const int ncol = static_cast<int>(std::min<std::size_t>(t.columns.size(), 64));
     if (ncol > 0 &&
-        ImGui::BeginTable(
-            "t", ncol,
-            ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY |
-                ImGuiTableFlags_SizingFixedFit,
-            // Rows plus header plus the horizontal scrollbar, so the last row stays visible.
-            ImVec2(0, std::min(220.0f, ImGui::GetFrameHeight() + ImGui::GetStyle().ScrollbarSize + 4 +
-                                           (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) *
-                                               static_cast<float>(t.rows() + 1))))) {
+        ImGui::BeginTable("t", ncol,
+                          ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
+                              ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit,
+                          // Rows plus header plus the horizontal scrollbar, so the last row stays visible.
+                          ImVec2(0, std::min(chart && problem.empty() ? 120.0f : 220.0f,
+                                             ImGui::GetFrameHeight() + ImGui::GetStyle().ScrollbarSize + 4 +
+                                                 (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) *
+                                                     static_cast<float>(t.rows() + 1))))) {
         for (int c = 0; c < ncol; ++c) {
             const auto& col = t.columns[static_cast<std::size_t>(c)];
             ImGui::TableSetupColumn((col.unit.empty() ? col.name : col.name + " [" + col.unit + "]").c_str());
@@ -291,113 +318,115 @@ void App::draw_table(const plugin::Table& t, int index) {
         }
         ImGui::EndTable();
     }
-    // Charts: the first numeric column is x when there are two or more; every other
-    // numeric column is a series. Drawn with the draw list (ImGui 1.86 has no plots).
-    std::vector<const plugin::Table::Column*> num;
-    for (const auto& c : t.columns)
-        if (c.numeric && !c.numbers.empty()) num.push_back(&c);
-    if ((t.chart_hint == "line" || t.chart_hint == "bar") && !num.empty()) {
-        const plugin::Table::Column* xcol = num.size() >= 2 ? num[0] : nullptr;
-        const std::size_t first_series = xcol ? 1 : 0;
-        const std::size_t n = t.rows();
-        double xmin = 0, xmax = static_cast<double>(n > 1 ? n - 1 : 1), ymin = 0, ymax = 1e-9;
-        if (xcol) {
-            xmin = *std::min_element(xcol->numbers.begin(), xcol->numbers.end());
-            xmax = *std::max_element(xcol->numbers.begin(), xcol->numbers.end());
-            if (xmax <= xmin) xmax = xmin + 1;
-        }
-        for (std::size_t s = first_series; s < num.size(); ++s)
-            for (double v : num[s]->numbers)
-                if (std::isfinite(v)) ymin = std::min(ymin, v), ymax = std::max(ymax, v);
-        const ImVec2 size(ImGui::GetContentRegionAvail().x, 170);
-        const ImVec2 o = ImGui::GetCursorScreenPos();
-        ImDrawList* dl = ImGui::GetWindowDrawList();
-        const float left = 50, bottom = 34, top = 6, right = 8;
-        const ImVec2 a(o.x + left, o.y + top), b(o.x + size.x - right, o.y + size.y - bottom);
-        dl->AddRectFilled(a, b, IM_COL32(255, 255, 255, 255));
-        auto px = [&](std::size_t i) {
-            const double x = xcol ? xcol->numbers[i] : static_cast<double>(i);
-            return a.x + static_cast<float>((x - xmin) / (xmax - xmin)) * (b.x - a.x);
-        };
-        auto py = [&](double y) { return b.y - static_cast<float>((y - ymin) / (ymax - ymin)) * (b.y - a.y); };
-        // Ticks at 1-2-5 steps (about 4 per axis), grid lines, labels outside the frame.
-        auto nice_step = [](double span) {
-            const double raw = span / 4;
-            const double p10 = std::pow(10.0, std::floor(std::log10(raw)));
-            for (double m : {1.0, 2.0, 5.0, 10.0})
-                if (m * p10 >= raw) return m * p10;
-            return 10 * p10;
-        };
-        char buf[48];
-        const ImU32 ink = IM_COL32(60, 60, 60, 255);
-        if (ymax > ymin) {
-            const double step = nice_step(ymax - ymin);
-            for (double v = std::ceil(ymin / step) * step; v <= ymax + step * 1e-9; v += step) {
-                const float y = py(v);
-                dl->AddLine(ImVec2(a.x, y), ImVec2(b.x, y), IM_COL32(225, 225, 225, 255));
-                dl->AddLine(ImVec2(a.x - 4, y), ImVec2(a.x, y), ink);
-                std::snprintf(buf, sizeof buf, "%.4g", v);
-                const ImVec2 ts = ImGui::CalcTextSize(buf);
-                dl->AddText(ImVec2(a.x - 6 - ts.x, y - ts.y / 2), ink, buf);
-            }
-        }
-        {
-            const double step = nice_step(xmax - xmin);
-            for (double v = std::ceil(xmin / step) * step; v <= xmax + step * 1e-9; v += step) {
-                const float x = a.x + static_cast<float>((v - xmin) / (xmax - xmin)) * (b.x - a.x);
-                dl->AddLine(ImVec2(x, b.y), ImVec2(x, b.y + 4), ink);
-                std::snprintf(buf, sizeof buf, "%.4g", v);
-                const ImVec2 ts = ImGui::CalcTextSize(buf);
-                dl->AddText(ImVec2(x - ts.x / 2, b.y + 4), ink, buf);
-            }
-            const std::string xl = xcol ? xcol->name + (xcol->unit.empty() ? "" : " [" + xcol->unit + "]") : "row";
-            const ImVec2 ts = ImGui::CalcTextSize(xl.c_str());
-            dl->AddText(ImVec2((a.x + b.x) / 2 - ts.x / 2, b.y + 4 + ts.y), ink, xl.c_str());
-        }
-        dl->AddRect(a, b, IM_COL32(120, 120, 120, 255));
-        auto series_u32 = [](std::size_t k) {
-            const auto c = map::series_colour(k);
-            return ImGui::ColorConvertFloat4ToU32(ImVec4(c[0], c[1], c[2], 1));
-        };
-        const std::size_t nseries = num.size() - first_series;
-        dl->PushClipRect(a, b, true);
-        for (std::size_t s = first_series; s < num.size(); ++s) {
-            const ImU32 col = series_u32(s - first_series);
-            const auto& ys = num[s]->numbers;
-            if (t.chart_hint == "bar") {
-                const float bw = std::max(1.0f, (b.x - a.x) / static_cast<float>(std::max<std::size_t>(n, 1)) * 0.8f /
-                                                    static_cast<float>(nseries));
-                for (std::size_t i = 0; i < ys.size(); ++i) {
-                    if (!std::isfinite(ys[i])) continue;
-                    const float x0 = (xcol ? px(i) - bw * nseries / 2 : a.x + (b.x - a.x) * (i + 0.1f) / n) +
-                                     bw * static_cast<float>(s - first_series);
-                    dl->AddRectFilled(ImVec2(x0, py(ys[i])), ImVec2(x0 + bw, py(std::max(0.0, ymin))), col);
-                }
-            } else {
-                std::vector<ImVec2> pts;
-                for (std::size_t i = 0; i < ys.size(); ++i)
-                    if (std::isfinite(ys[i])) pts.emplace_back(px(i), py(ys[i]));
-                if (pts.size() >= 2) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), col, 0, 2.0f);
-            }
-        }
-        dl->PopClipRect();
-        ImGui::Dummy(size);
-        // Legend below the plot, flowing over as many lines as the panel needs.
+    if (!problem.empty()) {
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextColored(ImVec4(0.6f, 0.45f, 0.0f, 1), "chart not drawn: %s", problem.c_str());
+        ImGui::PopTextWrapPos();
+    } else if (chart) {
+        draw_chart(t, *chart, ImGui::GetContentRegionAvail().x);
+    }
+    ImGui::PopID();
+}
+
+void App::draw_chart_window() {
+    // --chart-window: once the last run has a result, its table's chart opens enlarged.
+    if (m_opts.chart_window >= 0 && !m_chart_window_opened && !m_runs.empty() && m_runs.back().result) {
+        m_chart_window_opened = true;
+        m_chart_window = std::pair{m_runs.back().id, static_cast<std::size_t>(m_opts.chart_window)};
+    }
+    if (!m_chart_window) return;
+    const auto [run_id, index] = *m_chart_window;
+    auto it = std::find_if(m_runs.begin(), m_runs.end(), [&](const RunRecord& r) { return r.id == run_id; });
+    if (it == m_runs.end() || !it->result || index >= it->result->tables.size()) {
+        m_chart_window.reset();
+        return;
+    }
+    const plugin::Table& t = it->result->tables[index];
+    const auto chart = t.chart_spec();
+    if (!chart || !t.chart_problem(*chart).empty()) {
+        m_chart_window.reset();
+        return;
+    }
+    // Centred over the map canvas, most of its size.
+    const float w = std::max(320.0f, m_canvas[2] * 0.9f), h = std::max(240.0f, m_canvas[3] * 0.8f);
+    ImGui::SetNextWindowPos(ImVec2(m_canvas[0] + (m_canvas[2] - w) / 2, m_canvas[1] + (m_canvas[3] - h) / 2),
+                            ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(w, h), ImGuiCond_Appearing);
+    bool open = true;
+    const std::string title = it->plugin_id + ": " + t.name + "###chart";
+    if (ImGui::Begin(title.c_str(), &open, ImGuiWindowFlags_NoCollapse)) {
         const float avail = ImGui::GetContentRegionAvail().x;
-        float x_used = 0;
-        for (std::size_t s = first_series; s < num.size(); ++s) {
-            const std::string name = num[s]->name + (num[s]->unit.empty() ? "" : " [" + num[s]->unit + "]");
-            const float wdt = 16 + ImGui::CalcTextSize(name.c_str()).x + 12;
-            if (s > first_series && x_used + wdt < avail) ImGui::SameLine(0, 12);
-            else x_used = 0;
-            x_used += wdt;
-            const ImVec2 q = ImGui::GetCursorScreenPos();
-            dl->AddRectFilled(ImVec2(q.x, q.y + 4), ImVec2(q.x + 12, q.y + 14), series_u32(s - first_series));
-            ImGui::Dummy(ImVec2(16, 0));
-            ImGui::SameLine(0, 0);
-            ImGui::TextUnformatted(name.c_str());
+        const float plot_h =
+            std::max(160.0f, ImGui::GetContentRegionAvail().y - 3 * ImGui::GetTextLineHeightWithSpacing());
+        draw_chart(t, *chart, avail, plot_h);
+    }
+    ImGui::End();
+    if (!open) m_chart_window.reset();
+}
+
+void App::draw_raster_entry(RunRecord& rec, std::size_t k) {
+    const auto& r = rec.result->rasters[k];
+    RasterOverlay& o = rec.rasters[k];
+    ImGui::PushID(static_cast<int>(k) + 1000);
+    ImGui::Checkbox("##rv", &o.visible);
+    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::Text("raster %s: %zux%zu cells, %zu band%s %s%s%s", r.name.c_str(), r.width, r.height, r.bands,
+                r.bands == 1 ? "," : "s,", std::string(plugin::pixel_type_name(r.type)).c_str(),
+                r.role == plugin::RasterRole::Plain ? "" : ", ",
+                r.role == plugin::RasterRole::Plain ? "" : std::string(plugin::raster_role_name(r.role)).c_str());
+    ImGui::PopTextWrapPos();
+    // The selector: bands by name, heights above ground, or a mask's bits by item name.
+    if (o.choices.size() > 1) {
+        const char* what = r.role == plugin::RasterRole::BandsPerHeight ? "height"
+                           : r.role == plugin::RasterRole::Bitmask      ? "show"
+                                                                        : "band";
+        ImGui::TextUnformatted(what);
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(-1);
+        if (ImGui::BeginCombo("##band", o.choices[std::min(o.choice, o.choices.size() - 1)].label.c_str())) {
+            for (std::size_t c = 0; c < o.choices.size(); ++c) {
+                ImGui::PushID(static_cast<int>(c));
+                if (ImGui::Selectable(o.choices[c].label.c_str(), c == o.choice) && c != o.choice) {
+                    o.choice = c;
+                    upload_raster(rec, k);
+                }
+                ImGui::PopID();
+            }
+            ImGui::EndCombo();
         }
     }
+    ImGui::SetNextItemWidth(-1);
+    ImGui::SliderFloat("##ro", &o.opacity, 0.05f, 1.0f, "opacity %.2f");
+    ImGui::PopID();
+}
+
+void App::draw_movement_control(MovementControl& mc) {
+    ImGui::PushID(mc.layer.c_str());
+    ImGui::TextUnformatted(("movements: " + mc.layer).c_str());
+    if (mc.scale.empty) {
+        ImGui::TextDisabled("no feature has a start and an end time");
+        ImGui::PopID();
+        return;
+    }
+    if (ImGui::Button(mc.playing ? "Pause" : "Play")) {
+        // Play from the start again once at the end.
+        if (!mc.playing && mc.t >= mc.scale.t1) mc.t = mc.scale.t0;
+        mc.playing = !mc.playing;
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(-1);
+    double t = mc.t;
+    if (ImGui::SliderScalar("##t", ImGuiDataType_Double, &t, &mc.scale.t0, &mc.scale.t1, "")) {
+        mc.t = t;
+        mc.playing = false;
+    }
+    std::size_t active = 0, total = 0;
+    for (const auto& name : mc.map_layers)
+        for (const auto& l : m_layers)
+            if (l.name == name && l.times) active += l.filtered_index.size(), total += l.data->features.size();
+    ImGui::Text("%s", map::format_time(mc.t, mc.scale.absolute).c_str());
+    ImGui::TextDisabled("%zu of %zu moving", active, total);
     ImGui::PopID();
 }
 
@@ -458,20 +487,11 @@ void App::draw_results_panel() {
                     error(e.what());
                 }
             }
+            for (auto& mc : rec.movements) draw_movement_control(mc);
+            for (std::size_t k = 0; rec.result && k < rec.result->rasters.size() && k < rec.rasters.size(); ++k)
+                draw_raster_entry(rec, k);
             for (std::size_t t = 0; rec.result && t < rec.result->tables.size(); ++t)
-                draw_table(rec.result->tables[t], static_cast<int>(t));
-            for (std::size_t k = 0; rec.result && k < rec.result->rasters.size() && k < rec.rasters.size(); ++k) {
-                const auto& r = rec.result->rasters[k];
-                RasterOverlay& o = rec.rasters[k];
-                ImGui::PushID(static_cast<int>(k) + 1000);
-                ImGui::Checkbox("##rv", &o.visible);
-                ImGui::SameLine();
-                ImGui::TextWrapped("raster %s: %zux%zu cells, %g..%g %s", r.name.c_str(), r.width, r.height,
-                                   o.min_value, o.max_value, r.unit.c_str());
-                ImGui::SetNextItemWidth(-1);
-                ImGui::SliderFloat("##ro", &o.opacity, 0.05f, 1.0f, "opacity %.2f");
-                ImGui::PopID();
-            }
+                draw_table(rec.result->tables[t], static_cast<int>(t), i);
             if (ImGui::SmallButton("Remove from map")) remove = static_cast<int>(i);
         }
         ImGui::PopID();
@@ -483,6 +503,69 @@ void App::draw_results_panel() {
             error(e.what());
         }
     }
+}
+
+void App::init_movements(RunRecord& rec) {
+    rec.movements.clear();
+    if (!rec.result) return;
+    // The run's map layers are its result layers' style groups, in order (session::add_run).
+    std::size_t next = 0;
+    for (const auto& rl : rec.result->layers) {
+        const std::size_t groups = map::style_groups(rl);
+        if (rl.role == "movements") {
+            MovementControl mc;
+            mc.layer = rl.layer.name;
+            mc.start_field = rl.start_field, mc.end_field = rl.end_field;
+            for (std::size_t g = 0; g < groups && next + g < rec.layer_names.size(); ++g)
+                mc.map_layers.push_back(rec.layer_names[next + g]);
+            mc.scale = map::movement_times(rl.layer, rl.start_field, rl.end_field).scale;
+            mc.t = mc.scale.t0;
+            // --movement-time: ISO 8601 UTC or seconds, within the layer's span.
+            if (!m_opts.movement_time.empty() && !mc.scale.empty) {
+                std::optional<double> t = map::parse_iso8601_s(m_opts.movement_time);
+                if (!t) {
+                    char* end = nullptr;
+                    const double v = std::strtod(m_opts.movement_time.c_str(), &end);
+                    if (end && *end == '\0') t = v;
+                }
+                if (t) mc.t = std::clamp(*t, mc.scale.t0, mc.scale.t1);
+                else warn("--movement-time: not a time: " + m_opts.movement_time);
+            }
+            rec.movements.push_back(std::move(mc));
+        }
+        next += groups;
+    }
+}
+
+void App::update_movements() {
+    const float dt = ImGui::GetIO().DeltaTime;
+    for (auto& rec : m_runs)
+        for (auto& mc : rec.movements) {
+            if (mc.scale.empty) continue;
+            if (mc.playing) {
+                // The whole span in 20 s of playing.
+                mc.t += (mc.scale.t1 - mc.scale.t0) / 20.0 * dt;
+                if (mc.t >= mc.scale.t1) mc.t = mc.scale.t1, mc.playing = false;
+            }
+            for (auto& l : m_layers) {
+                if (std::find(mc.map_layers.begin(), mc.map_layers.end(), l.name) == mc.map_layers.end()) continue;
+                if (!l.times)
+                    l.times = std::make_shared<map::MovementTimes>(
+                        map::movement_times(*l.data, mc.start_field, mc.end_field));
+                if (l.filtered && l.filtered_t == mc.t) continue;
+                // Only the features active at t: a copy of the layer with those, drawn instead.
+                l.filtered_index = map::active_at(*l.times, mc.t);
+                layer::Layer active;
+                active.name = l.data->name;
+                active.fields = l.data->fields;
+                for (std::size_t f : l.filtered_index) active.features.push_back(l.data->features[f]);
+                if (l.filtered_gpu) m_renderer->remove(l.filtered_gpu);
+                l.filtered_gpu =
+                    m_renderer->upload(std::make_shared<map::PreparedLayer>(map::prepare_layer(active, *m_to_display)));
+                l.filtered_t = mc.t;
+                l.filtered = true;
+            }
+        }
 }
 
 }  // namespace mp::gui

@@ -58,8 +58,10 @@ std::string App::autosave_path() {
 
 void App::clear_mirror() {
     select_feature(-1, -1);
-    for (auto& l : m_layers)
+    for (auto& l : m_layers) {
         if (l.gpu) m_renderer->remove(l.gpu);
+        if (l.filtered_gpu) m_renderer->remove(l.filtered_gpu);
+    }
     for (auto& rec : m_runs)
         for (auto& o : rec.rasters)
             if (o.gpu) m_renderer->remove(o.gpu);
@@ -114,6 +116,7 @@ void App::sync_from_session() {
         if (!reused[i]) {
             data_changed = data_changed || !m_layers[i].result;
             if (m_layers[i].gpu) m_renderer->remove(m_layers[i].gpu);
+            if (m_layers[i].filtered_gpu) m_renderer->remove(m_layers[i].filtered_gpu);
         }
     m_layers = std::move(next);
     // The selection follows its layer, or goes with it.
@@ -130,16 +133,20 @@ void App::sync_from_session() {
     for (const auto& r : st.runs) {
         auto it = std::find_if(m_runs.begin(), m_runs.end(), [&](const RunRecord& o) { return o.id == r.id; });
         RunRecord rec;
-        if (it != m_runs.end()) {
+        const bool fresh = it == m_runs.end();
+        if (!fresh) {
             rec = std::move(*it);
             m_runs.erase(it);
         } else {
             rec.id = r.id;
             rec.result = r.result;
-            if (rec.result) upload_rasters(rec);
         }
         rec.plugin_id = r.plugin_id;
         rec.layer_names = r.layers;
+        if (fresh && rec.result) {
+            upload_rasters(rec);
+            init_movements(rec);
+        }
         runs.push_back(std::move(rec));
     }
     for (auto& gone : m_runs)

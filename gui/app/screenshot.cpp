@@ -85,15 +85,52 @@ void App::write_view_dump(const std::string& path) const {
                  {"width_px", m_view.width_px},
                  {"height_px", m_view.height_px}};
     auto layers = nlohmann::json::array();
-    for (const auto& l : m_layers)
-        layers.push_back({{"name", l.name},
+    for (const auto& l : m_layers) {
+        nlohmann::json lj{{"name", l.name},
                           {"visible", l.visible},
                           {"stroke", {l.style.stroke[0], l.style.stroke[1], l.style.stroke[2]}},
                           {"width_px", l.style.width_px},
                           {"symbol_size_px", l.style.symbol_size_px},
                           {"result", l.result},
-                          {"features", l.data->features.size()}});
+                          {"features", l.data->features.size()}};
+        // A movements layer: the features drawn at the slider's time.
+        if (l.times) lj["drawn_features"] = l.filtered_index.size();
+        layers.push_back(std::move(lj));
+    }
     j["layers"] = layers;
+    // What the Results panel and the map legends show of each run's typed results.
+    auto results = nlohmann::json::array();
+    for (const auto& rec : m_runs) {
+        nlohmann::json rj{{"plugin", rec.plugin_id}};
+        rj["rasters"] = nlohmann::json::array();
+        for (const auto& o : rec.rasters) {
+            nlohmann::json oj{{"choices", nlohmann::json::array()}, {"drawn", o.gpu != 0}};
+            for (const auto& c : o.choices) oj["choices"].push_back(c.label);
+            if (o.choice < o.choices.size()) oj["choice"] = o.choices[o.choice].label;
+            oj["legend"] = {{"title", o.legend.title}, {"ramp", o.legend.ramp}, {"low", o.legend.low},
+                            {"high", o.legend.high},   {"note", o.legend.note}, {"entries", nlohmann::json::array()}};
+            for (const auto& e : o.legend.entries) oj["legend"]["entries"].push_back(e.label);
+            rj["rasters"].push_back(std::move(oj));
+        }
+        rj["movements"] = nlohmann::json::array();
+        for (const auto& mc : rec.movements)
+            rj["movements"].push_back({{"layer", mc.layer},
+                                       {"time", mc.scale.empty ? "" : map::format_time(mc.t, mc.scale.absolute)},
+                                       {"t0", mc.scale.t0},
+                                       {"t1", mc.scale.t1},
+                                       {"map_layers", mc.map_layers}});
+        rj["tables"] = nlohmann::json::array();
+        for (std::size_t t = 0; rec.result && t < rec.result->tables.size(); ++t) {
+            const auto& table = rec.result->tables[t];
+            const auto chart = table.chart_spec();
+            rj["tables"].push_back({{"name", table.name},
+                                    {"chart", chart ? chart->kind : ""},
+                                    {"problem", chart ? table.chart_problem(*chart) : ""}});
+        }
+        results.push_back(std::move(rj));
+    }
+    j["results"] = results;
+    j["chart_window"] = m_chart_window.has_value();
     j["sites"] = m_catalogue.sites().size();
     // Whole-frame times (ImGui + map + swap) after a warm-up of 3 frames.
     if (m_frame_times_ms.size() > 3) {

@@ -155,6 +155,44 @@ void GLAPIENTRY tess_error(GLenum, void* user) { static_cast<TessState*>(user)->
 
 using TessFn = void(GLAPIENTRY*)();
 
+// The grid's corners reprojected to the display CRS as a mesh of up to 32 x 32 quads:
+// fine enough for PROJ's curvature over a country.
+void build_mesh(PreparedRaster& out, std::size_t width, std::size_t height, const std::array<double, 6>& gt,
+                const geo::Transformer& to_display) {
+    const std::size_t nx = std::min<std::size_t>(32, width), ny = std::min<std::size_t>(32, height);
+    std::vector<double> xs, ys;
+    for (std::size_t j = 0; j <= ny; ++j)
+        for (std::size_t i = 0; i <= nx; ++i) {
+            const double px = static_cast<double>(width) * static_cast<double>(i) / static_cast<double>(nx);
+            const double py = static_cast<double>(height) * static_cast<double>(j) / static_cast<double>(ny);
+            xs.push_back(gt[0] + px * gt[1] + py * gt[2]);
+            ys.push_back(gt[3] + px * gt[4] + py * gt[5]);
+        }
+    to_display.forward_many(xs, ys);
+    for (std::size_t k = 0; k < xs.size(); ++k)
+        if (std::isfinite(xs[k]) && std::isfinite(ys[k])) out.extent.add(xs[k], ys[k]);
+    if (out.extent.empty()) return;
+    out.origin_x = std::round((out.extent.min_x + out.extent.max_x) * 0.5);
+    out.origin_y = std::round((out.extent.min_y + out.extent.max_y) * 0.5);
+    auto vertex = [&](std::size_t i, std::size_t j) {
+        const std::size_t k = j * (nx + 1) + i;
+        out.mesh.insert(
+            out.mesh.end(),
+            {static_cast<float>(xs[k] - out.origin_x), static_cast<float>(ys[k] - out.origin_y),
+             static_cast<float>(i) / static_cast<float>(nx), static_cast<float>(j) / static_cast<float>(ny)});
+    };
+    auto ok = [&](std::size_t i, std::size_t j) {
+        const std::size_t k = j * (nx + 1) + i;
+        return std::isfinite(xs[k]) && std::isfinite(ys[k]);
+    };
+    for (std::size_t j = 0; j < ny; ++j)
+        for (std::size_t i = 0; i < nx; ++i) {
+            if (!ok(i, j) || !ok(i + 1, j) || !ok(i, j + 1) || !ok(i + 1, j + 1)) continue;
+            vertex(i, j), vertex(i + 1, j), vertex(i, j + 1);
+            vertex(i + 1, j), vertex(i + 1, j + 1), vertex(i, j + 1);
+        }
+}
+
 }  // namespace
 
 Symbol symbol_for(const layer::Feature& f) {
@@ -428,39 +466,21 @@ PreparedRaster prepare_raster(std::size_t width, std::size_t height, const std::
                         : hi > lo                                    ? static_cast<float>((v - lo) / (hi - lo))
                                                                      : 1.0f;
     }
-    // A mesh of up to 32 x 32 quads: fine enough for PROJ's curvature over a country.
-    const std::size_t nx = std::min<std::size_t>(32, width), ny = std::min<std::size_t>(32, height);
-    std::vector<double> xs, ys;
-    for (std::size_t j = 0; j <= ny; ++j)
-        for (std::size_t i = 0; i <= nx; ++i) {
-            const double px = static_cast<double>(width) * static_cast<double>(i) / static_cast<double>(nx);
-            const double py = static_cast<double>(height) * static_cast<double>(j) / static_cast<double>(ny);
-            xs.push_back(gt[0] + px * gt[1] + py * gt[2]);
-            ys.push_back(gt[3] + px * gt[4] + py * gt[5]);
-        }
-    to_display.forward_many(xs, ys);
-    for (std::size_t k = 0; k < xs.size(); ++k)
-        if (std::isfinite(xs[k]) && std::isfinite(ys[k])) out.extent.add(xs[k], ys[k]);
-    if (out.extent.empty()) return out;
-    out.origin_x = std::round((out.extent.min_x + out.extent.max_x) * 0.5);
-    out.origin_y = std::round((out.extent.min_y + out.extent.max_y) * 0.5);
-    auto vertex = [&](std::size_t i, std::size_t j) {
-        const std::size_t k = j * (nx + 1) + i;
-        out.mesh.insert(
-            out.mesh.end(),
-            {static_cast<float>(xs[k] - out.origin_x), static_cast<float>(ys[k] - out.origin_y),
-             static_cast<float>(i) / static_cast<float>(nx), static_cast<float>(j) / static_cast<float>(ny)});
-    };
-    auto ok = [&](std::size_t i, std::size_t j) {
-        const std::size_t k = j * (nx + 1) + i;
-        return std::isfinite(xs[k]) && std::isfinite(ys[k]);
-    };
-    for (std::size_t j = 0; j < ny; ++j)
-        for (std::size_t i = 0; i < nx; ++i) {
-            if (!ok(i, j) || !ok(i + 1, j) || !ok(i, j + 1) || !ok(i + 1, j + 1)) continue;
-            vertex(i, j), vertex(i + 1, j), vertex(i, j + 1);
-            vertex(i + 1, j), vertex(i + 1, j + 1), vertex(i, j + 1);
-        }
+    build_mesh(out, width, height, gt, to_display);
+    return out;
+}
+
+PreparedRaster prepare_raster(const RasterImage& img, const std::array<double, 6>& gt,
+                              const geo::Transformer& to_display) {
+    PreparedRaster out;
+    const std::size_t n = img.width * img.height;
+    if (n == 0 || (img.discrete ? img.rgba.size() != 4 * n : img.values.size() != n)) return out;
+    out.width = static_cast<int>(img.width);
+    out.height = static_cast<int>(img.height);
+    out.min_value = img.min_value, out.max_value = img.max_value;
+    if (img.discrete) out.rgba = img.rgba;
+    else out.values = img.values;
+    build_mesh(out, img.width, img.height, gt, to_display);
     return out;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "map/result_view.hpp"
 #include "map/view.hpp"
 #include "mp/geo/crs.hpp"
 #include "mp/layer/layer.hpp"
@@ -83,8 +84,11 @@ struct PreparedLayer {
 /// mesh of the grid reprojected to the display CRS.
 struct PreparedRaster {
     int width = 0, height = 0;
-    std::vector<float> values;  ///< row-major from the top-left cell
-    std::vector<float> mesh;    ///< triangles: x, y (relative to origin), u, v per vertex
+    std::vector<float> values;  ///< row-major from the top-left cell (empty when rgba is set)
+    /// Colours per cell (4 bytes, alpha 0 transparent) of a discrete raster view; when
+    /// set, the shader draws them as they are instead of the ramp.
+    std::vector<std::uint8_t> rgba;
+    std::vector<float> mesh;  ///< triangles: x, y (relative to origin), u, v per vertex
     double origin_x = 0, origin_y = 0;
     Extent extent;
     double min_value = 0, max_value = 0;  ///< of the cells drawn (the legend's range)
@@ -96,6 +100,10 @@ struct PreparedRaster {
 /// transform are dropped with their triangles.
 PreparedRaster prepare_raster(std::size_t width, std::size_t height, const std::array<double, 6>& geotransform,
                               const std::vector<double>& cells, double nodata,
+                              const geo::Transformer& raster_to_display);
+
+/// Prepares one view of a typed raster (map::raster_image) on its geotransform.
+PreparedRaster prepare_raster(const RasterImage& image, const std::array<double, 6>& geotransform,
                               const geo::Transformer& raster_to_display);
 
 /// Projects a layer with to_display (EPSG:4326 -> display CRS, bulk) and prepares it.

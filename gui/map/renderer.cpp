@@ -77,7 +77,12 @@ MapRenderer::LayerId MapRenderer::upload_raster(const PreparedRaster& r) {
         glGenTextures(1, &tex);
         glBindTexture(GL_TEXTURE_2D, tex);
         glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, r.width, r.height, 0, GL_RED, GL_FLOAT, r.values.data());
+        // A discrete view (classes, a mask) arrives as colours, a continuous one as ramp
+        // positions the shader colours.
+        g.direct = !r.rgba.empty();
+        if (g.direct)
+            glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, r.width, r.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, r.rgba.data());
+        else glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, r.width, r.height, 0, GL_RED, GL_FLOAT, r.values.data());
         // Nearest: cells stay cells, and "no data" never blends into its neighbours.
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
@@ -100,6 +105,7 @@ void MapRenderer::draw_raster(LayerId id, float opacity) {
     set_view_uniforms(m_raster_prog.get(), g.origin_x, g.origin_y);
     glUniform1f(glGetUniformLocation(m_raster_prog.get(), "u_opacity"), opacity);
     glUniform1i(glGetUniformLocation(m_raster_prog.get(), "u_values"), 0);
+    glUniform1i(glGetUniformLocation(m_raster_prog.get(), "u_direct"), g.direct ? 1 : 0);
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, g.values.get());
     glBindBuffer(GL_ARRAY_BUFFER, g.mesh.get());

@@ -55,7 +55,8 @@ public:
     void remove(LayerId id);
     /// Uploads a prepared raster (a value texture and its mesh); same id space as layers.
     LayerId upload_raster(const PreparedRaster& raster);
-    /// Draws a raster colour-mapped by shaders/map_raster.frag at the given opacity.
+    /// Draws a raster colour-mapped by shaders/map_raster.frag (or in its own colours when
+    /// it was prepared with rgba) at the given opacity.
     void draw_raster(LayerId id, float opacity);
     /// The prepared data of a layer, or nullptr.
     const PreparedLayer* prepared(LayerId id) const;
@@ -90,6 +91,7 @@ private:
         Texture values;
         Buffer mesh;
         GLsizei vertices = 0;
+        bool direct = false;  // the texture holds colours (RGBA8), not ramp positions
         double origin_x = 0, origin_y = 0;
         Extent extent;
     };

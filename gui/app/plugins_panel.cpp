@@ -347,10 +347,17 @@ void App::draw_chart_window() {
         m_chart_window.reset();
         return;
     }
-    // Centred over the map canvas, most of its size.
-    const float w = std::max(320.0f, m_canvas[2] * 0.9f), h = std::max(240.0f, m_canvas[3] * 0.8f);
-    ImGui::SetNextWindowPos(ImVec2(m_canvas[0] + (m_canvas[2] - w) / 2, m_canvas[1] + (m_canvas[3] - h) / 2),
-                            ImGuiCond_Appearing);
+    // Over the top half of the map canvas, so the map stays in view below it; a gantt or
+    // heatmap no taller than its lanes or rows at two text lines each.
+    const float lh = ImGui::GetTextLineHeight();
+    float h = std::max(240.0f, m_canvas[3] * 0.46f);
+    if (chart->kind == "gantt" || chart->kind == "heatmap") {
+        const std::size_t n =
+            chart->kind == "gantt" ? map::gantt_layout(t, *chart).lanes : map::heatmap_grid(t, *chart).rows.size();
+        h = std::min(h, 2 * lh * static_cast<float>(std::min<std::size_t>(n, 60)) + 9 * lh);
+    }
+    const float w = std::max(320.0f, m_canvas[2] * 0.92f);
+    ImGui::SetNextWindowPos(ImVec2(m_canvas[0] + (m_canvas[2] - w) / 2, m_canvas[1] + 8), ImGuiCond_Appearing);
     ImGui::SetNextWindowSize(ImVec2(w, h), ImGuiCond_Appearing);
     bool open = true;
     const std::string title = it->plugin_id + ": " + t.name + "###chart";

@@ -13,8 +13,10 @@
 
 namespace {
 
-const char* const kShow[] = {"all", "heights", "bitmask", "categories", "plain",   "line",
-                             "bar", "gantt",   "heatmap", "movements",  "rasters", nullptr};
+// "demo": the bands-per-height raster, the movements and the gantt chart (the picture in
+// docs/plugins.md).
+const char* const kShow[] = {"all",   "heights", "bitmask",   "categories", "plain", "line", "bar",
+                             "gantt", "heatmap", "movements", "rasters",    "demo",  nullptr};
 
 MpParamDef show_param() {
     MpParamDef p = mp::sdk::param("show", "Show", MP_PARAM_ENUM, "all");
@@ -179,15 +181,15 @@ void movements(mp::sdk::Run& r) {
 
 void run(mp::sdk::Run& r) {
     const std::string show = r.text("show");
-    const bool all = show == "all", rasters = all || show == "rasters";
-    if (rasters || show == "heights") heights(r);
+    const bool all = show == "all", rasters = all || show == "rasters", demo = show == "demo";
+    if (rasters || demo || show == "heights") heights(r);
     if (rasters || show == "bitmask") bitmask(r);
     if (rasters || show == "categories") categories(r);
     if (rasters || show == "plain") plain(r);
-    if (all || show == "movements") movements(r);
+    if (all || demo || show == "movements") movements(r);
     if (all || show == "line") line(r);
     if (all || show == "bar") bar(r);
-    if (all || show == "gantt") gantt(r);
+    if (all || demo || show == "gantt") gantt(r);
     if (all || show == "heatmap") heatmap(r);
 }
 

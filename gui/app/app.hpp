@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/charts.hpp"
 #include "app/param_form.hpp"
 #include "map/renderer.hpp"
 #include "map/result_view.hpp"
@@ -120,6 +121,7 @@ struct RunRecord {
     std::vector<std::string> layer_names;             ///< map layers made from its result layers
     std::vector<RasterOverlay> rasters;               ///< parallel to result->rasters
     std::vector<MovementControl> movements;           ///< one per result layer with role "movements"
+    std::vector<std::optional<ChartView>> charts;     ///< parallel to result->tables
     std::string export_path;
 };
 
@@ -220,7 +222,7 @@ private:
     /// Width and total height of the raster legends drawn (labels keep clear of them).
     std::array<float, 2> raster_legends_size() const;
     void upload_raster(RunRecord& rec, std::size_t index);
-    void draw_table(const plugin::Table& t, int index, std::size_t run);
+    void draw_table(RunRecord& rec, std::size_t index);
     void draw_raster_entry(RunRecord& rec, std::size_t index);
     void draw_movement_control(MovementControl& mc);
     void draw_chart_window();

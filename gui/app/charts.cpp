@@ -218,8 +218,7 @@ void draw_line_bar(const plugin::Table& t, const plugin::Chart& c, float width, 
     draw_legend(legend);
 }
 
-void draw_gantt(const plugin::Table& t, const plugin::Chart& c, float width, float height) {
-    const map::GanttLayout g = map::gantt_layout(t, c);
+void draw_gantt(const plugin::Chart& c, const map::GanttLayout& g, float width, float height) {
     if (g.bars.empty()) {
         ImGui::TextDisabled("no row has a start and an end time");
         return;
@@ -291,8 +290,8 @@ void draw_gantt(const plugin::Table& t, const plugin::Chart& c, float width, flo
     }
 }
 
-void draw_heatmap(const plugin::Table& t, const plugin::Chart& c, float width, float height) {
-    const map::HeatmapGrid h = map::heatmap_grid(t, c);
+void draw_heatmap(const plugin::Table& t, const plugin::Chart& c, const map::HeatmapGrid& h, float width,
+                  float height) {
     if (h.rows.empty() || h.columns.empty()) {
         ImGui::TextDisabled("no cells");
         return;
@@ -375,12 +374,24 @@ void draw_heatmap(const plugin::Table& t, const plugin::Chart& c, float width, f
 
 }  // namespace
 
-void draw_chart(const plugin::Table& t, const plugin::Chart& c, float width, float plot_height) {
+std::optional<ChartView> chart_view(const plugin::Table& t) {
+    std::optional<plugin::Chart> c = t.chart_spec();
+    if (!c) return std::nullopt;
+    ChartView v;
+    v.problem = t.chart_problem(*c);
+    if (v.problem.empty() && c->kind == "gantt") v.gantt = map::gantt_layout(t, *c);
+    if (v.problem.empty() && c->kind == "heatmap") v.heatmap = map::heatmap_grid(t, *c);
+    v.chart = std::move(*c);
+    return v;
+}
+
+void draw_chart(const plugin::Table& t, const ChartView& v, float width, float plot_height) {
     width = std::max(width, 120.0f);
+    const plugin::Chart& c = v.chart;
     if (!c.title.empty()) ImGui::TextDisabled("%s", c.title.c_str());
     if (c.kind == "line" || c.kind == "bar") draw_line_bar(t, c, width, plot_height);
-    else if (c.kind == "gantt") draw_gantt(t, c, width, plot_height);
-    else if (c.kind == "heatmap") draw_heatmap(t, c, width, plot_height);
+    else if (v.gantt) draw_gantt(c, *v.gantt, width, plot_height);
+    else if (v.heatmap) draw_heatmap(t, c, *v.heatmap, width, plot_height);
 }
 
 }  // namespace mp::gui

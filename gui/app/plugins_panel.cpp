@@ -282,16 +282,17 @@ void App::draw_plugins_panel() {
     }
 }
 
-void App::draw_table(const plugin::Table& t, int index, std::size_t run) {
-    ImGui::PushID(index);
+void App::draw_table(RunRecord& rec, std::size_t index) {
+    const plugin::Table& t = rec.result->tables[index];
+    ImGui::PushID(static_cast<int>(index));
     ImGui::TextUnformatted(t.name.c_str());
     // The chart the plugin asked for (or its 1.0 hint); one the table cannot carry is a
     // note, and the table is shown plain.
-    const std::optional<plugin::Chart> chart = t.chart_spec();
-    const std::string problem = chart ? t.chart_problem(*chart) : "";
+    const std::optional<ChartView>& chart = rec.charts[index];
+    const std::string problem = chart ? chart->problem : "";
     if (chart && problem.empty()) {
         ImGui::SameLine();
-        if (ImGui::SmallButton("Enlarge")) m_chart_window = std::pair{m_runs[run].id, static_cast<std::size_t>(index)};
+        if (ImGui::SmallButton("Enlarge")) m_chart_window = std::pair{rec.id, index};
     }
     const int ncol = static_cast<int>(std::min<std::size_t>(t.columns.size(), 64));
     if (ncol > 0 &&
@@ -337,25 +338,19 @@ void App::draw_chart_window() {
     if (!m_chart_window) return;
     const auto [run_id, index] = *m_chart_window;
     auto it = std::find_if(m_runs.begin(), m_runs.end(), [&](const RunRecord& r) { return r.id == run_id; });
-    if (it == m_runs.end() || !it->result || index >= it->result->tables.size()) {
+    if (it == m_runs.end() || !it->result || index >= it->charts.size() || !it->charts[index] ||
+        !it->charts[index]->problem.empty()) {
         m_chart_window.reset();
         return;
     }
     const plugin::Table& t = it->result->tables[index];
-    const auto chart = t.chart_spec();
-    if (!chart || !t.chart_problem(*chart).empty()) {
-        m_chart_window.reset();
-        return;
-    }
+    const ChartView& chart = *it->charts[index];
     // Over the top half of the map canvas, so the map stays in view below it; a gantt or
     // heatmap no taller than its lanes or rows at two text lines each.
     const float lh = ImGui::GetTextLineHeight();
     float h = std::max(240.0f, m_canvas[3] * 0.46f);
-    if (chart->kind == "gantt" || chart->kind == "heatmap") {
-        const std::size_t n =
-            chart->kind == "gantt" ? map::gantt_layout(t, *chart).lanes : map::heatmap_grid(t, *chart).rows.size();
-        h = std::min(h, 2 * lh * static_cast<float>(std::min<std::size_t>(n, 60)) + 9 * lh);
-    }
+    if (chart.rows() > 0)
+        h = std::min(h, 2 * lh * static_cast<float>(std::min<std::size_t>(chart.rows(), 60)) + 9 * lh);
     const float w = std::max(320.0f, m_canvas[2] * 0.92f);
     ImGui::SetNextWindowPos(ImVec2(m_canvas[0] + (m_canvas[2] - w) / 2, m_canvas[1] + 8), ImGuiCond_Appearing);
     ImGui::SetNextWindowSize(ImVec2(w, h), ImGuiCond_Appearing);
@@ -365,7 +360,7 @@ void App::draw_chart_window() {
         const float avail = ImGui::GetContentRegionAvail().x;
         const float plot_h =
             std::max(160.0f, ImGui::GetContentRegionAvail().y - 3 * ImGui::GetTextLineHeightWithSpacing());
-        draw_chart(t, *chart, avail, plot_h);
+        draw_chart(t, chart, avail, plot_h);
     }
     ImGui::End();
     if (!open) m_chart_window.reset();
@@ -497,8 +492,8 @@ void App::draw_results_panel() {
             for (auto& mc : rec.movements) draw_movement_control(mc);
             for (std::size_t k = 0; rec.result && k < rec.result->rasters.size() && k < rec.rasters.size(); ++k)
                 draw_raster_entry(rec, k);
-            for (std::size_t t = 0; rec.result && t < rec.result->tables.size(); ++t)
-                draw_table(rec.result->tables[t], static_cast<int>(t), i);
+            for (std::size_t t = 0; rec.result && t < rec.result->tables.size() && t < rec.charts.size(); ++t)
+                draw_table(rec, t);
             if (ImGui::SmallButton("Remove from map")) remove = static_cast<int>(i);
         }
         ImGui::PopID();

@@ -146,6 +146,7 @@ void App::sync_from_session() {
         if (fresh && rec.result) {
             upload_rasters(rec);
             init_movements(rec);
+            for (const auto& t : rec.result->tables) rec.charts.push_back(chart_view(t));
         }
         runs.push_back(std::move(rec));
     }

@@ -120,12 +120,12 @@ void App::write_view_dump(const std::string& path) const {
                                        {"t1", mc.scale.t1},
                                        {"map_layers", mc.map_layers}});
         rj["tables"] = nlohmann::json::array();
-        for (std::size_t t = 0; rec.result && t < rec.result->tables.size(); ++t) {
-            const auto& table = rec.result->tables[t];
-            const auto chart = table.chart_spec();
-            rj["tables"].push_back({{"name", table.name},
-                                    {"chart", chart ? chart->kind : ""},
-                                    {"problem", chart ? table.chart_problem(*chart) : ""}});
+        for (std::size_t t = 0; rec.result && t < rec.result->tables.size() && t < rec.charts.size(); ++t) {
+            const auto& chart = rec.charts[t];
+            rj["tables"].push_back({{"name", rec.result->tables[t].name},
+                                    {"chart", chart ? chart->chart.kind : ""},
+                                    {"problem", chart ? chart->problem : ""},
+                                    {"rows", chart ? chart->rows() : 0}});
         }
         results.push_back(std::move(rj));
     }

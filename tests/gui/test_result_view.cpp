@@ -8,7 +8,9 @@
 #include <cstring>
 #include <type_traits>
 
+#include "map/prepare.hpp"
 #include "map/result_view.hpp"
+#include "mp/geo/crs.hpp"
 
 using namespace mp::gui::map;
 namespace plugin = mp::plugin;
@@ -365,4 +367,33 @@ TEST_CASE("a result layer becomes one map layer per distinct feature style", "[g
     rl.layer.features.clear();
     rl.feature_styles.clear();
     CHECK(style_groups(rl) == 0);
+}
+
+TEST_CASE("a discrete raster view reaches the GPU as colours on the same mesh as a continuous one",
+          "[gui][results][raster]") {
+    auto r = raster<std::uint8_t>(plugin::PixelType::Byte, 1, {0, 1, 2, 255});
+    r.role = plugin::RasterRole::Categories;
+    r.has_nodata = true, r.nodata = 255;
+    const mp::geo::Transformer t(mp::geo::kWgs84, mp::geo::kWebMercator);
+    const RasterImage img = raster_image(r, raster_choices(r)[0]);
+    const PreparedRaster p = prepare_raster(img, r.geotransform, t);
+    REQUIRE((p.width == 2 && p.height == 2));
+    CHECK(p.values.empty());
+    CHECK(p.rgba == img.rgba);
+    CHECK(p.mesh.size() == 2 * 2 * 6 * 4);  // 2 x 2 quads, two triangles of (x, y, u, v) each
+    // The mesh spans the grid: 4.0-4.2 E, 50.8-51.0 N.
+    double x0 = 4.0, y0 = 50.8, x1 = 4.2, y1 = 51.0;
+    t.forward(x0, y0);
+    t.forward(x1, y1);
+    CHECK(p.extent.min_x == Approx(x0));
+    CHECK(p.extent.max_y == Approx(y1));
+    // A continuous view of the same grid: ramp positions, no colours.
+    auto c = raster<float>(plugin::PixelType::Float32, 1, {1, 2, 3, 4});
+    const PreparedRaster q = prepare_raster(raster_image(c, raster_choices(c)[0]), c.geotransform, t);
+    CHECK(q.rgba.empty());
+    CHECK(q.values == std::vector<float>{0.0f, 1.0f / 3, 2.0f / 3, 1.0f});
+    // An image whose cells do not fit its size prepares nothing.
+    RasterImage bad = img;
+    bad.rgba.pop_back();
+    CHECK(prepare_raster(bad, r.geotransform, t).mesh.empty());
 }

@@ -297,14 +297,15 @@ void draw_heatmap(const plugin::Table& t, const plugin::Chart& c, const map::Hea
         return;
     }
     const float lh = ImGui::GetTextLineHeight();
+    constexpr std::size_t kMaxRows = 60;
+    const std::size_t rows = std::min(h.rows.size(), kMaxRows);
     float row_w = 0;
-    for (const auto& r : h.rows) row_w = std::max(row_w, ImGui::CalcTextSize(r.c_str()).x);
+    for (std::size_t i = 0; i < rows; ++i) row_w = std::max(row_w, ImGui::CalcTextSize(h.rows[i].c_str()).x);
     row_w = std::min(row_w + 8, width * 0.35f);
     const ImVec2 o = ImGui::GetCursorScreenPos();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float cell_w = (width - row_w - 4) / static_cast<float>(h.columns.size());
-    const float cell_h =
-        std::clamp(height / static_cast<float>(std::max<std::size_t>(h.rows.size(), 1)), lh + 6, 2 * lh);
+    const float cell_h = std::clamp(height / static_cast<float>(std::max<std::size_t>(rows, 1)), lh + 6, 2 * lh);
     const ImVec2 a(o.x + row_w, o.y + lh + 4);
     // Column labels above the grid: every k-th when they would overlap.
     float widest = 1;
@@ -317,7 +318,7 @@ void draw_heatmap(const plugin::Table& t, const plugin::Chart& c, const map::Hea
     }
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     int hovered = -1;
-    for (std::size_t i = 0; i < h.rows.size(); ++i) {
+    for (std::size_t i = 0; i < rows; ++i) {
         const float y0 = a.y + cell_h * static_cast<float>(i);
         dl->AddText(ImVec2(o.x + 2, y0 + 3), kInk, fit_text(h.rows[i], row_w - 6).c_str());
         for (std::size_t j = 0; j < h.columns.size(); ++j) {
@@ -341,7 +342,7 @@ void draw_heatmap(const plugin::Table& t, const plugin::Chart& c, const map::Hea
             if (mouse.x >= p0.x && mouse.x < p1.x && mouse.y >= p0.y && mouse.y < p1.y) hovered = static_cast<int>(k);
         }
     }
-    const float grid_h = cell_h * static_cast<float>(h.rows.size());
+    const float grid_h = cell_h * static_cast<float>(rows);
     // Colour scale under the grid: the ramp from the smallest to the largest value.
     const float sy = a.y + grid_h + 6;
     const float sx0 = a.x, sx1 = o.x + width - 8;
@@ -363,6 +364,7 @@ void draw_heatmap(const plugin::Table& t, const plugin::Chart& c, const map::Hea
     const std::string vl = fit_text(vc ? with_unit(*vc) : c.value, row_w - 6);
     dl->AddText(ImVec2(o.x + 2, sy - 2), kInk, vl.c_str());
     ImGui::Dummy(ImVec2(width, lh + 4 + grid_h + 6 + 12 + lh + 2));
+    if (h.rows.size() > rows) ImGui::TextDisabled("... %zu more rows (see the table)", h.rows.size() - rows);
     if (hovered >= 0 && ImGui::IsWindowHovered()) {
         const auto k = static_cast<std::size_t>(hovered);
         const std::size_t i = k / h.columns.size(), j = k % h.columns.size();

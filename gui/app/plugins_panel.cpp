@@ -428,7 +428,11 @@ void App::draw_movement_control(MovementControl& mc) {
         for (const auto& l : m_layers)
             if (l.name == name && l.times) active += l.filtered_index.size(), total += l.data->features.size();
     ImGui::Text("%s", map::format_time(mc.t, mc.scale.absolute).c_str());
-    ImGui::TextDisabled("%zu of %zu moving", active, total);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextDisabled("%zu of %zu moving; from %s to %s", active, total,
+                        map::format_time(mc.scale.t0, mc.scale.absolute).c_str(),
+                        map::format_time(mc.scale.t1, mc.scale.absolute).c_str());
+    ImGui::PopTextWrapPos();
     ImGui::PopID();
 }
 
@@ -544,11 +548,7 @@ void App::update_movements() {
     for (auto& rec : m_runs)
         for (auto& mc : rec.movements) {
             if (mc.scale.empty) continue;
-            if (mc.playing) {
-                // The whole span in 20 s of playing.
-                mc.t += (mc.scale.t1 - mc.scale.t0) / 20.0 * dt;
-                if (mc.t >= mc.scale.t1) mc.t = mc.scale.t1, mc.playing = false;
-            }
+            mc.t = map::play_step(mc.scale, mc.t, dt, mc.playing);  // the whole span in 20 s
             for (auto& l : m_layers) {
                 if (std::find(mc.map_layers.begin(), mc.map_layers.end(), l.name) == mc.map_layers.end()) continue;
                 if (!l.times)

@@ -514,6 +514,13 @@ std::vector<std::size_t> active_at(const MovementTimes& m, double t) {
     return out;
 }
 
+double play_step(const TimeScale& s, double t, double dt_s, bool& playing, double play_s) {
+    if (!playing || s.empty) return t;
+    t = std::clamp(t, s.t0, s.t1) + (s.t1 - s.t0) / std::max(play_s, 1e-3) * std::max(dt_s, 0.0);
+    if (t >= s.t1) t = s.t1, playing = false;
+    return t;
+}
+
 std::size_t style_groups(const plugin::ResultLayer& l) {
     std::vector<std::pair<std::string, double>> seen;
     for (std::size_t i = 0; i < l.layer.features.size(); ++i) {

@@ -209,6 +209,10 @@ MovementTimes movement_times(const layer::Layer& l, const std::string& start_fie
 /// is never active.
 std::vector<std::size_t> active_at(const MovementTimes& m, double t);
 
+/// One step of playing a time slider: t advanced by dt_s of real time at a pace that
+/// plays the whole span in play_s seconds, stopping at the end (playing becomes false).
+double play_step(const TimeScale& s, double t, double dt_s, bool& playing, double play_s = 20);
+
 /// Map layers a result layer becomes: one per distinct feature style (colour and width),
 /// as session::add_run groups them, so the GUI can find a result layer's map layers.
 std::size_t style_groups(const plugin::ResultLayer& l);

@@ -397,3 +397,21 @@ TEST_CASE("a discrete raster view reaches the GPU as colours on the same mesh as
     bad.rgba.pop_back();
     CHECK(prepare_raster(bad, r.geotransform, t).mesh.empty());
 }
+
+TEST_CASE("playing a time slider crosses the span in the play time and stops at its end", "[gui][results][movements]") {
+    TimeScale s;
+    s.t0 = 1000, s.t1 = 3000, s.empty = false;
+    bool playing = true;
+    double t = play_step(s, 1000, 5, playing);  // 2000 s of span in 20 s: 100 per second
+    CHECK(t == 1500);
+    CHECK(playing);
+    t = play_step(s, t, 14.9, playing);
+    CHECK(t == Approx(2990));
+    CHECK(playing);
+    t = play_step(s, t, 1, playing);
+    CHECK(t == 3000);
+    CHECK_FALSE(playing);
+    CHECK(play_step(s, 1200, 5, playing) == 1200);  // paused: unchanged
+    playing = true;
+    CHECK(play_step(s, 500, 0, playing) == 1000);  // a time outside the span starts at its edge
+}

@@ -110,6 +110,7 @@ struct MovementControl {
     map::TimeScale scale;                 ///< span of all its features' times
     double t = 0;                         ///< the time shown (scale units: s, epoch s when absolute)
     bool playing = false;
+    std::array<float, 4> play_rect{};  ///< the Play/Pause button in window pixels (for --dump-view)
 };
 
 /// The GUI's mirror of one run of the session (mp::session::Run): its GPU rasters and

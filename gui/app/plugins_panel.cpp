@@ -416,6 +416,8 @@ void App::draw_movement_control(MovementControl& mc) {
         if (!mc.playing && mc.t >= mc.scale.t1) mc.t = mc.scale.t0;
         mc.playing = !mc.playing;
     }
+    const ImVec2 pmin = ImGui::GetItemRectMin(), psize = ImGui::GetItemRectSize();
+    mc.play_rect = {pmin.x, pmin.y, psize.x, psize.y};
     ImGui::SameLine();
     ImGui::SetNextItemWidth(-1);
     double t = mc.t;

@@ -118,6 +118,8 @@ void App::write_view_dump(const std::string& path) const {
                                        {"time", mc.scale.empty ? "" : map::format_time(mc.t, mc.scale.absolute)},
                                        {"t0", mc.scale.t0},
                                        {"t1", mc.scale.t1},
+                                       {"playing", mc.playing},
+                                       {"play_rect", mc.play_rect},
                                        {"map_layers", mc.map_layers}});
         rj["tables"] = nlohmann::json::array();
         for (std::size_t t = 0; rec.result && t < rec.result->tables.size() && t < rec.charts.size(); ++t) {

@@ -745,3 +745,48 @@ TEST_CASE("undo takes a plugin run off the map and redo puts it back", "[gui][un
     CHECK(redone.j["runs"] == 1);
     CHECK(redone.j["layers"] == ran.j["layers"]);
 }
+
+TEST_CASE("Play advances a movements layer's time in the real window and Pause stops it (xdotool)",
+          "[gui][results][movements][interaction]") {
+    require_xvfb();
+    if (std::system("command -v xdotool >/dev/null 2>&1") != 0) {
+        std::cout << "SKIPPED: xdotool is not installed (apt-get install xdotool)\n";
+        std::exit(77);
+    }
+    mp::test::TempDir tmp;
+    LiveGui gui(
+        tmp, "--no-restore --no-default-data --plugin-dir " + kGoodPlugins + " --run typed-results -p show=movements");
+    // The movements slider of the run, once it is drawn.
+    auto movement = [&] {
+        auto j = gui.dump();
+        if (!j.contains("results") || j["results"].empty() || j["results"][0]["movements"].empty())
+            return nlohmann::json();
+        return j["results"][0]["movements"][0];
+    };
+    REQUIRE(LiveGui::wait_for([&] { return !movement().is_null() && movement()["play_rect"][2] > 0; }, 60));
+    const nlohmann::json start = movement();
+    CHECK(start["time"] == "2026-03-03T04:00:00Z");  // the first departure
+    CHECK(start["playing"] == false);
+    const auto r = start["play_rect"];
+    const float x = r[0].get<float>() + r[2].get<float>() / 2, y = r[1].get<float>() + r[3].get<float>() / 2;
+    // Play: the time moves on (12 h in 20 s: about 36 min a second).
+    bool playing = false;
+    for (int i = 0; i < 3 && !playing; ++i) {
+        gui.click_at(x, y);
+        playing = LiveGui::wait_for([&] { return movement()["playing"] == true; }, 5);
+    }
+    REQUIRE(playing);
+    REQUIRE(LiveGui::wait_for([&] { return movement()["time"] != start["time"]; }, 10));
+    // Pause: the time stays where it is.
+    bool paused = false;
+    for (int i = 0; i < 3 && !paused; ++i) {
+        gui.click_at(x, y);
+        paused = LiveGui::wait_for([&] { return movement()["playing"] == false; }, 5);
+    }
+    REQUIRE(paused);
+    std::system("sleep 0.5");
+    const std::string held = movement()["time"];
+    std::system("sleep 1");
+    CHECK(movement()["time"] == held);
+    CHECK(held != "2026-03-03T04:00:00Z");
+}

@@ -95,7 +95,7 @@ struct RasterOverlay {
     map::MapRenderer::LayerId gpu = 0;
     bool visible = true;
     float opacity = 0.55f;
-    double min_value = 0, max_value = 0;     ///< legend range (cells > 0)
+    double min_value = 0, max_value = 0;     ///< range of the cells drawn (continuous views)
     std::vector<map::RasterChoice> choices;  ///< the selector (bands, heights, bits) by the raster's role
     std::size_t choice = 0;                  ///< the entry drawn
     map::RasterLegend legend;                ///< of the entry drawn

@@ -321,7 +321,54 @@ struct SecretSpan {
 
 bool is_keyword_boundary(char c) {
     return std::isspace(static_cast<unsigned char>(c)) || c == ':' || c == '?' || c == '&' || c == ',' || c == ';' ||
-           c == '"' || c == '\'';
+           c == '"' || c == '\'' || c == '{' || c == '(' || c == '[';
+}
+
+// Whether "password" at pos starts a keyword: after a separator, or as libpq's
+// environment variable PGPASSWORD (a message or a shell line may quote "PGPASSWORD=x").
+bool starts_password_keyword(const std::string& lower, std::size_t pos) {
+    if (pos == 0 || is_keyword_boundary(lower[pos - 1])) return true;
+    return pos >= 2 && lower.compare(pos - 2, 2, "pg") == 0 && (pos == 2 || is_keyword_boundary(lower[pos - 3]));
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+// A URI query key percent-decoded and lower-cased: libpq decodes keys too, so
+// "?pass%77ord=x" is a password as much as "?password=x" is.
+std::string decoded_key(const std::string& s, std::size_t begin, std::size_t end) {
+    std::string out;
+    for (std::size_t i = begin; i < end; ++i) {
+        if (s[i] == '%' && i + 2 < end && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+// Passwords in the query of each URI ("scheme://...?a=b&password=x#f"), by their
+// percent-decoded keys.
+void uri_query_spans(const std::string& s, std::vector<SecretSpan>& out) {
+    for (std::size_t scheme = s.find("://"); scheme != std::string::npos; scheme = s.find("://", scheme + 3)) {
+        const std::size_t uri_end = std::min(s.size(), s.find_first_of(" \t\r\n\"'", scheme));
+        std::size_t q = s.find('?', scheme);
+        if (q == std::string::npos || q >= uri_end) continue;
+        const std::size_t query_end = std::min(uri_end, s.find('#', q));
+        for (std::size_t key = q + 1; key < query_end;) {
+            const std::size_t amp = std::min(query_end, s.find('&', key));
+            const std::size_t eq = s.find('=', key);
+            if (eq != std::string::npos && eq < amp && decoded_key(s, key, eq) == "password")
+                out.push_back({key, eq + 1, amp});
+            key = amp + 1;
+        }
+    }
 }
 
 std::vector<SecretSpan> password_spans(const std::string& s) {
@@ -331,7 +378,7 @@ std::vector<SecretSpan> password_spans(const std::string& s) {
     const bool mysql = lower.rfind("mysql:", 0) == 0;
     std::vector<SecretSpan> out;
     for (std::size_t pos = 0; (pos = lower.find("password", pos)) != std::string::npos; pos += 8) {
-        if (pos > 0 && !is_keyword_boundary(s[pos - 1])) continue;
+        if (!starts_password_keyword(lower, pos)) continue;
         std::size_t i = pos + 8;
         while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
         if (i >= s.size() || s[i] != '=') continue;
@@ -348,10 +395,22 @@ std::vector<SecretSpan> password_spans(const std::string& s) {
                    !(uri && (s[end] == '&' || s[end] == '#')) && !(mysql && s[end] == ','))
                 ++end;
         }
+        if (pos >= 2 && lower.compare(pos - 2, 2, "pg") == 0) pos -= 2;  // the whole PGPASSWORD goes
         out.push_back({pos, value, end});
         pos = end > pos + 8 ? end - 8 : pos;
     }
-    return out;
+    if (uri) uri_query_spans(s, out);
+    // One span per secret, in order: the two scans may find the same query parameter.
+    std::sort(out.begin(), out.end(), [](const SecretSpan& a, const SecretSpan& b) { return a.key < b.key; });
+    std::vector<SecretSpan> merged;
+    for (const auto& sp : out) {
+        if (!merged.empty() && sp.key < merged.back().end) {
+            merged.back().end = std::max(merged.back().end, sp.end);
+            continue;
+        }
+        merged.push_back(sp);
+    }
+    return merged;
 }
 
 // The password of a URL's user info ("scheme://user:secret@host"): [begin, end) of
@@ -402,6 +461,23 @@ std::string strip_secrets(std::string s) {
     return s;
 }
 
+namespace {
+
+// What to do when the server wants a password the source does not hold: a scenario
+// stores none (strip_secrets), so the password must come from where libpq looks by
+// itself.
+std::string password_hint(const std::string& why, const std::string& source) {
+    if (why.find("no password supplied") == std::string::npos &&
+        why.find("password authentication failed") == std::string::npos)
+        return {};
+    if (strip_secrets(source) != source) return "; check the password";
+    return "; the source holds no password (scenario files never store one): put it in ~/.pgpass (or the file "
+           "PGPASSFILE names), set PGPASSWORD, or use a service name (PG:service=...) whose password is in "
+           "~/.pgpass";
+}
+
+}  // namespace
+
 void ensure_gdal() {
     static std::once_flag once;
     std::call_once(once, [] {
@@ -422,7 +498,8 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
     GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     if (!ds) {
         std::string why = take_gdal_message();
-        throw InputError("cannot open as a vector data source" + (why.empty() ? std::string() : ": " + why),
+        throw InputError("cannot open as a vector data source" + (why.empty() ? std::string() : ": " + why) +
+                             password_hint(why, source),
                          redact_secrets(source));
     }
     if (t_gdal_failures > 0)
@@ -486,7 +563,7 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
         if (std::none_of(out.begin(), out.end(), [&](const layer::Layer& l) { return l.name == name; }))
             throw InputError("no layer named '" + name + "'", redact_secrets(source));
     }
-    progress.report(1.0, "read " + source);
+    progress.report(1.0, "read " + redact_secrets(source));
     return out;
 }
 

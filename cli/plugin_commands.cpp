@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include <cmath>
@@ -13,6 +14,7 @@
 #include <iomanip>
 #include <iostream>
 #include <mutex>
+#include <set>
 
 #include "cli_common.hpp"
 #include "mp/core/error.hpp"
@@ -198,8 +200,36 @@ private:
 
 }  // namespace
 
+namespace {
+
+// A plugin that calls exit() inside an in-process run would end the CLI with the
+// plugin's status (exit(0): success, and no output). exit() runs the atexit handlers
+// first, in the plugin's thread: this one, registered just before each run so that it
+// runs before the handlers of everything set up earlier, turns that into a plugin
+// failure. (_exit() or quick_exit() in a plugin cannot be caught; isolated runs contain
+// every way out.)
+extern "C" void exit_during_plugin_run() {
+    const std::string id = plugin::in_process_run_plugin();
+    if (id.empty()) return;
+    std::fprintf(stderr,
+                 "error: plugin '%s' called exit() during its run; its results are lost (in-process run; run it "
+                 "--isolated to contain it)\n",
+                 id.c_str());
+    std::fflush(stderr);
+    ::_exit(kPlugin);
+}
+
+void guard_exit_during_run() {
+    static int registered = 0;
+    // Each run registers again (so it stays late in the order), within atexit's limits.
+    if (registered < 32 && std::atexit(exit_during_plugin_run) == 0) ++registered;
+}
+
+}  // namespace
+
 plugin::RunResult run_with_progress(plugin::Registry& reg, const std::string& plugin_id, const nlohmann::json& params,
                                     const data::Workspace& ws, const plugin::RunOptions& opts) {
+    guard_exit_during_run();
     StdoutCapture capture;
     TerminalProgress progress(::isatty(2) != 0);
     g_active_progress = &progress;
@@ -340,8 +370,13 @@ void register_plugin_commands(CLI::App& app, Context& ctx) {
                 if (!req.raw_params.is_object())
                     throw InputError("expected a JSON object of parameters", run_params_file);
             }
+            // -p overrides a --params file, but the same key twice on the command line is a
+            // mistake: which one was meant is not ours to guess.
+            std::set<std::string> given;
             for (const auto& kv : run_params) {
                 auto [k, v] = plugin::split_key_value(kv);
+                if (!given.insert(k).second)
+                    throw UsageError("parameter '" + k + "' given twice; give each parameter once", "--param " + kv);
                 req.raw_params[k] = v;
             }
             req.out = run_out;

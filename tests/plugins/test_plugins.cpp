@@ -286,3 +286,13 @@ TEST_CASE("Plugin folders: built-in, user, --plugin-dir, then ENABLEMENT_PLUGIN_
     CHECK(folders[5].path == "/opt/b");
     for (const auto& f : folders) CHECK(f.path != ".");
 }
+
+TEST_CASE("An in-process run that times out is TimedOut even when the plugin stops when asked", "[plugins]") {
+    auto o = opts(plugin::RunOptions::Mode::InProcess);
+    o.timeout_s = 0.3;
+    const auto r = registry().run("slow", {}, ws(), null_progress(), o);
+    CHECK_FALSE(r.isolated);
+    CHECK(r.status == RunStatus::TimedOut);
+    CHECK(r.error.find("timed out after 0.3") != std::string::npos);
+    CHECK(plugin::in_process_run_plugin().empty());  // the host no longer waits for it
+}

@@ -8,6 +8,7 @@
 #include <ogr_geometry.h>
 #include <ogr_spatialref.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <ogrsf_frmts.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -282,6 +283,25 @@ struct LayerReader {
         }
         st.out.features.push_back(std::move(feat));
     }
+
+    // The warnings of a layer read to its end: coordinates that look like Belgium with
+    // longitude and latitude swapped.
+    void finish(State& st, const OGRLayer& l) const {
+        if (looks_swapped(st.out))
+            st.out.warnings.push_back(where(l) +
+                                      ": every coordinate lies at x 49.4..51.6, y 2.4..6.5: Belgium with longitude "
+                                      "and latitude swapped? Coordinates are [lon, lat] (RFC 7946; EPSG:4326 in "
+                                      "GIS order): swap them in the source");
+    }
+
+    // Belgium (lon 2.5..6.4, lat 49.5..51.5) with the axes swapped lies in the Indian
+    // Ocean off Somalia (lon ~50, lat ~4): no data of a Belgian planner does.
+    static bool looks_swapped(const layer::Layer& l) {
+        geo::Box b;
+        if (l.features.empty() || !l.extent(b)) return false;
+        return geo::lon(b.min_corner()) >= 49.4 && geo::lon(b.max_corner()) <= 51.6 &&
+               geo::lat(b.min_corner()) >= 2.4 && geo::lat(b.max_corner()) <= 6.5;
+    }
 };
 
 // GDAL's GeoJSON reader turns a NaN coordinate into an empty geometry without a word;
@@ -531,8 +551,11 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
             throw InputError("read failed after " + std::to_string(count) +
                                  " features (the file may be truncated or damaged): " + one_line(t_first_failure),
                              redact_secrets(source));
-        for (auto& st : states)
-            if (st.wanted) out.push_back(std::move(st.out));
+        for (int i = 0; i < n_layers; ++i)
+            if (states[i].wanted) {
+                reader.finish(states[i], *ds->GetLayer(i));
+                out.push_back(std::move(states[i].out));
+            }
     } else {
         for (int i = 0; i < n_layers; ++i) {
             OGRLayer* l = ds->GetLayer(i);
@@ -556,6 +579,7 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
                 throw InputError("read failed after " + std::to_string(count) +
                                      " features (the file may be truncated or damaged): " + one_line(t_first_failure),
                                  reader.where(*l));
+            reader.finish(st, *l);
             out.push_back(std::move(st.out));
         }
     }
@@ -854,6 +878,51 @@ void write_through(int fd, const std::string& bytes, const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// The temporary files in flight, readable from a signal handler: fixed storage, and a
+// slot is only read once its state says its path is complete.
+constexpr int kTempSlots = 16;
+struct TempSlot {
+    std::atomic<int> state{0};  // 0 free, 1 being filled, 2 holds a path
+    char path[4096];
+};
+TempSlot g_temp_slots[kTempSlots];
+
+extern "C" void remove_temps_and_die(int sig) {
+    for (auto& slot : g_temp_slots)
+        if (slot.state.load() == 2) ::unlink(slot.path);  // async-signal-safe
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+}  // namespace
+
+TempFileGuard::TempFileGuard(const std::string& path) {
+    if (path.size() >= sizeof(TempSlot::path)) return;
+    for (int i = 0; i < kTempSlots; ++i) {
+        int expected = 0;
+        if (!g_temp_slots[i].state.compare_exchange_strong(expected, 1)) continue;
+        std::memcpy(g_temp_slots[i].path, path.c_str(), path.size() + 1);
+        g_temp_slots[i].state.store(2);
+        m_slot = i;
+        return;
+    }
+}
+
+TempFileGuard::~TempFileGuard() {
+    if (m_slot >= 0) g_temp_slots[m_slot].state.store(0);
+}
+
+void remove_temps_on_signals() {
+    for (int sig : {SIGTERM, SIGHUP, SIGINT}) {
+        struct sigaction sa {};
+        sa.sa_handler = remove_temps_and_die;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sig, &sa, nullptr);
+    }
+}
+
 void write_file_atomic(const std::string& path, const std::string& bytes, unsigned mode) {
     if (path.empty()) throw UsageError("no output file name given");
     struct stat st {};
@@ -878,6 +947,7 @@ void write_file_atomic(const std::string& path, const std::string& bytes, unsign
     }
     const std::string tmp = temp_path_beside(target.string());
     const mode_t perms = mode ? static_cast<mode_t>(mode) : exists ? (st.st_mode & 07777) : 0666;
+    const TempFileGuard guard(tmp);  // registered before it exists: a signal never misses it
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, perms);
     if (fd < 0) throw Error(std::string("cannot create a temporary file: ") + std::strerror(errno), tmp);
     try {

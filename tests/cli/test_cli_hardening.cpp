@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Issue #10 item 14: the CLI's smaller holes, each run as a user runs it.
+// Issue #10 item 14 (and the data-source part of item 11): the CLI's smaller holes, each
+// run as a user runs it.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "mp/core/utf8.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -159,4 +161,61 @@ TEST_CASE("cli: a GeoJSON in Belgium with longitude and latitude swapped loads w
     const auto ok = run("layers --no-default-data --data " + right);
     REQUIRE(ok.code == 0);
     CHECK(ok.err.find("swapped") == std::string::npos);
+}
+
+TEST_CASE(
+    "cli: invalid UTF-8 in a data source's values and field names is replaced, with a warning naming "
+    "file and field",
+    "[cli][hardening][utf8]") {
+    mp::test::TempDir dir;
+    const std::string file = dir.file("latin1.geojson");
+    // "Li\xe8ge" is latin-1; so is the field name "r\xe9gion".
+    mp::test::write_text(file, site_geojson("{\"id\":\"liege-port\",\"kind\":\"port\",\"name_en\":\"Li\xe8ge\","
+                                            "\"r\xe9gion\":\"Wallonie\",\"ok\":\"caf\xc3\xa9\"}"));
+    const auto out = dir.file("out.geojson");
+    const auto r = run("export latin1 --out " + out + " --no-default-data --data " + file);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.err.find("warning: " + file + ": layer 'latin1', field 'name_en': 1 value is not valid UTF-8") !=
+          std::string::npos);
+    CHECK(r.err.find("field name 'r\xef\xbf\xbdgion' is not valid UTF-8") != std::string::npos);
+    CHECK(r.err.find("field 'ok'") == std::string::npos);  // valid UTF-8 is left alone
+    const std::string text = mp::test::read_text(out);
+    CHECK(mp::valid_utf8(text));
+    const auto j = nlohmann::json::parse(text);
+    CHECK(j["features"][0]["properties"]["name_en"] == "Li\xef\xbf\xbdge");
+    CHECK(j["features"][0]["properties"]["ok"] == "caf\xc3\xa9");
+    // sites --format geojson writes valid UTF-8 too.
+    const auto s = run("sites --format geojson --no-default-data --data " + file);
+    REQUIRE(s.code == 0);
+    CHECK(mp::valid_utf8(s.out));
+}
+
+TEST_CASE("cli: a shapefile whose DBF is latin-1 without a .cpg loads as valid UTF-8, with a warning naming the field",
+          "[cli][hardening][utf8]") {
+    mp::test::TempDir dir;
+    mp::test::write_text(dir.file("in.geojson"), site_geojson("{\"name\":\"Li\xc3\xa8ge\",\"r\xc3\xa9gion\":\"x\"}"));
+    // GDAL writes the DBF in latin-1; without its .cpg (and with the DBF's language
+    // driver byte 0, as many tools leave it) a reader gets the raw latin-1 bytes.
+    const std::string cmd = "ogr2ogr -f 'ESRI Shapefile' -lco ENCODING=ISO-8859-1 " + dir.file("places.shp") + " " +
+                            dir.file("in.geojson") + " 2>/dev/null";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    std::filesystem::remove(dir.file("places.cpg"));
+    {
+        std::string dbf = mp::test::read_text(dir.file("places.dbf"));
+        REQUIRE(dbf.size() > 32);
+        dbf[29] = '\0';
+        REQUIRE(dbf.find("Li\xe8ge") != std::string::npos);
+        mp::test::write_text(dir.file("places.dbf"), dbf);
+    }
+    const auto out = dir.file("out.geojson");
+    const auto r = run("export places --out " + out + " --no-default-data --data " + dir.file("places.shp"));
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(r.err.find(dir.file("places.shp") + ": layer 'places', field 'name': 1 value is not valid UTF-8") !=
+          std::string::npos);
+    CHECK(r.err.find("field name 'r\xef\xbf\xbdgion'") != std::string::npos);
+    const std::string text = mp::test::read_text(out);
+    CHECK(mp::valid_utf8(text));
+    CHECK(nlohmann::json::parse(text)["features"][0]["properties"]["name"] == "Li\xef\xbf\xbdge");
 }

@@ -27,6 +27,7 @@
 #include <regex>
 
 #include "mp/core/error.hpp"
+#include "mp/core/utf8.hpp"
 
 namespace fs = std::filesystem;
 
@@ -213,6 +214,9 @@ struct LayerReader {
         std::vector<layer::FieldType> types;
         int id_index = -1;
         bool wanted = true;
+        // Values of each field whose invalid UTF-8 was replaced, by field index.
+        std::vector<std::size_t> bad_utf8;
+        std::vector<std::string> bad_names;  // field names that were not UTF-8 (as read)
     };
 
     LayerReader(const std::string& s, const ReadOptions& o, Progress& p) : source(s), opts(o), progress(p) {
@@ -221,7 +225,7 @@ struct LayerReader {
     }
 
     std::string where(const OGRLayer& l) const {
-        return redact_secrets(source) + ": layer '" + std::string(const_cast<OGRLayer&>(l).GetName()) + "'";
+        return redact_secrets(source) + ": layer '" + sanitize_utf8(const_cast<OGRLayer&>(l).GetName()) + "'";
     }
 
     State prepare(OGRLayer& l) {
@@ -230,13 +234,21 @@ struct LayerReader {
         st.out.source = source;
         st.wanted =
             opts.layers.empty() || std::find(opts.layers.begin(), opts.layers.end(), st.out.name) != opts.layers.end();
+        if (!valid_utf8(st.out.name)) {
+            st.out.warnings.push_back(redact_secrets(source) + ": layer name is not valid UTF-8; invalid bytes " +
+                                      "replaced by U+FFFD ('" + sanitize_utf8(st.out.name) + "')");
+            st.out.name = sanitize_utf8(st.out.name);
+        }
         OGRFeatureDefn* defn = l.GetLayerDefn();
         for (int i = 0; i < defn->GetFieldCount(); ++i) {
             const OGRFieldDefn* fd = defn->GetFieldDefn(i);
             st.types.push_back(field_type_of(*fd));
-            st.out.fields.push_back({fd->GetNameRef(), st.types.back()});
+            std::string name = fd->GetNameRef();
+            if (!valid_utf8(name)) st.bad_names.push_back(name = sanitize_utf8(name));
+            st.out.fields.push_back({name, st.types.back()});
             if (opts.id_field == fd->GetNameRef()) st.id_index = i;
         }
+        st.bad_utf8.assign(st.types.size(), 0);
         const bool has_geometry = defn->GetGeomFieldCount() > 0;
         const OGRSpatialReference* srs = l.GetSpatialRef();
         OGRSpatialReference assumed;
@@ -268,9 +280,18 @@ struct LayerReader {
 
     void add_feature(State& st, OGRFeature& f, const OGRLayer& l) {
         layer::Feature feat;
-        for (std::size_t i = 0; i < st.types.size(); ++i)
-            feat.attributes.set(st.out.fields[i].name, field_value(f, static_cast<int>(i), st.types[i]));
-        if (st.id_index >= 0 && f.IsFieldSetAndNotNull(st.id_index)) feat.id = f.GetFieldAsString(st.id_index);
+        for (std::size_t i = 0; i < st.types.size(); ++i) {
+            layer::Value v = field_value(f, static_cast<int>(i), st.types[i]);
+            // A DBF in latin-1 without a .cpg, a GeoJSON written by a tool that ignored
+            // the encoding: what we write must still be UTF-8 (RFC 7946, RFC 8259).
+            if (auto* text = std::get_if<std::string>(&v); text && !valid_utf8(*text)) {
+                *text = sanitize_utf8(*text);
+                ++st.bad_utf8[i];
+            }
+            feat.attributes.set(st.out.fields[i].name, std::move(v));
+        }
+        if (st.id_index >= 0 && f.IsFieldSetAndNotNull(st.id_index))
+            feat.id = sanitize_utf8(f.GetFieldAsString(st.id_index));
         else if (f.GetFID() != OGRNullFID) feat.id = std::to_string(f.GetFID());
         else feat.id = std::to_string(st.out.features.size());
         if (OGRGeometry* g = f.GetGeometryRef()) {
@@ -284,9 +305,19 @@ struct LayerReader {
         st.out.features.push_back(std::move(feat));
     }
 
-    // The warnings of a layer read to its end: coordinates that look like Belgium with
-    // longitude and latitude swapped.
+    // The warnings of a layer read to its end: fields whose UTF-8 was repaired, and
+    // coordinates that look like Belgium with longitude and latitude swapped.
     void finish(State& st, const OGRLayer& l) const {
+        for (const auto& name : st.bad_names)
+            st.out.warnings.push_back(where(l) + ": field name '" + name +
+                                      "' is not valid UTF-8; invalid bytes replaced by U+FFFD");
+        for (std::size_t i = 0; i < st.bad_utf8.size(); ++i)
+            if (st.bad_utf8[i] > 0)
+                st.out.warnings.push_back(
+                    where(l) + ", field '" + st.out.fields[i].name + "': " + std::to_string(st.bad_utf8[i]) +
+                    (st.bad_utf8[i] == 1 ? " value is" : " values are") +
+                    " not valid UTF-8; invalid bytes replaced by U+FFFD (is the file in another encoding? a .cpg "
+                    "file beside a shapefile declares it, e.g. ISO-8859-1)");
         if (looks_swapped(st.out))
             st.out.warnings.push_back(where(l) +
                                       ": every coordinate lies at x 49.4..51.6, y 2.4..6.5: Belgium with longitude "

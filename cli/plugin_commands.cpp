@@ -263,11 +263,13 @@ int report_run(const plugin::RunResult& r, const std::string& plugin_id) {
             if (m.level == 2 && r.error.find(m.text) != std::string::npos) quoted = &m;
     static const char* kLevel[] = {"info", "warning", "error"};
     for (const auto& m : r.messages)
-        if (&m != quoted) std::cerr << kLevel[std::clamp(m.level, 0, 2)] << ": " << m.text << "\n";
+        if (&m != quoted) std::cerr << kLevel[std::clamp(m.level, 0, 2)] << ": " << redact_secrets(m.text) << "\n";
     if (r.status == plugin::RunStatus::Ok) return kOk;
     const std::string mode = r.isolated ? "isolated run" : "in-process run";
     const bool names_plugin = r.error.find("'" + plugin_id + "'") != std::string::npos;
-    std::cerr << "error: " << r.error << " (" << mode << (names_plugin ? "" : " of '" + plugin_id + "'") << ")\n";
+    // A plugin may quote a parameter or a source in its messages: never a password.
+    std::cerr << "error: " << redact_secrets(r.error) << " (" << mode << (names_plugin ? "" : " of '" + plugin_id + "'")
+              << ")\n";
     if (r.status == plugin::RunStatus::Cancelled) return kCancelled;
     if (r.status == plugin::RunStatus::Infeasible) return kInfeasible;
     return r.status == plugin::RunStatus::Rejected ? kInput : kPlugin;

@@ -599,6 +599,8 @@ TEST_CASE("secrets: every libpq form of a password is masked and stripped", "[se
     // Quoted with an escaped quote and spaces, in a GDAL message that quotes the source.
     CHECK(io::redact_secrets("'PG:dbname=x password='a b\\'c' user=u' not recognized") ==
           "'PG:dbname=x password=*** user=u' not recognized");
+    // Masking twice (a message that quotes an already masked source) changes nothing.
+    CHECK(io::redact_secrets("failed (PG:dbname=x password=***)") == "failed (PG:dbname=x password=***)");
     // Not a password: a word in a sentence, a field named like one.
     CHECK(io::redact_secrets("the password was wrong") == "the password was wrong");
     CHECK(io::redact_secrets("mypassword=x") == "mypassword=x");

@@ -126,7 +126,7 @@ for conn in "${forms[@]}"; do
     f=$((f + 1))
     expect 0 "layers ($conn)" "$CLI" layers --no-default-data --data "$conn"
     has "$n.out" pg_sites
-    has "$n.out" "user=planner\|planner:\*\*\*@\|planner@"
+    has "$n.out" "gis"
     expect 0 "sites" "$CLI" sites --no-default-data --data "$conn"
     has "$n.out" pg-port-1
     expect 0 "info" "$CLI" info pg-port-1 --no-default-data --data "$conn"

@@ -441,6 +441,8 @@ std::vector<SecretSpan> password_spans(const std::string& s) {
             for (++end; end < s.size() && s[end] != '\''; ++end)
                 if (s[end] == '\\') ++end;
             end = std::min(s.size(), end + 1);
+        } else if (s.compare(value, 3, "***") == 0) {
+            end = value + 3;  // already masked: keep what follows it, e.g. the ')' of "(where)"
         } else {
             while (end < s.size() && !std::isspace(static_cast<unsigned char>(s[end])) && s[end] != '"' &&
                    !(uri && (s[end] == '&' || s[end] == '#')) && !(mysql && s[end] == ','))

@@ -54,11 +54,15 @@ private:
 };
 
 Progress* g_active_progress = nullptr;
+// The handler before the run's (main's, which removes temporary files in flight).
+void (*g_previous_sigint)(int) = nullptr;
 
-extern "C" void on_sigint(int) {
+extern "C" void on_sigint(int sig) {
     // First Ctrl-C asks the plugin to stop; a second one ends the program at once.
     if (g_active_progress && !g_active_progress->cancelled()) {
         g_active_progress->cancel();
+    } else if (g_previous_sigint) {
+        g_previous_sigint(sig);  // removes temporary files, then dies of SIGINT
     } else {
         signal(SIGINT, SIG_DFL);
         raise(SIGINT);
@@ -237,6 +241,10 @@ plugin::RunResult run_with_progress(plugin::Registry& reg, const std::string& pl
     sa.sa_handler = on_sigint;
     struct sigaction old {};
     sigaction(SIGINT, &sa, &old);
+    g_previous_sigint = !(old.sa_flags & SA_SIGINFO) && old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN &&
+                                old.sa_handler != on_sigint
+                            ? old.sa_handler
+                            : nullptr;
     plugin::RunResult r;
     try {
         r = reg.run(plugin_id, params, ws, progress, opts);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mp/data/default_data.hpp"
@@ -86,6 +87,13 @@ void register_data_commands(CLI::App& app, Context& ctx);
 /// Prints rows as an aligned text table with a header (to stdout unless told).
 void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                  std::ostream& os = std::cout);
+
+/// Text from data (names, attributes) as a terminal may show it: ill-formed UTF-8
+/// replaced by U+FFFD, and every control character (C0, DEL, C1: the start of a
+/// terminal escape sequence, a carriage return that overwrites the line) written as a
+/// visible escape such as "\x1b" or "\u009b", so a name cannot move the cursor, recolour
+/// or retitle the terminal.
+std::string terminal_safe(std::string_view text);
 
 /// The text with any password in it replaced by "***" (the core's mp::io::redact_secrets).
 using io::redact_secrets;

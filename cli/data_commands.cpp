@@ -15,6 +15,7 @@
 #include "mp/core/error.hpp"
 #include "mp/geo/crs.hpp"
 #include "mp/geo/geodesic.hpp"
+#include "mp/core/utf8.hpp"
 #include "mp/io/ogr_io.hpp"
 
 namespace mp::cli {
@@ -184,7 +185,9 @@ int cmd_info(Context& ctx, const std::string& query) {
     // The key column fits the longest key, plus two spaces (16 columns at least).
     std::size_t width = 14;
     for (const auto& r : rows) width = std::max(width, r.first.size());
-    std::cout << s.name_en << "  [" << s.id << "]\n";
+    std::cout << terminal_safe(s.name_en) << "  [" << terminal_safe(s.id) << "]\n";
+    for (auto& [k, v] : rows) k = terminal_safe(k), v = terminal_safe(v);
+    for (const auto& r : rows) width = std::max(width, r.first.size());
     for (const auto& [k, v] : rows) std::cout << "  " << k << std::string(width + 2 - k.size(), ' ') << v << "\n";
     return kOk;
 }
@@ -239,6 +242,28 @@ int cmd_summary(Context& ctx) {
 
 }  // namespace
 
+std::string terminal_safe(std::string_view text) {
+    const std::string utf8 = sanitize_utf8(text);
+    std::string out;
+    out.reserve(utf8.size());
+    char buf[8];
+    for (std::size_t i = 0; i < utf8.size(); ++i) {
+        const auto c = static_cast<unsigned char>(utf8[i]);
+        if (c < 0x20 || c == 0x7f) {
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
+        } else if (c == 0xc2 && i + 1 < utf8.size() && static_cast<unsigned char>(utf8[i + 1]) < 0xa0) {
+            // U+0080..U+009F (C1 controls; U+009B is a one-character CSI).
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(utf8[i + 1]));
+            out += buf;
+            ++i;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 void print_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                  std::ostream& os) {
     // Widths in code points so accented names align.
@@ -247,10 +272,7 @@ void print_table(const std::vector<std::string>& header, const std::vector<std::
         for (unsigned char c : s) n += (c & 0xC0) != 0x80;
         return n;
     };
-    std::vector<std::size_t> w(header.size());
-    for (std::size_t i = 0; i < header.size(); ++i) w[i] = width(header[i]);
-    for (const auto& r : rows)
-        for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], width(r[i]));
+    std::vector<std::size_t> w;
     auto line = [&](const std::vector<std::string>& r) {
         std::string out;
         for (std::size_t i = 0; i < r.size(); ++i) {
@@ -259,8 +281,21 @@ void print_table(const std::vector<std::string>& header, const std::vector<std::
         }
         os << out << "\n";
     };
-    line(header);
-    for (const auto& r : rows) line(r);
+    // Cells come from data: escaped before they are measured and printed.
+    const auto safe = [](const std::vector<std::string>& r) {
+        std::vector<std::string> out;
+        for (const auto& c : r) out.push_back(terminal_safe(c));
+        return out;
+    };
+    const std::vector<std::string> safe_header = safe(header);
+    std::vector<std::vector<std::string>> safe_rows;
+    for (const auto& r : rows) safe_rows.push_back(safe(r));
+    w.assign(safe_header.size(), 0);
+    for (std::size_t i = 0; i < safe_header.size(); ++i) w[i] = width(safe_header[i]);
+    for (const auto& r : safe_rows)
+        for (std::size_t i = 0; i < r.size() && i < w.size(); ++i) w[i] = std::max(w[i], width(r[i]));
+    line(safe_header);
+    for (const auto& r : safe_rows) line(r);
 }
 
 void write_output(const std::string& path, const std::string& text) {

@@ -11,8 +11,18 @@
 
 namespace mp::cli {
 
+namespace {
+std::string printable_warning(const std::string& w) { return terminal_safe(redact_secrets(w)); }
+}  // namespace
+
 data::Workspace& Context::workspace() {
-    if (!m_ws) m_ws = std::make_unique<data::Workspace>(data::load_workspace(!no_default_data, data_sources));
+    if (!m_ws) {
+        m_ws = std::make_unique<data::Workspace>(data::load_workspace(!no_default_data, data_sources));
+        // What reading repaired or suspects (invalid UTF-8, lon/lat swapped): on stderr,
+        // so stdout stays the data.
+        for (const auto& l : m_ws->layers.layers())
+            for (const auto& w : l.warnings) std::cerr << "warning: " << printable_warning(w) << "\n";
+    }
     return *m_ws;
 }
 
@@ -61,6 +71,9 @@ std::string printable(const char* what) {
 
 int main(int argc, char** argv) {
     using namespace mp::cli;
+    // A SIGTERM (or Ctrl-C outside a plugin run) while a file is written leaves no
+    // temporary file behind.
+    mp::io::remove_temps_on_signals();
     CLI::App app{"enablement: enablement and mobility planner for Belgium (host-nation support, transit, protection)",
                  "enablement"};
     app.require_subcommand(1);

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include <cmath>
@@ -13,6 +14,7 @@
 #include <iomanip>
 #include <iostream>
 #include <mutex>
+#include <set>
 
 #include "cli_common.hpp"
 #include "mp/core/error.hpp"
@@ -52,11 +54,15 @@ private:
 };
 
 Progress* g_active_progress = nullptr;
+// The handler before the run's (main's, which removes temporary files in flight).
+void (*g_previous_sigint)(int) = nullptr;
 
-extern "C" void on_sigint(int) {
+extern "C" void on_sigint(int sig) {
     // First Ctrl-C asks the plugin to stop; a second one ends the program at once.
     if (g_active_progress && !g_active_progress->cancelled()) {
         g_active_progress->cancel();
+    } else if (g_previous_sigint) {
+        g_previous_sigint(sig);  // removes temporary files, then dies of SIGINT
     } else {
         signal(SIGINT, SIG_DFL);
         raise(SIGINT);
@@ -198,8 +204,36 @@ private:
 
 }  // namespace
 
+namespace {
+
+// A plugin that calls exit() inside an in-process run would end the CLI with the
+// plugin's status (exit(0): success, and no output). exit() runs the atexit handlers
+// first, in the plugin's thread: this one, registered just before each run so that it
+// runs before the handlers of everything set up earlier, turns that into a plugin
+// failure. (_exit() or quick_exit() in a plugin cannot be caught; isolated runs contain
+// every way out.)
+extern "C" void exit_during_plugin_run() {
+    const std::string id = plugin::in_process_run_plugin();
+    if (id.empty()) return;
+    std::fprintf(stderr,
+                 "error: plugin '%s' called exit() during its run; its results are lost (in-process run; run it "
+                 "--isolated to contain it)\n",
+                 id.c_str());
+    std::fflush(stderr);
+    ::_exit(kPlugin);
+}
+
+void guard_exit_during_run() {
+    static int registered = 0;
+    // Each run registers again (so it stays late in the order), within atexit's limits.
+    if (registered < 32 && std::atexit(exit_during_plugin_run) == 0) ++registered;
+}
+
+}  // namespace
+
 plugin::RunResult run_with_progress(plugin::Registry& reg, const std::string& plugin_id, const nlohmann::json& params,
                                     const data::Workspace& ws, const plugin::RunOptions& opts) {
+    guard_exit_during_run();
     StdoutCapture capture;
     TerminalProgress progress(::isatty(2) != 0);
     g_active_progress = &progress;
@@ -207,6 +241,10 @@ plugin::RunResult run_with_progress(plugin::Registry& reg, const std::string& pl
     sa.sa_handler = on_sigint;
     struct sigaction old {};
     sigaction(SIGINT, &sa, &old);
+    g_previous_sigint = !(old.sa_flags & SA_SIGINFO) && old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN &&
+                                old.sa_handler != on_sigint
+                            ? old.sa_handler
+                            : nullptr;
     plugin::RunResult r;
     try {
         r = reg.run(plugin_id, params, ws, progress, opts);
@@ -233,11 +271,13 @@ int report_run(const plugin::RunResult& r, const std::string& plugin_id) {
             if (m.level == 2 && r.error.find(m.text) != std::string::npos) quoted = &m;
     static const char* kLevel[] = {"info", "warning", "error"};
     for (const auto& m : r.messages)
-        if (&m != quoted) std::cerr << kLevel[std::clamp(m.level, 0, 2)] << ": " << m.text << "\n";
+        if (&m != quoted) std::cerr << kLevel[std::clamp(m.level, 0, 2)] << ": " << redact_secrets(m.text) << "\n";
     if (r.status == plugin::RunStatus::Ok) return kOk;
     const std::string mode = r.isolated ? "isolated run" : "in-process run";
     const bool names_plugin = r.error.find("'" + plugin_id + "'") != std::string::npos;
-    std::cerr << "error: " << r.error << " (" << mode << (names_plugin ? "" : " of '" + plugin_id + "'") << ")\n";
+    // A plugin may quote a parameter or a source in its messages: never a password.
+    std::cerr << "error: " << redact_secrets(r.error) << " (" << mode << (names_plugin ? "" : " of '" + plugin_id + "'")
+              << ")\n";
     if (r.status == plugin::RunStatus::Cancelled) return kCancelled;
     if (r.status == plugin::RunStatus::Infeasible) return kInfeasible;
     return r.status == plugin::RunStatus::Rejected ? kInput : kPlugin;
@@ -340,8 +380,13 @@ void register_plugin_commands(CLI::App& app, Context& ctx) {
                 if (!req.raw_params.is_object())
                     throw InputError("expected a JSON object of parameters", run_params_file);
             }
+            // -p overrides a --params file, but the same key twice on the command line is a
+            // mistake: which one was meant is not ours to guess.
+            std::set<std::string> given;
             for (const auto& kv : run_params) {
                 auto [k, v] = plugin::split_key_value(kv);
+                if (!given.insert(k).second)
+                    throw UsageError("parameter '" + k + "' given twice; give each parameter once", "--param " + kv);
                 req.raw_params[k] = v;
             }
             req.out = run_out;

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "cli_common.hpp"
+#include "mp/core/error.hpp"
+#include "mp/network/planner.hpp"
 
 namespace mp::cli {
 
@@ -59,10 +61,10 @@ void register_route_command(CLI::App& app, Context& ctx) {
         {"--max-speed", "Vehicle maximum speed, km/h"},
         {"--crossing", "Most relaxed bridge crossing allowed: normal (default), caution or risk"},
         {"--avoid", "GDAL file of polygons to avoid"},
-        {"--alternatives", "Number of routes with limited overlap (road mode)"},
+        {"--alternatives", "Number of routes with limited overlap, 1..10 (road mode)"},
         {"--max-overlap", "Share of length an alternative may share with earlier routes (default 0.5)"},
         {"--transfer-h", "Loading/unloading time per rail terminal, h (default 4)"},
-        {"--vehicles", "Convoy size for the march table (0: none)"},
+        {"--vehicles", "Convoy size for the march table, 1..10000 (none: no march table)"},
         {"--interval", "Gap between vehicles, m (default 100)"},
         {"--density", "Vehicles per km (replaces --interval)"},
         {"--march-speed", "March speed, km/h (default 50)"},
@@ -88,6 +90,15 @@ void register_route_command(CLI::App& app, Context& ctx) {
         ctx.action = [&ctx] {
             PluginRunRequest req;
             req.plugin_id = "transit-routes";
+            // The plugin would refuse a bad time as bad input; on the command line it is a
+            // usage error, found before any data is loaded.
+            if (const auto& start = values["start"]; !start.empty()) {
+                try {
+                    network::parse_utc_time(start, "--start");
+                } catch (const InputError& e) {
+                    throw UsageError(e.problem(), e.where());
+                }
+            }
             for (const auto& [key, value] : values)
                 if (!value.empty()) req.raw_params[key] = value;
             if (!vias.empty()) req.raw_params["via"] = vias;

@@ -119,7 +119,8 @@ int cmd_scenario_run(Context& ctx, const std::string& file, const RunOptionsCli&
                     : o.isolated ? plugin::RunOptions::Mode::Isolated
                                  : plugin::RunOptions::Mode::Auto;
         opts.timeout_s = o.timeout_s;
-        std::cerr << "run " << n << "/" << sc.runs.size() << ": " << run.plugin_id << " " << params.dump() << "\n";
+        std::cerr << "run " << n << "/" << sc.runs.size() << ": " << run.plugin_id << " "
+                  << redact_secrets(params.dump()) << "\n";
         int code = kOk;
         std::string why;
         plugin::RunResult r;

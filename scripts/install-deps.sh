@@ -13,6 +13,7 @@ packages=(
   libimgui-dev libglfw3-dev libglew-dev libgl-dev libgl1-mesa-dri libstb-dev
   xvfb xauth xdotool clang-format
   libglu1-mesa-dev fonts-dejavu-core
+  postgresql-15 postgresql-15-postgis-3
 )
 
 missing=()

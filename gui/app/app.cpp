@@ -67,15 +67,20 @@ App::~App() {
 }
 
 // Headless, the Messages panel is also the log (stderr): tests and scripts read it.
+// Every message (the Messages panel, stderr) passes here: a source or a plugin message
+// that quotes a connection string shows no password.
 void App::info(std::string text) {
+    text = io::redact_secrets(std::move(text));
     if (m_headless) std::fprintf(stderr, "info: %s\n", text.c_str());
     m_messages.push_back({Message::Level::Info, std::move(text)});
 }
 void App::warn(std::string text) {
+    text = io::redact_secrets(std::move(text));
     if (m_headless) std::fprintf(stderr, "warning: %s\n", text.c_str());
     m_messages.push_back({Message::Level::Warning, std::move(text)});
 }
 void App::error(std::string text) {
+    text = io::redact_secrets(std::move(text));
     std::fprintf(stderr, "error: %s\n", text.c_str());
     m_messages.push_back({Message::Level::Error, std::move(text)});
     m_show_messages = true;

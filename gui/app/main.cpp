@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/app.hpp"
+#include "mp/io/ogr_io.hpp"
 
 int main(int argc, char** argv) {
     mp::gui::Options o;
@@ -54,6 +55,8 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return cli.exit(e);
     }
+    // Killed while writing a screenshot or the autosave: no temporary file is left.
+    mp::io::remove_temps_on_signals();
     try {
         mp::gui::App app(o);
         return app.run();

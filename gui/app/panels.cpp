@@ -31,7 +31,10 @@ void App::add_source(const std::string& source) {
             return;
         }
         std::vector<std::size_t> counts;
-        for (const auto& l : layers) counts.push_back(l.features.size());
+        for (const auto& l : layers) {
+            counts.push_back(l.features.size());
+            for (const auto& w : l.warnings) warn(w);
+        }
         const auto names = m_session.add_source(source, std::move(layers));
         for (std::size_t i = 0; i < names.size(); ++i)
             info("loaded " + names[i] + " (" + std::to_string(counts[i]) + " features) from " +

@@ -63,10 +63,22 @@ bool App::write_screenshot(const std::string& path, bool map_only) {
     }
     for (const auto& m : m_messages)
         if (m.level == Message::Level::Error)
-            std::fprintf(stderr, "note: the map shows an error: %s\n", m.text.c_str());
+            std::fprintf(stderr, "note: the map shows an error: %s\n", io::redact_secrets(m.text).c_str());
     std::printf("wrote %s (%dx%d)\n", path.c_str(), w, h);
     return true;
 }
+
+namespace {
+
+nlohmann::json without_passwords(const nlohmann::json& v) {
+    if (v.is_string()) return io::redact_secrets(v.get<std::string>());
+    if (!v.is_structured()) return v;
+    nlohmann::json out = v;
+    for (auto& e : out) e = without_passwords(e);
+    return out;
+}
+
+}  // namespace
 
 void App::write_view_dump(const std::string& path) const {
     int fw = 0, fh = 0;
@@ -144,7 +156,8 @@ void App::write_view_dump(const std::string& path) const {
     }
     j["map_ms_last"] = m_map_ms;
     j["runs"] = m_runs.size();
-    j["forms"] = m_forms.dump();
+    // Form values may hold a connection string: the dump is a file, so no password.
+    j["forms"] = without_passwords(m_forms.dump());
     try {
         io::write_file_atomic(path, j.dump(2));
     } catch (const std::exception& e) {

@@ -29,6 +29,14 @@ MpParamDef enum_param(const char* key, const char* label, const char* def, const
     return p;
 }
 
+// An integer with bounds: the host refuses -10, 2.5 or 1e9 before the run starts.
+MpParamDef int_param(const char* key, const char* label, const char* def, double min, double max,
+                     const char* description) {
+    MpParamDef p = sdk::param(key, label, MP_PARAM_INTEGER, def, 0, description);
+    p.has_min = 1, p.min = min, p.has_max = 1, p.max = max;
+    return p;
+}
+
 MpParamDef place_list_param(const char* key, const char* label, const char* description) {
     MpParamDef p = sdk::param(key, label, MP_PARAM_LIST, nullptr, 0, description);
     p.item_type = MP_PARAM_PLACE;
@@ -57,12 +65,11 @@ const MpParamDef kParams[] = {
                "Most relaxed NATO crossing mode allowed (docs/routing.md)"),
     sdk::file_param("avoid", "Avoid areas", MP_FILE_IN, "*.geojson;*.gpkg;*.shp;*.fgb;*.kml", 0,
                     "GDAL file (GeoJSON, GPKG...) of polygons not to enter"),
-    sdk::param("alternatives", "Alternatives", MP_PARAM_INTEGER, "1", 0,
-               "Number of routes with limited overlap (road mode)"),
+    int_param("alternatives", "Alternatives", "1", 1, 10, "Number of routes with limited overlap (road mode)"),
     sdk::number_param("max_overlap", "Max overlap", "", "0.5", 0.05, 0.95, "Share of length an alternative may share"),
     sdk::number_param("transfer_h", "Transfer time", "h", "4", 0, 72,
                       "Loading or unloading per terminal when the site has none"),
-    sdk::param("vehicles", "Convoy vehicles", MP_PARAM_INTEGER, "0", 0, "Vehicles in the column (0: no march table)"),
+    int_param("vehicles", "Convoy vehicles", nullptr, 1, 10000, "Vehicles in the column (none: no march table)"),
     sdk::number_param("interval", "Vehicle interval", "m", "100", 0, 5000, "Gap between vehicles"),
     sdk::number_param("density", "Density", "veh/km", "0", 0, 200, "Vehicles per km (replaces the interval when > 0)"),
     sdk::number_param("march_speed", "March speed", "km/h", "50", 1, 120, "Ordered march speed"),

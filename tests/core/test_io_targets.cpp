@@ -6,9 +6,12 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <thread>
 
@@ -159,4 +162,43 @@ TEST_CASE("A truncated OSM extract fails the read instead of loading part of it"
         CHECK(std::string(e.what()).find("truncated") != std::string::npos);
         CHECK(e.where() == cut);
     }
+}
+
+TEST_CASE("A SIGTERM in the middle of an atomic write leaves no temporary file behind", "[io][targets][signals]") {
+    TempDir dir;
+    const std::string target = dir.file("big.geojson");
+    // A child writes 256 MB (with fsync): long enough to be killed while the hidden
+    // temporary file exists. It installs the handlers the CLI and the GUI install.
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        io::remove_temps_on_signals();
+        try {
+            io::write_file_atomic(target, std::string(256u << 20, 'x'));
+        } catch (...) {
+        }
+        ::_exit(0);
+    }
+    const auto temps = [&] {
+        std::vector<std::string> out;
+        for (const auto& e : fs::directory_iterator(dir.path()))
+            if (e.path().filename().string().find(".tmp") != std::string::npos)
+                out.push_back(e.path().filename().string());
+        return out;
+    };
+    bool seen = false;
+    for (int i = 0; i < 20000 && !seen; ++i) {
+        seen = !temps().empty();
+        if (!seen) std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+    ::kill(child, SIGTERM);
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    INFO("the temporary file was " << (seen ? "" : "never ") << "seen before the signal");
+    REQUIRE(seen);
+    // Killed by the signal, as without the handler: the exit status still tells.
+    CHECK(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGTERM);
+    CHECK(temps().empty());
+    CHECK_FALSE(fs::exists(target));
 }

@@ -582,6 +582,30 @@ TEST_CASE("scenario: no password is ever written, the rest of the source is kept
     CHECK(text.find("postgresql://me@db/gis") != std::string::npos);
 }
 
+TEST_CASE("secrets: every libpq form of a password is masked and stripped", "[session][scenario][secrets]") {
+    // libpq's environment variable, as a message or a shell line may quote it.
+    CHECK(io::redact_secrets("set PGPASSWORD=s3cret first") == "set PGPASSWORD=*** first");
+    CHECK(io::strip_secrets("PGPASSWORD=s3cret psql") == "psql");
+    CHECK(io::redact_secrets("pgpassword = s3cret") == "pgpassword = ***");
+    // libpq percent-decodes URI query keys: "pass%77ord" is "password".
+    CHECK(io::redact_secrets("postgres:///gis?user=me&pass%77ord=s3cret") == "postgres:///gis?user=me&pass%77ord=***");
+    CHECK(io::strip_secrets("PG:postgres:///gis?pass%77ord=s3cret&user=me") == "PG:postgres:///gis?user=me");
+    // A socket folder as a percent-encoded host, GDAL's PG: prefix, a password with '='.
+    CHECK(io::strip_secrets("PG:postgresql://me:s3cret@%2Ftmp%2Fsock/gis") == "PG:postgresql://me@%2Ftmp%2Fsock/gis");
+    CHECK(io::redact_secrets("PG:postgresql:///gis?host=%2Ftmp&password=a=b&user=me") ==
+          "PG:postgresql:///gis?host=%2Ftmp&password=***&user=me");
+    CHECK(io::strip_secrets("PG:postgresql:///gis?host=%2Ftmp&password=a=b&user=me") ==
+          "PG:postgresql:///gis?host=%2Ftmp&user=me");
+    // Quoted with an escaped quote and spaces, in a GDAL message that quotes the source.
+    CHECK(io::redact_secrets("'PG:dbname=x password='a b\\'c' user=u' not recognized") ==
+          "'PG:dbname=x password=*** user=u' not recognized");
+    // Masking twice (a message that quotes an already masked source) changes nothing.
+    CHECK(io::redact_secrets("failed (PG:dbname=x password=***)") == "failed (PG:dbname=x password=***)");
+    // Not a password: a word in a sentence, a field named like one.
+    CHECK(io::redact_secrets("the password was wrong") == "the password was wrong");
+    CHECK(io::redact_secrets("mypassword=x") == "mypassword=x");
+}
+
 TEST_CASE("scenario: writes are atomic, refuse what is not a regular file, and skip what did not change",
           "[session][scenario]") {
     TempDir dir;

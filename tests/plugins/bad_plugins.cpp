@@ -32,6 +32,7 @@
 #define KIND_INIT_CRASH 18
 #define KIND_INIT_HANG 19
 #define KIND_CTOR_CRASH 20
+#define KIND_SLOW 21
 
 namespace {
 volatile int* g_null = nullptr;
@@ -82,6 +83,12 @@ void run(mp::sdk::Run& r) {
 #elif BAD_KIND == KIND_EXITS
     (void)r;
     std::exit(0);
+#elif BAD_KIND == KIND_SLOW
+    // Slow but well-behaved: works for a minute, and stops as soon as it is asked to.
+    for (int i = 0; i < 6000; ++i) {
+        r.check_cancelled();
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
 #elif BAD_KIND == KIND_BAD_UTF8
     r.result_layer("bad\xff name").add("f\xc3", mp::sdk::Geometry::point(4.4, 51.2)).set("note", "caf\xe9 au lait");
     r.info("ok \xed\xa0\x80 surrogate");

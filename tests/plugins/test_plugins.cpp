@@ -286,3 +286,35 @@ TEST_CASE("Plugin folders: built-in, user, --plugin-dir, then ENABLEMENT_PLUGIN_
     CHECK(folders[5].path == "/opt/b");
     for (const auto& f : folders) CHECK(f.path != ".");
 }
+
+TEST_CASE("Third-party plugins run isolated by default: a crash, an exit() and a hang in Auto mode are contained",
+          "[plugins][isolation][guarantees]") {
+    auto& reg = registry();
+    // Plugins from --plugin-dir (and the user folder, ENABLEMENT_PLUGIN_PATH) are not
+    // built in, so Auto runs them in the plugin host: the test process survives each.
+    auto o = opts(plugin::RunOptions::Mode::Auto);
+    for (const char* id : {"segfault", "aborts", "exits"}) {
+        INFO(id);
+        const auto r = reg.run(id, {}, ws(), null_progress(), o);
+        CHECK(r.isolated);
+        CHECK(r.status != RunStatus::Ok);
+    }
+    o.timeout_s = 0.5;
+    const auto h = reg.run("hang", {}, ws(), null_progress(), o);
+    CHECK(h.isolated);
+    CHECK(h.status == RunStatus::TimedOut);
+    // The host goes on: a good plugin still runs, isolated by default too.
+    const auto e = reg.run("echo", echo_params(), ws(), null_progress(), opts(plugin::RunOptions::Mode::Auto));
+    CHECK(e.status == RunStatus::Ok);
+    CHECK(e.isolated);
+}
+
+TEST_CASE("An in-process run that times out is TimedOut even when the plugin stops when asked", "[plugins]") {
+    auto o = opts(plugin::RunOptions::Mode::InProcess);
+    o.timeout_s = 0.3;
+    const auto r = registry().run("slow", {}, ws(), null_progress(), o);
+    CHECK_FALSE(r.isolated);
+    CHECK(r.status == RunStatus::TimedOut);
+    CHECK(r.error.find("timed out after 0.3") != std::string::npos);
+    CHECK(plugin::in_process_run_plugin().empty());  // the host no longer waits for it
+}

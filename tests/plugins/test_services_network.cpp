@@ -516,7 +516,11 @@ TEST_CASE("network services: bad input gives a status and names the parameter an
         m.start = "tomorrow";
         q.march = &m;
         CHECK(h.api->network_route(&h.ctx, &q, &out) == MP_INVALID_ARGUMENT);
-        CHECK(h.error().find("tomorrow (march.start)") != std::string::npos);
+        CHECK(h.error().find("start time 'tomorrow' is not a time") != std::string::npos);
+        CHECK(h.error().find("(march.start)") != std::string::npos);
+        m.start = "2026-02-30T25:61Z";  // normalised to 3 March before: now refused, naming the field
+        CHECK(h.api->network_route(&h.ctx, &q, &out) == MP_INVALID_ARGUMENT);
+        CHECK(h.error().find("'2026-02-30T25:61Z' has day 30") != std::string::npos);
         q.struct_size = 8;
         CHECK(h.api->network_route(&h.ctx, &q, &out) == MP_INVALID_ARGUMENT);
         CHECK(h.error().find("MpRouteRequest.struct_size") != std::string::npos);

@@ -8,6 +8,7 @@
 #include <ogr_geometry.h>
 #include <ogr_spatialref.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <ogrsf_frmts.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@
 #include <regex>
 
 #include "mp/core/error.hpp"
+#include "mp/core/utf8.hpp"
 
 namespace fs = std::filesystem;
 
@@ -212,6 +214,9 @@ struct LayerReader {
         std::vector<layer::FieldType> types;
         int id_index = -1;
         bool wanted = true;
+        // Values of each field whose invalid UTF-8 was replaced, by field index.
+        std::vector<std::size_t> bad_utf8;
+        std::vector<std::string> bad_names;  // field names that were not UTF-8 (as read)
     };
 
     LayerReader(const std::string& s, const ReadOptions& o, Progress& p) : source(s), opts(o), progress(p) {
@@ -220,7 +225,7 @@ struct LayerReader {
     }
 
     std::string where(const OGRLayer& l) const {
-        return redact_secrets(source) + ": layer '" + std::string(const_cast<OGRLayer&>(l).GetName()) + "'";
+        return redact_secrets(source) + ": layer '" + sanitize_utf8(const_cast<OGRLayer&>(l).GetName()) + "'";
     }
 
     State prepare(OGRLayer& l) {
@@ -229,13 +234,21 @@ struct LayerReader {
         st.out.source = source;
         st.wanted =
             opts.layers.empty() || std::find(opts.layers.begin(), opts.layers.end(), st.out.name) != opts.layers.end();
+        if (!valid_utf8(st.out.name)) {
+            st.out.warnings.push_back(redact_secrets(source) + ": layer name is not valid UTF-8; invalid bytes " +
+                                      "replaced by U+FFFD ('" + sanitize_utf8(st.out.name) + "')");
+            st.out.name = sanitize_utf8(st.out.name);
+        }
         OGRFeatureDefn* defn = l.GetLayerDefn();
         for (int i = 0; i < defn->GetFieldCount(); ++i) {
             const OGRFieldDefn* fd = defn->GetFieldDefn(i);
             st.types.push_back(field_type_of(*fd));
-            st.out.fields.push_back({fd->GetNameRef(), st.types.back()});
+            std::string name = fd->GetNameRef();
+            if (!valid_utf8(name)) st.bad_names.push_back(name = sanitize_utf8(name));
+            st.out.fields.push_back({name, st.types.back()});
             if (opts.id_field == fd->GetNameRef()) st.id_index = i;
         }
+        st.bad_utf8.assign(st.types.size(), 0);
         const bool has_geometry = defn->GetGeomFieldCount() > 0;
         const OGRSpatialReference* srs = l.GetSpatialRef();
         OGRSpatialReference assumed;
@@ -267,9 +280,18 @@ struct LayerReader {
 
     void add_feature(State& st, OGRFeature& f, const OGRLayer& l) {
         layer::Feature feat;
-        for (std::size_t i = 0; i < st.types.size(); ++i)
-            feat.attributes.set(st.out.fields[i].name, field_value(f, static_cast<int>(i), st.types[i]));
-        if (st.id_index >= 0 && f.IsFieldSetAndNotNull(st.id_index)) feat.id = f.GetFieldAsString(st.id_index);
+        for (std::size_t i = 0; i < st.types.size(); ++i) {
+            layer::Value v = field_value(f, static_cast<int>(i), st.types[i]);
+            // A DBF in latin-1 without a .cpg, a GeoJSON written by a tool that ignored
+            // the encoding: what we write must still be UTF-8 (RFC 7946, RFC 8259).
+            if (auto* text = std::get_if<std::string>(&v); text && !valid_utf8(*text)) {
+                *text = sanitize_utf8(*text);
+                ++st.bad_utf8[i];
+            }
+            feat.attributes.set(st.out.fields[i].name, std::move(v));
+        }
+        if (st.id_index >= 0 && f.IsFieldSetAndNotNull(st.id_index))
+            feat.id = sanitize_utf8(f.GetFieldAsString(st.id_index));
         else if (f.GetFID() != OGRNullFID) feat.id = std::to_string(f.GetFID());
         else feat.id = std::to_string(st.out.features.size());
         if (OGRGeometry* g = f.GetGeometryRef()) {
@@ -281,6 +303,35 @@ struct LayerReader {
                                  where(l) + ", feature " + feat.id);
         }
         st.out.features.push_back(std::move(feat));
+    }
+
+    // The warnings of a layer read to its end: fields whose UTF-8 was repaired, and
+    // coordinates that look like Belgium with longitude and latitude swapped.
+    void finish(State& st, const OGRLayer& l) const {
+        for (const auto& name : st.bad_names)
+            st.out.warnings.push_back(where(l) + ": field name '" + name +
+                                      "' is not valid UTF-8; invalid bytes replaced by U+FFFD");
+        for (std::size_t i = 0; i < st.bad_utf8.size(); ++i)
+            if (st.bad_utf8[i] > 0)
+                st.out.warnings.push_back(
+                    where(l) + ", field '" + st.out.fields[i].name + "': " + std::to_string(st.bad_utf8[i]) +
+                    (st.bad_utf8[i] == 1 ? " value is" : " values are") +
+                    " not valid UTF-8; invalid bytes replaced by U+FFFD (is the file in another encoding? a .cpg "
+                    "file beside a shapefile declares it, e.g. ISO-8859-1)");
+        if (looks_swapped(st.out))
+            st.out.warnings.push_back(where(l) +
+                                      ": every coordinate lies at x 49.4..51.6, y 2.4..6.5: Belgium with longitude "
+                                      "and latitude swapped? Coordinates are [lon, lat] (RFC 7946; EPSG:4326 in "
+                                      "GIS order): swap them in the source");
+    }
+
+    // Belgium (lon 2.5..6.4, lat 49.5..51.5) with the axes swapped lies in the Indian
+    // Ocean off Somalia (lon ~50, lat ~4): no data of a Belgian planner does.
+    static bool looks_swapped(const layer::Layer& l) {
+        geo::Box b;
+        if (l.features.empty() || !l.extent(b)) return false;
+        return geo::lon(b.min_corner()) >= 49.4 && geo::lon(b.max_corner()) <= 51.6 &&
+               geo::lat(b.min_corner()) >= 2.4 && geo::lat(b.max_corner()) <= 6.5;
     }
 };
 
@@ -321,7 +372,54 @@ struct SecretSpan {
 
 bool is_keyword_boundary(char c) {
     return std::isspace(static_cast<unsigned char>(c)) || c == ':' || c == '?' || c == '&' || c == ',' || c == ';' ||
-           c == '"' || c == '\'';
+           c == '"' || c == '\'' || c == '{' || c == '(' || c == '[';
+}
+
+// Whether "password" at pos starts a keyword: after a separator, or as libpq's
+// environment variable PGPASSWORD (a message or a shell line may quote "PGPASSWORD=x").
+bool starts_password_keyword(const std::string& lower, std::size_t pos) {
+    if (pos == 0 || is_keyword_boundary(lower[pos - 1])) return true;
+    return pos >= 2 && lower.compare(pos - 2, 2, "pg") == 0 && (pos == 2 || is_keyword_boundary(lower[pos - 3]));
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+// A URI query key percent-decoded and lower-cased: libpq decodes keys too, so
+// "?pass%77ord=x" is a password as much as "?password=x" is.
+std::string decoded_key(const std::string& s, std::size_t begin, std::size_t end) {
+    std::string out;
+    for (std::size_t i = begin; i < end; ++i) {
+        if (s[i] == '%' && i + 2 < end && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+// Passwords in the query of each URI ("scheme://...?a=b&password=x#f"), by their
+// percent-decoded keys.
+void uri_query_spans(const std::string& s, std::vector<SecretSpan>& out) {
+    for (std::size_t scheme = s.find("://"); scheme != std::string::npos; scheme = s.find("://", scheme + 3)) {
+        const std::size_t uri_end = std::min(s.size(), s.find_first_of(" \t\r\n\"'", scheme));
+        std::size_t q = s.find('?', scheme);
+        if (q == std::string::npos || q >= uri_end) continue;
+        const std::size_t query_end = std::min(uri_end, s.find('#', q));
+        for (std::size_t key = q + 1; key < query_end;) {
+            const std::size_t amp = std::min(query_end, s.find('&', key));
+            const std::size_t eq = s.find('=', key);
+            if (eq != std::string::npos && eq < amp && decoded_key(s, key, eq) == "password")
+                out.push_back({key, eq + 1, amp});
+            key = amp + 1;
+        }
+    }
 }
 
 std::vector<SecretSpan> password_spans(const std::string& s) {
@@ -331,7 +429,7 @@ std::vector<SecretSpan> password_spans(const std::string& s) {
     const bool mysql = lower.rfind("mysql:", 0) == 0;
     std::vector<SecretSpan> out;
     for (std::size_t pos = 0; (pos = lower.find("password", pos)) != std::string::npos; pos += 8) {
-        if (pos > 0 && !is_keyword_boundary(s[pos - 1])) continue;
+        if (!starts_password_keyword(lower, pos)) continue;
         std::size_t i = pos + 8;
         while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
         if (i >= s.size() || s[i] != '=') continue;
@@ -343,15 +441,29 @@ std::vector<SecretSpan> password_spans(const std::string& s) {
             for (++end; end < s.size() && s[end] != '\''; ++end)
                 if (s[end] == '\\') ++end;
             end = std::min(s.size(), end + 1);
+        } else if (s.compare(value, 3, "***") == 0) {
+            end = value + 3;  // already masked: keep what follows it, e.g. the ')' of "(where)"
         } else {
             while (end < s.size() && !std::isspace(static_cast<unsigned char>(s[end])) && s[end] != '"' &&
                    !(uri && (s[end] == '&' || s[end] == '#')) && !(mysql && s[end] == ','))
                 ++end;
         }
+        if (pos >= 2 && lower.compare(pos - 2, 2, "pg") == 0) pos -= 2;  // the whole PGPASSWORD goes
         out.push_back({pos, value, end});
         pos = end > pos + 8 ? end - 8 : pos;
     }
-    return out;
+    if (uri) uri_query_spans(s, out);
+    // One span per secret, in order: the two scans may find the same query parameter.
+    std::sort(out.begin(), out.end(), [](const SecretSpan& a, const SecretSpan& b) { return a.key < b.key; });
+    std::vector<SecretSpan> merged;
+    for (const auto& sp : out) {
+        if (!merged.empty() && sp.key < merged.back().end) {
+            merged.back().end = std::max(merged.back().end, sp.end);
+            continue;
+        }
+        merged.push_back(sp);
+    }
+    return merged;
 }
 
 // The password of a URL's user info ("scheme://user:secret@host"): [begin, end) of
@@ -402,6 +514,23 @@ std::string strip_secrets(std::string s) {
     return s;
 }
 
+namespace {
+
+// What to do when the server wants a password the source does not hold: a scenario
+// stores none (strip_secrets), so the password must come from where libpq looks by
+// itself.
+std::string password_hint(const std::string& why, const std::string& source) {
+    if (why.find("no password supplied") == std::string::npos &&
+        why.find("password authentication failed") == std::string::npos)
+        return {};
+    if (strip_secrets(source) != source) return "; check the password";
+    return "; the source holds no password (scenario files never store one): put it in ~/.pgpass (or the file "
+           "PGPASSFILE names), set PGPASSWORD, or use a service name (PG:service=...) whose password is in "
+           "~/.pgpass";
+}
+
+}  // namespace
+
 void ensure_gdal() {
     static std::once_flag once;
     std::call_once(once, [] {
@@ -422,7 +551,8 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
     GDALDatasetUniquePtr ds(GDALDataset::Open(source.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
     if (!ds) {
         std::string why = take_gdal_message();
-        throw InputError("cannot open as a vector data source" + (why.empty() ? std::string() : ": " + why),
+        throw InputError("cannot open as a vector data source" + (why.empty() ? std::string() : ": " + why) +
+                             password_hint(why, source),
                          redact_secrets(source));
     }
     if (t_gdal_failures > 0)
@@ -454,8 +584,11 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
             throw InputError("read failed after " + std::to_string(count) +
                                  " features (the file may be truncated or damaged): " + one_line(t_first_failure),
                              redact_secrets(source));
-        for (auto& st : states)
-            if (st.wanted) out.push_back(std::move(st.out));
+        for (int i = 0; i < n_layers; ++i)
+            if (states[i].wanted) {
+                reader.finish(states[i], *ds->GetLayer(i));
+                out.push_back(std::move(states[i].out));
+            }
     } else {
         for (int i = 0; i < n_layers; ++i) {
             OGRLayer* l = ds->GetLayer(i);
@@ -479,6 +612,7 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
                 throw InputError("read failed after " + std::to_string(count) +
                                      " features (the file may be truncated or damaged): " + one_line(t_first_failure),
                                  reader.where(*l));
+            reader.finish(st, *l);
             out.push_back(std::move(st.out));
         }
     }
@@ -486,7 +620,7 @@ std::vector<layer::Layer> read_source(const std::string& source, const ReadOptio
         if (std::none_of(out.begin(), out.end(), [&](const layer::Layer& l) { return l.name == name; }))
             throw InputError("no layer named '" + name + "'", redact_secrets(source));
     }
-    progress.report(1.0, "read " + source);
+    progress.report(1.0, "read " + redact_secrets(source));
     return out;
 }
 
@@ -777,6 +911,51 @@ void write_through(int fd, const std::string& bytes, const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// The temporary files in flight, readable from a signal handler: fixed storage, and a
+// slot is only read once its state says its path is complete.
+constexpr int kTempSlots = 16;
+struct TempSlot {
+    std::atomic<int> state{0};  // 0 free, 1 being filled, 2 holds a path
+    char path[4096];
+};
+TempSlot g_temp_slots[kTempSlots];
+
+extern "C" void remove_temps_and_die(int sig) {
+    for (auto& slot : g_temp_slots)
+        if (slot.state.load() == 2) ::unlink(slot.path);  // async-signal-safe
+    ::signal(sig, SIG_DFL);
+    ::raise(sig);
+}
+
+}  // namespace
+
+TempFileGuard::TempFileGuard(const std::string& path) {
+    if (path.size() >= sizeof(TempSlot::path)) return;
+    for (int i = 0; i < kTempSlots; ++i) {
+        int expected = 0;
+        if (!g_temp_slots[i].state.compare_exchange_strong(expected, 1)) continue;
+        std::memcpy(g_temp_slots[i].path, path.c_str(), path.size() + 1);
+        g_temp_slots[i].state.store(2);
+        m_slot = i;
+        return;
+    }
+}
+
+TempFileGuard::~TempFileGuard() {
+    if (m_slot >= 0) g_temp_slots[m_slot].state.store(0);
+}
+
+void remove_temps_on_signals() {
+    for (int sig : {SIGTERM, SIGHUP, SIGINT}) {
+        struct sigaction sa {};
+        sa.sa_handler = remove_temps_and_die;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sig, &sa, nullptr);
+    }
+}
+
 void write_file_atomic(const std::string& path, const std::string& bytes, unsigned mode) {
     if (path.empty()) throw UsageError("no output file name given");
     struct stat st {};
@@ -801,6 +980,7 @@ void write_file_atomic(const std::string& path, const std::string& bytes, unsign
     }
     const std::string tmp = temp_path_beside(target.string());
     const mode_t perms = mode ? static_cast<mode_t>(mode) : exists ? (st.st_mode & 07777) : 0666;
+    const TempFileGuard guard(tmp);  // registered before it exists: a signal never misses it
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, perms);
     if (fd < 0) throw Error(std::string("cannot create a temporary file: ") + std::strerror(errno), tmp);
     try {

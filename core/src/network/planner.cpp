@@ -2,8 +2,10 @@
 #include "mp/network/planner.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <regex>
 
@@ -239,20 +241,6 @@ Result<Isochrone> Planner::reach(const std::string& from, double hours, const Qu
 
 namespace {
 
-std::time_t parse_iso(const std::string& s, const std::string& where) {
-    std::tm tm{};
-    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
-    if (std::sscanf(s.c_str(), "%d-%d-%dT%d:%d:%d", &y, &mo, &d, &h, &mi, &sec) < 5)
-        throw InputError("start time must be ISO 8601 (YYYY-MM-DDTHH:MM[:SS]Z): " + s, where);
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    return timegm(&tm);
-}
-
 std::string iso(std::time_t t) {
     std::tm tm{};
     gmtime_r(&t, &tm);
@@ -262,6 +250,58 @@ std::string iso(std::time_t t) {
 }
 
 }  // namespace
+
+std::time_t parse_utc_time(const std::string& text, const std::string& where) {
+    const auto bad = [&](const std::string& why) {
+        return InputError("start time '" + text + "' " + why + " (ISO 8601 UTC: YYYY-MM-DDTHH:MM[:SS]Z)", where);
+    };
+    // Digits where the pattern has them, separators where it has those.
+    const auto digits = [&](std::size_t at, std::size_t n) {
+        int v = 0;
+        for (std::size_t i = at; i < at + n; ++i) {
+            if (i >= text.size() || !std::isdigit(static_cast<unsigned char>(text[i]))) throw bad("is not a time");
+            v = v * 10 + (text[i] - '0');
+        }
+        return v;
+    };
+    const auto sep = [&](std::size_t at, const char* allowed) {
+        if (at >= text.size() || !std::strchr(allowed, text[at])) throw bad("is not a time");
+    };
+    const int y = digits(0, 4);
+    sep(4, "-");
+    const int mo = digits(5, 2);
+    sep(7, "-");
+    const int d = digits(8, 2);
+    sep(10, "Tt");
+    const int h = digits(11, 2);
+    sep(13, ":");
+    const int mi = digits(14, 2);
+    std::size_t at = 16;
+    int sec = 0;
+    if (at < text.size() && text[at] == ':') sec = digits(at + 1, 2), at += 3;
+    if (!(at == text.size() || (at + 1 == text.size() && (text[at] == 'Z' || text[at] == 'z'))))
+        throw bad("has trailing text '" + text.substr(at) + "'");
+    // timegm would normalise 2026-02-30T25:61 to 2026-03-03T02:01: check every field.
+    static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || y > 9999) throw bad("has year " + std::to_string(y) + " (1900..9999)");
+    if (mo < 1 || mo > 12) throw bad("has month " + std::to_string(mo) + " (1..12)");
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    const int days = kDays[mo - 1] + (mo == 2 && leap ? 1 : 0);
+    if (d < 1 || d > days)
+        throw bad("has day " + std::to_string(d) + " (month " + std::to_string(mo) + " of " + std::to_string(y) +
+                  " has " + std::to_string(days) + ")");
+    if (h < 0 || h > 23) throw bad("has hour " + std::to_string(h) + " (0..23)");
+    if (mi < 0 || mi > 59) throw bad("has minute " + std::to_string(mi) + " (0..59)");
+    if (sec < 0 || sec > 59) throw bad("has second " + std::to_string(sec) + " (0..59)");
+    std::tm tm{};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    return timegm(&tm);
+}
 
 MarchTable march_table(const Movement& m, const MarchParams& p, const std::optional<Vehicle>& vehicle,
                        const CrossingRules& rules) {
@@ -276,7 +316,7 @@ MarchTable march_table(const Movement& m, const MarchParams& p, const std::optio
     t.column_length_m = p.vehicles * veh_len + (p.vehicles - 1) * gap;
     const double v_ms = p.march_speed_kmh / 3.6;
     t.pass_time_s = t.column_length_m / v_ms;
-    const std::time_t start = parse_iso(p.start_time, p.start_where);
+    const std::time_t start = parse_utc_time(p.start_time, p.start_where);
     double clock = 0, driving_since_halt = 0, km0 = 0;
     double tail_behind = 0;  // how much later the tail clears than a closed-up column's
     // Extra time a crossing under controls takes the column, against passing the span at

@@ -20,6 +20,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -228,6 +230,23 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+// The in-process run the host is waiting for (see in_process_run_plugin()).
+std::mutex g_running_mu;
+std::string g_running_id;
+
+struct RunningMark {
+    explicit RunningMark(const std::string& id) {
+        std::lock_guard lock(g_running_mu);
+        g_running_id = id;
+    }
+    ~RunningMark() {
+        std::lock_guard lock(g_running_mu);
+        g_running_id.clear();
+    }
+    RunningMark(const RunningMark&) = delete;
+    RunningMark& operator=(const RunningMark&) = delete;
+};
+
 // Runs plugin->run on a worker thread so that the host can give up on a plugin that
 // ignores cancellation or overruns its time limit.
 RunResult run_on_thread(const MpPluginV1* plugin, const std::string& id, const ParamValues& params,
@@ -245,6 +264,7 @@ RunResult run_on_thread(const MpPluginV1* plugin, const std::string& id, const P
     shared->ctx.progress = &progress;
     shared->ctx.plugin_id = id;
     const auto t0 = Clock::now();
+    std::optional<RunningMark> running(std::in_place, id);
     std::thread worker([shared, plugin] {
         MpStatus s = MP_ERROR;
         try {
@@ -285,6 +305,7 @@ RunResult run_on_thread(const MpPluginV1* plugin, const std::string& id, const P
             if (deadline && Clock::now() > *deadline) break;
         }
     }
+    running.reset();  // an abandoned plugin runs on, but the host no longer waits for it
     RunResult r;
     bool finished = false;
     {
@@ -329,7 +350,11 @@ RunResult run_on_thread(const MpPluginV1* plugin, const std::string& id, const P
                               (last.empty() ? "" : ": " + last);
                 }
             }
-            if (r.status == RunStatus::Ok && abandon_status == RunStatus::TimedOut)
+            // The host asked it to stop because the time was up: a plugin that honours
+            // that (returns "cancelled", or fails on the way out) timed out, it was not
+            // cancelled by the user.
+            if (abandon_status == RunStatus::TimedOut &&
+                (r.status == RunStatus::Ok || r.status == RunStatus::Cancelled || r.status == RunStatus::Error))
                 r.status = RunStatus::TimedOut, r.error = abandon_reason;
             if (r.status == RunStatus::Ok && progress.cancelled())
                 r.status = RunStatus::Cancelled, r.error = "cancelled";
@@ -812,6 +837,13 @@ RunResult Registry::run_in_process(const std::string& file, const ParamValues& p
     for (const auto& l : local.m_loaded)
         if (l->file == file) lp = l.get();
     return run_on_thread(lp->plugin, info->id, params, ws, progress, opts);
+}
+
+std::string in_process_run_plugin() {
+    // try_lock: an exit() from the worker must never wait for a lock the waiting thread
+    // could hold (it holds it only to set or clear the id, so a miss is harmless).
+    std::unique_lock lock(g_running_mu, std::try_to_lock);
+    return lock.owns_lock() ? g_running_id : std::string();
 }
 
 }  // namespace mp::plugin

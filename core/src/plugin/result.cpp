@@ -578,6 +578,7 @@ void write_geotiff(const Raster& r, const std::string& path) {
         throw Error("raster '" + r.name + "' is too large for a GeoTIFF", path);
     const fs::path target(path);
     const fs::path tmp = io::temp_path_beside(path);
+    const io::TempFileGuard guard(tmp.string()), aux_guard(tmp.string() + ".aux.xml");
     try {
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
         if (!drv) throw Error("GDAL GTiff driver is not available");

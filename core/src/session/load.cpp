@@ -107,7 +107,10 @@ Loaded load(const Scenario& sc, const LoadOptions& opts) {
             auto layers = io::read_source(src);
             if (layers.empty()) notice(Notice::Level::Warning, io::redact_secrets(src) + ": no vector layer");
             std::vector<std::size_t> counts;
-            for (const auto& l : layers) counts.push_back(l.features.size());
+            for (const auto& l : layers) {
+                counts.push_back(l.features.size());
+                for (const auto& w : l.warnings) notice(Notice::Level::Warning, w);
+            }
             const auto names = add_data_layers(s, src, std::move(layers));
             for (std::size_t i = 0; i < names.size(); ++i)
                 notice(Notice::Level::Info, "loaded " + names[i] + " (" + std::to_string(counts[i]) +

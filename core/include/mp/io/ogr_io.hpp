@@ -76,6 +76,26 @@ std::string strip_secrets(std::string source);
 /// (mp::InputError). Every write is checked: a full disk is mp::Error naming the path.
 void write_file_atomic(const std::string& path, const std::string& bytes, unsigned mode = 0);
 
+/// Registers a temporary file while it is being written (write_file_atomic and the
+/// GeoTIFF writer hold one), so that a signal handler of remove_temps_on_signals() can
+/// delete it: a SIGTERM in the middle of an export leaves no hidden ".x.tmp123-4" behind.
+/// At most 16 are tracked at once; more are simply not removed by a signal.
+class TempFileGuard {
+public:
+    explicit TempFileGuard(const std::string& path);
+    ~TempFileGuard();
+    TempFileGuard(const TempFileGuard&) = delete;
+    TempFileGuard& operator=(const TempFileGuard&) = delete;
+
+private:
+    int m_slot = -1;
+};
+
+/// Installs handlers for SIGTERM, SIGHUP and SIGINT that remove the temporary files in
+/// flight (TempFileGuard), then end the process by the same signal with its default
+/// action (the exit status still says "killed by SIGTERM"). Call once, early in main.
+void remove_temps_on_signals();
+
 /// Makes sure GDAL's drivers are registered and its errors are routed to us (idempotent).
 void ensure_gdal();
 

@@ -70,6 +70,9 @@ struct Layer {
     std::string source_crs;  ///< PROJ/OGR user input, e.g. "EPSG:31370", or WKT
     std::vector<Field> fields;
     std::vector<Feature> features;
+    /// What reading it found and repaired or suspects, for the user to see (each names
+    /// the source, the layer and the field): invalid UTF-8 replaced, lon/lat swapped.
+    std::vector<std::string> warnings;
 
     /// The distinct geometry type names present, e.g. {"Point", "Polygon"}.
     std::vector<std::string> geometry_types() const;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
@@ -138,6 +139,11 @@ private:
     Router* m_road = nullptr;
     Router* m_rail = nullptr;
 };
+
+/// Seconds since the epoch of an ISO 8601 UTC time "YYYY-MM-DDTHH:MM[:SS][Z]", every field
+/// checked (no 30 February, no hour 25: nothing is normalised). Throws mp::InputError
+/// naming the value, at `where`.
+std::time_t parse_utc_time(const std::string& text, const std::string& where);
 
 /// Computes the march table of a movement. A caution or risk bridge crossing slows the
 /// column down to the crossing controls of `rules` (caution: crossing speed and spacing;

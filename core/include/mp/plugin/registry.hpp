@@ -155,4 +155,10 @@ private:
     std::vector<std::unique_ptr<Loaded>> m_loaded;  // parallel to accepted infos
 };
 
+/// The id of the plugin whose in-process run this process is waiting for right now, or
+/// "" when none is. A plugin that calls exit() during its run ends the program from the
+/// worker thread; an atexit handler uses this to tell that from the program's own exit
+/// (the CLI then reports it and exits with its plugin-failure code, not 0).
+std::string in_process_run_plugin();
+
 }  // namespace mp::plugin

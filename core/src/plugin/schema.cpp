@@ -218,7 +218,7 @@ nlohmann::json record_from(const ParamDef& d, const nlohmann::json& raw_in, cons
     if (!raw.is_object()) throw UsageError("expected a JSON object {\"field\": value, ...}", where_key(d.key));
     for (const auto& [k, v] : raw.items()) {
         (void)v;
-        if (std::none_of(d.fields.begin(), d.fields.end(), [&](const ParamDef& f) { return f.key == k; })) {
+        if (std::none_of(d.fields.begin(), d.fields.end(), [&k = k](const ParamDef& f) { return f.key == k; })) {
             std::string known;
             for (const auto& f : d.fields) known += (known.empty() ? "" : ", ") + f.key;
             throw UsageError("unknown field '" + k + "' (fields: " + known + ")", where_key(d.key));
@@ -466,7 +466,7 @@ ParamValues validate_params(const std::vector<ParamDef>& schema, const nlohmann:
     ParamValues out = nlohmann::json::object();
     if (raw.is_object()) {
         for (const auto& [key, value] : raw.items()) {
-            if (std::none_of(schema.begin(), schema.end(), [&](const ParamDef& d) { return d.key == key; })) {
+            if (std::none_of(schema.begin(), schema.end(), [&key = key](const ParamDef& d) { return d.key == key; })) {
                 std::string known;
                 for (const auto& d : schema) known += (known.empty() ? "" : ", ") + d.key;
                 throw UsageError("unknown parameter '" + key + "'", "known: " + (known.empty() ? "none" : known));

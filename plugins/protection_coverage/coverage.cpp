@@ -85,7 +85,8 @@ CoverageGrids combine(const Dem& dem, const std::vector<System>& systems, const 
                 const double ground_rise = dem.at(c, r) - drop_factor * d * d - z_sensor;
                 for (std::size_t b = 0; b < nb; ++b) {
                     bool sees = false;
-                    const std::uint8_t flag = contribution(s, bands_m[b], d, ground_rise + bands_m[b], lowest_here, sees);
+                    const std::uint8_t flag =
+                        contribution(s, bands_m[b], d, ground_rise + bands_m[b], lowest_here, sees);
                     g.cls[b][cell] |= flag;
                     if (sees) {
                         if (g.count[b][cell] < 255) ++g.count[b][cell];

@@ -29,6 +29,7 @@
 
 #include "coverage.hpp"
 #include "mp/plugin.hpp"
+#include "placement.hpp"
 #include "viewshed.hpp"
 
 namespace {
@@ -44,11 +45,11 @@ using mp::sdk::Run;
 // The system classes: data/air_defence_systems.json through the host (SOURCES.md,
 // S-AD-GENERIC): generic public class figures, not any fielded system's performance.
 constexpr const char* kSystemsTable = "air-defence-systems";
-constexpr const char* kWorkCrs = "EPSG:3812";      // ETRS89 / Belgian Lambert 2008 (GRS80)
-constexpr double kGrs80 = 6378137;                  // its ellipsoid's semi-major axis
-constexpr std::size_t kMaxCells = 16'000'000;       // working grid cap (about 1 GB of state)
-constexpr double kDefaultFlatResolutionM = 100;     // without a DEM: the smooth earth's grid
-constexpr double kMaxRouteStepM = 25;               // route sampling step (exact line of sight)
+constexpr const char* kWorkCrs = "EPSG:3812";    // ETRS89 / Belgian Lambert 2008 (GRS80)
+constexpr double kGrs80 = 6378137;               // its ellipsoid's semi-major axis
+constexpr std::size_t kMaxCells = 16'000'000;    // working grid cap (about 1 GB of state)
+constexpr double kDefaultFlatResolutionM = 100;  // without a DEM: the smooth earth's grid
+constexpr double kMaxRouteStepM = 25;            // route sampling step (exact line of sight)
 
 const MpParamDef kSystemFields[] = {
     mp::sdk::host_enum_param("type", "Type", kSystemsTable, nullptr, 1,
@@ -64,7 +65,25 @@ const MpParamDef kSystemFields[] = {
 };
 constexpr std::size_t kSystemFieldCount = sizeof(kSystemFields) / sizeof(kSystemFields[0]);
 
-MpParamDef g_params[10];
+MpParamDef integer_field(const char* key, const char* label, const char* def, double min, double max,
+                         const char* description) {
+    MpParamDef p = mp::sdk::number_param(key, label, nullptr, def, min, max, description);
+    p.type = MP_PARAM_INTEGER;
+    return p;
+}
+
+const MpParamDef kPlaceFields[] = {
+    mp::sdk::host_enum_param("type", "Type", kSystemsTable, nullptr, 1, "The type of the systems to place"),
+    integer_field("count", "Count", "1", 1, 20, "How many of this type"),
+    mp::sdk::number_param("mast_m", "Mast", "m", nullptr, 0, 500, "Default: the type's"),
+    mp::sdk::number_param("range_km", "Range", "km", nullptr, 0.1, 1000, "Default: the type's"),
+};
+const MpParamDef kWeightFields[] = {
+    mp::sdk::place_param("asset", "Asset", nullptr, 1, "A defended asset (site)"),
+    mp::sdk::number_param("weight", "Priority", nullptr, "1", 0, 1000, "Its priority weight"),
+};
+
+MpParamDef g_params[15];
 const MpParamDef* params() {
     static bool done = false;
     if (done) return g_params;
@@ -78,8 +97,8 @@ const MpParamDef* params() {
     g_params[1] = mp::sdk::raster_param("dem", "Terrain (DEM)", 0,
                                         "Any GDAL raster of ground heights in metres (GeoTIFF, VRT mosaic, SRTM hgt; "
                                         "any CRS); without one, a smooth earth with curvature and refraction");
-    g_params[2] = param("bands_m", "Altitude bands", MP_PARAM_LIST, "10,30,50,100,150", 0,
-                        "Target heights above ground, m");
+    g_params[2] =
+        param("bands_m", "Altitude bands", MP_PARAM_LIST, "10,30,50,100,150", 0, "Target heights above ground, m");
     g_params[2].item_type = MP_PARAM_NUMBER;
     g_params[2].has_min = 1, g_params[2].min = 1, g_params[2].has_max = 1, g_params[2].max = 16;
     g_params[3] = number_param("k_factor", "Refraction factor k", nullptr, nullptr, 0.5, 10,
@@ -92,17 +111,31 @@ const MpParamDef* params() {
                         "A line layer: roads, rail, a transit-routes result, a convoy movements layer");
     g_params[6] = number_param("resolution_m", "Grid resolution", "m", nullptr, 1, 5000,
                                "Cell size of the working grid (default: the DEM's own cells; 100 m without a DEM)");
+    g_params[10] = mp::sdk::record_list_param(
+        "place", "Systems to place", kPlaceFields, 4, 0,
+        "Optimise where to put new systems: [{\"type\": \"shorad\", \"count\": 2}]; they maximise the "
+        "priority-weighted coverage of the assets in place_band_m");
+    g_params[11] = param("candidates", "Candidate places", MP_PARAM_LIST, nullptr, 0,
+                         "Sites or lon,lat where a new system may go (default: a grid over the assets)");
+    g_params[11].item_type = MP_PARAM_PLACE;
+    g_params[12] = number_param("candidate_spacing_km", "Candidate grid spacing", "km", "2", 0.2, 50,
+                                "Spacing of the candidate grid over the assets when no candidates are given");
+    g_params[13] = number_param("place_band_m", "Placement band", "m", "30", 1, 20000,
+                                "The height above ground whose coverage the placement maximises");
+    g_params[14] = mp::sdk::record_list_param("weights", "Asset priorities", kWeightFields, 2, 0,
+                                              "[{\"asset\": \"port-antwerp\", \"weight\": 3}]; other assets weigh 1");
     // Version 1's parameters, refused with what replaced them.
     g_params[7] = mp::sdk::retired_param("resolution_km", "use resolution_m, in metres (e.g. -p resolution_m=250)");
     g_params[8] = mp::sdk::retired_param(
-        "custom_range_km", "give range_km in each systems record, e.g. {\"type\": \"cuas\", \"at\": \"port-antwerp\", "
-                           "\"range_km\": 4.5}");
+        "custom_range_km",
+        "give range_km in each systems record, e.g. {\"type\": \"cuas\", \"at\": \"port-antwerp\", "
+        "\"range_km\": 4.5}");
     g_params[9] = mp::sdk::retired_param(
         "grid_extent", "the working grid is the box of the systems' ranges; give resolution_m for its cell size");
     done = true;
     return g_params;
 }
-constexpr std::size_t kParamCount = 10;
+constexpr std::size_t kParamCount = 15;
 
 std::string fmt(double v, int decimals = 1) {
     char buf[64];
@@ -130,6 +163,24 @@ std::string type_list(const Run& r) {
 
 double table_number(const Run& r, std::size_t row, const char* column, double fallback) {
     return r.table_number(kSystemsTable, row, column).value_or(fallback);
+}
+
+// The library's figures of a type, for the placement of new systems.
+pcov::System type_system(const Run& r, const std::string& type, std::optional<double> k_override) {
+    const std::size_t row = r.table_find(kSystemsTable, type);
+    pcov::System s;
+    s.type = type;
+    s.sensor = r.table_text(kSystemsTable, row, "role") == "sensor";
+    s.needs_los = s.sensor || r.table_text(kSystemsTable, row, "needs_los") != "false";
+    s.mast_m = table_number(r, row, "mast_m", 10);
+    s.range_m = table_number(r, row, "range_km", 0) * 1000;
+    s.sector_deg = table_number(r, row, "sector_deg", 360);
+    s.min_range_m = table_number(r, row, "min_range_km", 0) * 1000;
+    s.min_alt_m = table_number(r, row, "min_alt_m", 0);
+    s.max_alt_m = table_number(r, row, "max_alt_m", 1e9);
+    s.max_elevation_deg = table_number(r, row, "max_elevation_deg", 90);
+    s.k = k_override.value_or(table_number(r, row, "k", 4.0 / 3.0));
+    return s;
 }
 
 std::vector<Placed> read_systems(Run& r, std::optional<double> k_override) {
@@ -168,15 +219,17 @@ std::vector<Placed> read_systems(Run& r, std::optional<double> k_override) {
             throw InputFailure(where + ".sector_deg: " + fmt(s.sector_deg) +
                                " is not a sector (more than 0 and up to 360 degrees)");
         if (s.min_range_m >= s.range_m)
-            throw InputFailure(where + ".range_km: " + fmt(s.range_m / 1000) + " km is inside the type's minimum range " +
-                               fmt(s.min_range_m / 1000) + " km");
+            throw InputFailure(where + ".range_km: " + fmt(s.range_m / 1000) +
+                               " km is inside the type's minimum range " + fmt(s.min_range_m / 1000) + " km");
         p.basis = r.has(path("systems", i, "range_km")) ? "range given by the planner"
-                                                         : r.table_text(kSystemsTable, row, "basis");
+                                                        : r.table_text(kSystemsTable, row, "basis");
         out.push_back(std::move(p));
     }
     if (out.empty())
-        throw InputFailure("systems: none given; e.g. -p systems='[{\"type\":\"shorad\",\"at\":\"port-antwerp\"}]' "
-                           "(types: " + type_list(r) + ")");
+        throw InputFailure(
+            "systems: none given; e.g. -p systems='[{\"type\":\"shorad\",\"at\":\"port-antwerp\"}]' "
+            "(types: " +
+            type_list(r) + ")");
     return out;
 }
 
@@ -217,7 +270,8 @@ std::size_t fill_holes(std::vector<float>& z, int w, int h) {
     while (!frontier.empty()) {
         std::vector<std::size_t> next;
         for (const std::size_t i : frontier) {
-            const int c = static_cast<int>(i % static_cast<std::size_t>(w)), r = static_cast<int>(i / static_cast<std::size_t>(w));
+            const int c = static_cast<int>(i % static_cast<std::size_t>(w)),
+                      r = static_cast<int>(i / static_cast<std::size_t>(w));
             const int dc[4] = {1, -1, 0, 0}, dr[4] = {0, 0, 1, -1};
             for (int k = 0; k < 4; ++k) {
                 const int cc = c + dc[k], rr = r + dr[k];
@@ -237,7 +291,12 @@ std::vector<double> to_crs(const Run& r, const std::string& crs, std::vector<dou
     return lonlat;
 }
 
-Work working_grid(Run& r, std::vector<Placed>& systems) {
+// A place the grid must reach: a position and a radius around it.
+struct Reach {
+    double lon, lat, radius_m;
+};
+
+Work working_grid(Run& r, std::vector<Placed>& systems, const std::vector<Reach>& more) {
     Work w;
     std::optional<mp::sdk::Raster> raster;
     mp::sdk::RasterInfo info;
@@ -250,7 +309,8 @@ Work working_grid(Run& r, std::vector<Placed>& systems) {
     const bool metric = raster && info.projected && std::abs(info.linear_unit_m - 1) < 1e-9;
     const bool square = raster && std::abs(info.geotransform[1] + info.geotransform[5]) < 1e-9 * info.geotransform[1];
     const std::optional<double> asked = r.has("resolution_m") ? std::optional(r.number("resolution_m")) : std::nullopt;
-    const bool own_grid = raster && north_up && metric && square && (!asked || std::abs(*asked - info.geotransform[1]) < 1e-6);
+    const bool own_grid =
+        raster && north_up && metric && square && (!asked || std::abs(*asked - info.geotransform[1]) < 1e-6);
 
     Grid& g = w.grid;
     if (own_grid) {
@@ -272,14 +332,20 @@ Work working_grid(Run& r, std::vector<Placed>& systems) {
     // Systems in the grid's CRS, and the box of their ranges.
     std::vector<double> ll;
     for (const auto& p : systems) ll.push_back(p.lon), ll.push_back(p.lat);
+    for (const auto& m : more) ll.push_back(m.lon), ll.push_back(m.lat);
     const std::vector<double> xy = to_crs(r, g.crs, ll);
     double x0 = std::numeric_limits<double>::infinity(), y0 = -x0, x1 = -x0, y1 = x0;
+    auto grow = [&](double x, double y, double radius) {
+        x0 = std::min(x0, x - radius), x1 = std::max(x1, x + radius);
+        y1 = std::min(y1, y - radius), y0 = std::max(y0, y + radius);
+    };
     for (std::size_t i = 0; i < systems.size(); ++i) {
         auto& s = systems[i].sys;
         s.x = xy[2 * i], s.y = xy[2 * i + 1];
-        x0 = std::min(x0, s.x - s.range_m), x1 = std::max(x1, s.x + s.range_m);
-        y1 = std::min(y1, s.y - s.range_m), y0 = std::max(y0, s.y + s.range_m);
+        grow(s.x, s.y, s.range_m);
     }
+    for (std::size_t i = 0; i < more.size(); ++i)
+        grow(xy[2 * (systems.size() + i)], xy[2 * (systems.size() + i) + 1], more[i].radius_m);
     const double cell = g.cell_size_x;
     if (own_grid) {
         // Snap to the DEM's own cells and keep inside it.
@@ -299,8 +365,8 @@ Work working_grid(Run& r, std::vector<Placed>& systems) {
         const double need = cell * std::sqrt(static_cast<double>(g.width) * static_cast<double>(g.height) / kMaxCells);
         throw InputFailure("resolution_m: the working grid would be " + std::to_string(g.width) + " x " +
                            std::to_string(g.height) + " cells of " + fmt(cell) + " m (at most " +
-                           std::to_string(kMaxCells) + " cells): give resolution_m of at least " + fmt(std::ceil(need), 0) +
-                           " m, or place the systems closer together");
+                           std::to_string(kMaxCells) + " cells): give resolution_m of at least " +
+                           fmt(std::ceil(need), 0) + " m, or place the systems closer together");
     }
     pcov::Dem& d = w.dem;
     d.width = static_cast<int>(g.width), d.height = static_cast<int>(g.height);
@@ -364,7 +430,8 @@ private:
     static constexpr std::size_t kMaxBytes = std::size_t{1} << 30;
     std::mutex m_mutex;
     std::list<std::string> m_lru;
-    std::unordered_map<std::string, std::pair<std::shared_ptr<const pcov::HeightWindow>, std::list<std::string>::iterator>>
+    std::unordered_map<std::string,
+                       std::pair<std::shared_ptr<const pcov::HeightWindow>, std::list<std::string>::iterator>>
         m_map;
     std::size_t m_bytes = 0;
 };
@@ -572,12 +639,72 @@ struct RouteRow {
     double band = 0, length_km = 0, covered_km = 0;
 };
 
+// ---- placement of new systems
+
+struct PlaceType {
+    pcov::System proto;
+    std::size_t count = 1;
+};
+
+struct Candidate {
+    double lon = 0, lat = 0;
+    std::string label;
+};
+
+std::vector<PlaceType> read_place(Run& r, std::optional<double> k_override) {
+    std::vector<PlaceType> out;
+    for (std::size_t i = 0; i < r.count("place"); ++i) {
+        PlaceType t;
+        const std::string type = r.text(path("place", i, "type"));
+        t.proto = type_system(r, type, k_override);
+        t.count = static_cast<std::size_t>(r.integer(path("place", i, "count")));
+        if (r.has(path("place", i, "mast_m"))) t.proto.mast_m = r.number(path("place", i, "mast_m"));
+        if (r.has(path("place", i, "range_km"))) t.proto.range_m = r.number(path("place", i, "range_km")) * 1000;
+        if (!(t.proto.range_m > 0))
+            throw InputFailure(path("place", i) + ".range_km: type '" + type + "' has no default range");
+        out.push_back(t);
+    }
+    return out;
+}
+
+constexpr std::size_t kMaxCandidates = 400;
+constexpr std::size_t kExactCandidates = 50;  // the integer program runs up to this many candidates
+
+std::vector<Candidate> read_candidates(Run& r, const std::vector<struct Asset>& assets);
+
+struct Target {
+    double x = 0, y = 0;
+    std::size_t cell = 0;
+    double weight = 0;
+    std::size_t asset = 0;
+};
+
+void place_systems(Run& r, const Work& work, const std::vector<pcov::System>& existing, const pcov::CoverageGrids& cov,
+                   const std::vector<double>& bands, const std::vector<struct Asset>& assets,
+                   const std::vector<PlaceType>& types, const std::vector<Candidate>& candidates, double band);
+
 void run(Run& r) {
     r.progress(0.0, "reading systems");
     const std::optional<double> k_override = r.has("k_factor") ? std::optional(r.number("k_factor")) : std::nullopt;
     std::vector<Placed> placed = read_systems(r, k_override);
-    const std::vector<double> bands = read_bands(r);
-    Work work = working_grid(r, placed);
+    std::vector<double> bands = read_bands(r);
+    std::vector<Asset> assets = read_assets(r);
+    // New systems to place: their band is one of the bands, their candidates inside the grid.
+    const std::vector<PlaceType> place_types = read_place(r, k_override);
+    std::vector<Candidate> candidates;
+    std::vector<Reach> reach;
+    const double place_band = r.number("place_band_m");
+    if (!place_types.empty()) {
+        candidates = read_candidates(r, assets);
+        double longest = 0;
+        for (const auto& t : place_types) longest = std::max(longest, t.proto.range_m);
+        for (const auto& c : candidates) reach.push_back({c.lon, c.lat, longest});
+        if (std::find(bands.begin(), bands.end(), place_band) == bands.end()) {
+            bands.push_back(place_band);
+            std::sort(bands.begin(), bands.end());
+        }
+    }
+    Work work = working_grid(r, placed, reach);
     const pcov::Dem& dem = work.dem;
     if (work.filled)
         r.warning("dem: " + std::to_string(work.filled) + " of " + std::to_string(dem.z.size()) +
@@ -587,8 +714,8 @@ void run(Run& r) {
     const bool any_effector = std::any_of(systems.begin(), systems.end(), [](const auto& s) { return !s.sensor; });
 
     const Windows win = system_windows(r, dem, placed);
-    r.progress(0.6, "combining " + std::to_string(systems.size()) + " systems in " + std::to_string(bands.size()) +
-                        " bands");
+    r.progress(
+        0.6, "combining " + std::to_string(systems.size()) + " systems in " + std::to_string(bands.size()) + " bands");
     const pcov::CoverageGrids cov = pcov::combine(dem, systems, win.windows, bands);
     const Grid& grid = work.grid;
     const std::size_t cells = grid.cells();
@@ -605,7 +732,8 @@ void run(Run& r) {
     for (std::size_t b = 0; b < bands.size(); ++b) {
         auto count = RasterResult::of<std::uint8_t>("count_" + band_label(bands[b]), grid);
         std::uint8_t* v = count.cells<std::uint8_t>(0);
-        for (std::size_t i = 0; i < cells; ++i) v[i] = cov.in_range[i] ? std::min<std::uint8_t>(cov.count[b][i], 254) : 255;
+        for (std::size_t i = 0; i < cells; ++i)
+            v[i] = cov.in_range[i] ? std::min<std::uint8_t>(cov.count[b][i], 254) : 255;
         r.raster(count.nodata(255).unit("systems"));
     }
     {
@@ -661,7 +789,6 @@ void run(Run& r) {
 
     // ---- assets
     r.progress(0.75, "assets");
-    std::vector<Asset> assets = read_assets(r);
     std::vector<std::string> a_site, a_name, a_kind, a_shape;
     std::vector<double> a_band, a_det, a_eng, a_min;
     auto asset_layer = r.result_layer("defended_assets", "#2ca02c", 8, "label");
@@ -691,11 +818,11 @@ void run(Run& r) {
         }
         if (!area) {
             const std::vector<double> xy = to_crs(r, grid.crs, {a.lon, a.lat});
-            const pcov::PointCoverage pc = dem.contains(xy[0], xy[1])
-                                               ? pcov::point_coverage(dem, systems, xy[0], xy[1], bands)
-                                               : pcov::PointCoverage{std::vector<std::uint8_t>(bands.size(), 0),
-                                                                     std::vector<std::vector<std::size_t>>(bands.size()),
-                                                                     std::numeric_limits<double>::infinity()};
+            const pcov::PointCoverage pc =
+                dem.contains(xy[0], xy[1]) ? pcov::point_coverage(dem, systems, xy[0], xy[1], bands)
+                                           : pcov::PointCoverage{std::vector<std::uint8_t>(bands.size(), 0),
+                                                                 std::vector<std::vector<std::size_t>>(bands.size()),
+                                                                 std::numeric_limits<double>::infinity()};
             for (std::size_t b = 0; b < bands.size(); ++b) {
                 det[b] = pc.cls[b] >= 1 ? 100 : 0, eng[b] = pc.cls[b] == 2 ? 100 : 0;
                 minimum[b] = static_cast<double>(pc.seen_by[b].size());
@@ -712,7 +839,10 @@ void run(Run& r) {
         }
         const double key = any_effector ? eng[ref_band] : det[ref_band];
         f.set("label", a.id + " " + fmt(key, 0) + " % at " + band_label(bands[ref_band]))
-            .style(key >= 99.5 ? "#2ca02c" : key > 0 ? "#ff7f0e" : "#d62728", 8);
+            .style(key >= 99.5 ? "#2ca02c"
+                   : key > 0   ? "#ff7f0e"
+                               : "#d62728",
+                   8);
     }
     r.table("asset_coverage")
         .texts("site", a_site)
@@ -765,7 +895,8 @@ void run(Run& r) {
                 if (dem.contains(xy[2 * i], xy[2 * i + 1]))
                     pcs[i] = pcov::point_coverage(dem, systems, xy[2 * i], xy[2 * i + 1], bands);
                 else
-                    pcs[i] = {std::vector<std::uint8_t>(bands.size(), 0), std::vector<std::vector<std::size_t>>(bands.size()),
+                    pcs[i] = {std::vector<std::uint8_t>(bands.size(), 0),
+                              std::vector<std::vector<std::size_t>>(bands.size()),
                               std::numeric_limits<double>::infinity()};
             }
             const auto depart = parse_time(p.depart), arrive = parse_time(p.arrive);
@@ -794,7 +925,8 @@ void run(Run& r) {
                         ++j;
                     }
                     g.to_km = j == km.size() ? length_km : (km[j - 1] + km[j]) / 2;
-                    if (i > 0 && !pcs[i - 1].seen_by[b].empty()) g.lost_by = systems[pcs[i - 1].seen_by[b].front()].name;
+                    if (i > 0 && !pcs[i - 1].seen_by[b].empty())
+                        g.lost_by = systems[pcs[i - 1].seen_by[b].front()].name;
                     if (g.line.size() == 1) g.line.push_back(g.line.front());
                     if (depart && arrive && length_km > 0) {
                         g.serial = p.serial;
@@ -831,7 +963,8 @@ void run(Run& r) {
             g_len.push_back(g.to_km - g.from_km);
             g_need.push_back(std::isfinite(g.height_needed_m) ? g.height_needed_m
                                                               : std::numeric_limits<double>::quiet_NaN());
-            auto& f = gap_layer.add(g.route + ":" + band_label(g.band) + ":gap" + std::to_string(i + 1), Geometry::line(g.line));
+            auto& f = gap_layer.add(g.route + ":" + band_label(g.band) + ":gap" + std::to_string(i + 1),
+                                    Geometry::line(g.line));
             f.set("route", g.route)
                 .set("band_m", g.band)
                 .set("from_km", g.from_km)
@@ -858,12 +991,15 @@ void run(Run& r) {
         r.info("no route layer given and none named 'roads' loaded: routes not assessed");
     }
 
+    if (!place_types.empty()) place_systems(r, work, systems, cov, bands, assets, place_types, candidates, place_band);
+
     // ---- messages
-    const std::string terrain = work.source.empty() ? "smooth earth (no DEM), curvature and refraction"
-                                                    : "terrain from '" + work.source + "'";
+    const std::string terrain =
+        work.source.empty() ? "smooth earth (no DEM), curvature and refraction" : "terrain from '" + work.source + "'";
     r.info(std::to_string(systems.size()) + " systems on a " + std::to_string(grid.width) + " x " +
-           std::to_string(grid.height) + " grid of " + fmt(dem.cell) + " m (" + terrain + "); line of sight computed for " +
-           std::to_string(win.computed) + ", reused for " + std::to_string(win.reused));
+           std::to_string(grid.height) + " grid of " + fmt(dem.cell) + " m (" + terrain +
+           "); line of sight computed for " + std::to_string(win.computed) + ", reused for " +
+           std::to_string(win.reused));
     for (std::size_t b = 0; b < bands.size(); ++b) {
         std::size_t in = 0, det = 0, eng = 0;
         for (std::size_t i = 0; i < cells; ++i)
@@ -871,13 +1007,192 @@ void run(Run& r) {
         double rk = 0, rc = 0;
         for (const auto& row : route_rows)
             if (row.band == bands[b]) rk += row.length_km, rc += row.covered_km;
-        r.info("at " + band_label(bands[b]) + ": " + fmt(in ? 100.0 * det / in : 0) + " % of the area in range detected, " +
-               fmt(in ? 100.0 * eng / in : 0) + " % engageable" +
+        r.info("at " + band_label(bands[b]) + ": " + fmt(in ? 100.0 * det / in : 0) +
+               " % of the area in range detected, " + fmt(in ? 100.0 * eng / in : 0) + " % engageable" +
                (route_layer.empty() ? std::string() : "; routes " + fmt(rc) + " of " + fmt(rk) + " km " + criterion));
     }
-    r.info("system figures are generic planning figures from open sources (data/SOURCES.md S-AD-GENERIC), not "
-           "classified performance data");
+    r.info(
+        "system figures are generic planning figures from open sources (data/SOURCES.md S-AD-GENERIC), not "
+        "classified performance data");
     r.progress(1.0, "done");
+}
+
+std::vector<Candidate> read_candidates(Run& r, const std::vector<Asset>& assets) {
+    std::vector<Candidate> out;
+    if (r.has("candidates")) {
+        for (std::size_t i = 0; i < r.count("candidates"); ++i) {
+            const mp::sdk::Place p = r.place(path("candidates", i));
+            out.push_back({p.lon, p.lat, p.label()});
+        }
+    } else {
+        // A square grid over the assets' box, in the working CRS.
+        if (assets.empty()) throw InputFailure("place: no assets to place systems for");
+        std::vector<double> ll;
+        for (const auto& a : assets) ll.push_back(a.lon), ll.push_back(a.lat);
+        const std::vector<double> xy = to_crs(r, kWorkCrs, ll);
+        double x0 = xy[0], x1 = xy[0], y0 = xy[1], y1 = xy[1];
+        for (std::size_t i = 0; i < assets.size(); ++i)
+            x0 = std::min(x0, xy[2 * i]), x1 = std::max(x1, xy[2 * i]), y0 = std::min(y0, xy[2 * i + 1]),
+            y1 = std::max(y1, xy[2 * i + 1]);
+        const double step = r.number("candidate_spacing_km") * 1000;
+        const double nx = std::floor((x1 - x0) / step) + 1, ny = std::floor((y1 - y0) / step) + 1;
+        if (nx * ny > static_cast<double>(kMaxCandidates))
+            throw InputFailure("candidate_spacing_km: a grid of " + fmt(nx, 0) + " x " + fmt(ny, 0) +
+                               " candidates over the assets (at most " + std::to_string(kMaxCandidates) +
+                               "): give a wider spacing or the candidates");
+        std::vector<double> grid_xy;
+        for (double i = 0; i < nx; ++i)
+            for (double j = 0; j < ny; ++j) grid_xy.push_back(x0 + i * step), grid_xy.push_back(y0 + j * step);
+        r.crs_transform(kWorkCrs, "EPSG:4326", grid_xy);
+        for (std::size_t k = 0; k < grid_xy.size() / 2; ++k)
+            out.push_back(
+                {grid_xy[2 * k], grid_xy[2 * k + 1], fmt(grid_xy[2 * k], 5) + "," + fmt(grid_xy[2 * k + 1], 5)});
+    }
+    if (out.empty()) throw InputFailure("candidates: none given");
+    if (out.size() > kMaxCandidates)
+        throw InputFailure("candidates: " + std::to_string(out.size()) + " given, at most " +
+                           std::to_string(kMaxCandidates));
+    return out;
+}
+
+void place_systems(Run& r, const Work& work, const std::vector<pcov::System>& existing, const pcov::CoverageGrids& cov,
+                   const std::vector<double>& bands, const std::vector<Asset>& assets,
+                   const std::vector<PlaceType>& types, const std::vector<Candidate>& candidates, double band) {
+    r.progress(0.96, "placing " + std::to_string(types.size()) + " system types");
+    const pcov::Dem& dem = work.dem;
+    const Grid& grid = work.grid;
+    const std::size_t bi = static_cast<std::size_t>(std::find(bands.begin(), bands.end(), band) - bands.begin());
+    // Priorities by asset (1 unless given).
+    std::vector<double> weight(assets.size(), 1.0);
+    for (std::size_t i = 0; i < r.count("weights"); ++i) {
+        const mp::sdk::Place p = r.place(path("weights", i, "asset"));
+        bool found = false;
+        for (std::size_t a = 0; a < assets.size(); ++a)
+            if (assets[a].id == p.label()) weight[a] = r.number(path("weights", i, "weight")), found = true;
+        if (!found) throw InputFailure(path("weights", i) + ".asset: '" + p.label() + "' is not one of the assets");
+    }
+    // Target points: each point asset, or up to 400 cells of an area; each asset's points
+    // share its weight.
+    std::vector<Target> targets;
+    for (std::size_t a = 0; a < assets.size(); ++a) {
+        std::vector<Target> pts;
+        if (assets[a].ring_xy.size() >= 8) {
+            const std::vector<double> ring = to_crs(r, grid.crs, assets[a].ring_xy);
+            for (std::size_t row = 0; row < grid.height; ++row)
+                for (std::size_t col = 0; col < grid.width; ++col)
+                    if (inside_ring(ring, grid.x(col), grid.y(row)))
+                        pts.push_back({grid.x(col), grid.y(row), row * grid.width + col, 0, a});
+            if (pts.size() > 400) {
+                std::vector<Target> thin;
+                const double stride = static_cast<double>(pts.size()) / 400;
+                for (double k = 0; k < static_cast<double>(pts.size()) && thin.size() < 400; k += stride)
+                    thin.push_back(pts[static_cast<std::size_t>(k)]);
+                pts.swap(thin);
+            }
+        }
+        if (pts.empty()) {
+            const std::vector<double> xy = to_crs(r, grid.crs, {assets[a].lon, assets[a].lat});
+            if (!dem.contains(xy[0], xy[1])) continue;
+            pts.push_back({xy[0], xy[1],
+                           static_cast<std::size_t>(dem.row_of(xy[1])) * grid.width +
+                               static_cast<std::size_t>(dem.column_of(xy[0])),
+                           0, a});
+        }
+        for (auto& t : pts) t.weight = weight[a] / static_cast<double>(pts.size());
+        targets.insert(targets.end(), pts.begin(), pts.end());
+    }
+    const bool effectors = std::any_of(existing.begin(), existing.end(), [](const auto& s) { return !s.sensor; }) ||
+                           std::any_of(types.begin(), types.end(), [](const auto& t) { return !t.proto.sensor; });
+    pcov::PlacementProblem p;
+    for (const auto& t : targets) {
+        p.weight.push_back(t.weight);
+        p.already.push_back(cov.cls[bi][t.cell] >= (effectors ? 2 : 1) ? 1 : 0);
+    }
+    // Options: every candidate with every type; one sweep each (cached like the systems').
+    std::vector<double> ll;
+    for (const auto& c : candidates) ll.push_back(c.lon), ll.push_back(c.lat);
+    const std::vector<double> xy = to_crs(r, grid.crs, ll);
+    std::vector<pcov::System> option_system;
+    std::vector<Placed> to_sweep;
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+        if (!dem.contains(xy[2 * c], xy[2 * c + 1])) continue;
+        for (std::size_t t = 0; t < types.size(); ++t) {
+            pcov::System s = types[t].proto;
+            s.x = xy[2 * c], s.y = xy[2 * c + 1];
+            s.name = types[t].proto.type + "@" + candidates[c].label;
+            option_system.push_back(s);
+            Placed pl;
+            pl.sys = s;
+            to_sweep.push_back(pl);
+            p.option_type.push_back(t);
+            p.option_candidate.push_back(c);
+        }
+    }
+    if (option_system.empty()) throw InputFailure("candidates: none lies on the working grid");
+    const Windows win = system_windows(r, dem, to_sweep);
+    for (std::size_t o = 0; o < option_system.size(); ++o) {
+        const pcov::System& s = option_system[o];
+        const double z_sensor = dem.at(dem.column_of(s.x), dem.row_of(s.y)) + s.mast_m;
+        std::vector<std::uint32_t> covers;
+        for (std::size_t j = 0; j < targets.size(); ++j) {
+            const Target& t = targets[j];
+            const double dx = t.x - s.x, dy = t.y - s.y;
+            if (!s.in_footprint(dx, dy)) continue;
+            const double d = std::hypot(dx, dy);
+            const double rise =
+                dem.elevation(t.x, t.y) + band - pcov::curvature_drop(d, s.k, dem.semi_major_m) - z_sensor;
+            if (!s.in_altitudes(band, d, rise)) continue;
+            const bool ok = s.needs_los ? win.windows[o].at(dem.column_of(t.x), dem.row_of(t.y)) <= band
+                                        : cov.cls[bi][t.cell] >= 1;  // fires on an existing sensor's track
+            if (ok) covers.push_back(static_cast<std::uint32_t>(j));
+        }
+        p.covers.push_back(std::move(covers));
+    }
+    for (const auto& t : types) p.count_per_type.push_back(t.count);
+    pcov::Placement best = pcov::place_greedy(p);
+    const double greedy_value = best.value;
+    if (candidates.size() <= kExactCandidates) {
+        r.progress(0.98, "integer program over " + std::to_string(candidates.size()) + " candidates");
+        best = pcov::place_exact(p, best, 20);
+    }
+    double total = 0;
+    for (const double w : p.weight) total += w;
+    const double before = pcov::placement_value(p, {});
+    // Layer and table, in the order of marginal gain.
+    auto layer = r.result_layer("placement", "#9467bd", 9, "label");
+    std::vector<std::string> t_type, t_at;
+    std::vector<double> t_rank, t_lon, t_lat, t_gain;
+    std::vector<std::size_t> chosen;
+    double value = before;
+    for (const std::size_t o : best.options) {
+        chosen.push_back(o);
+        const double v = pcov::placement_value(p, chosen);
+        const Candidate& c = candidates[p.option_candidate[o]];
+        const std::string type = types[p.option_type[o]].proto.type;
+        t_rank.push_back(static_cast<double>(chosen.size())), t_type.push_back(type), t_at.push_back(c.label);
+        t_lon.push_back(c.lon), t_lat.push_back(c.lat), t_gain.push_back(total > 0 ? 100 * (v - value) / total : 0);
+        layer.add("P" + std::to_string(chosen.size()), Geometry::point(c.lon, c.lat))
+            .set("type", type)
+            .set("at", c.label)
+            .set("gain_pct", total > 0 ? 100 * (v - value) / total : 0)
+            .set("label", "P" + std::to_string(chosen.size()) + " " + type);
+        value = v;
+    }
+    r.table("placement")
+        .numbers("rank", t_rank)
+        .texts("type", t_type)
+        .texts("at", t_at)
+        .numbers("lon", t_lon, "deg")
+        .numbers("lat", t_lat, "deg")
+        .numbers("gain", t_gain, "%");
+    auto pct = [&](double v) { return fmt(total > 0 ? 100 * v / total : 0); };
+    r.info("placement at " + band_label(band) + ": " + std::to_string(best.options.size()) + " systems over " +
+           std::to_string(candidates.size()) + " candidates raise the weighted coverage of the assets from " +
+           pct(before) + " % to " + pct(best.value) + " % (greedy+swap " + pct(greedy_value) + " %" +
+           (best.method == "greedy+swap"
+                ? "; more than " + std::to_string(kExactCandidates) + " candidates: no integer program)"
+                : "; integer program " +
+                      std::string(best.optimal ? "proves it optimal)" : "gap " + fmt(best.gap_pct(), 2) + " %)")));
 }
 
 }  // namespace

@@ -90,7 +90,8 @@ std::string write_ridge_dem(const test::TempDir& dir, double lon, double lat, do
     const auto c = to_crs("EPSG:3812", lon, lat);
     const int n = 1200;
     const double cell = 25;
-    const double x0 = std::floor(c.first / cell) * cell - n * cell / 2, y0 = std::floor(c.second / cell) * cell + n * cell / 2;
+    const double x0 = std::floor(c.first / cell) * cell - n * cell / 2,
+                 y0 = std::floor(c.second / cell) * cell + n * cell / 2;
     std::vector<float> z(static_cast<std::size_t>(n) * n);
     for (int r = 0; r < n; ++r)
         for (int k = 0; k < n; ++k) {
@@ -144,10 +145,11 @@ TEST_CASE("protection-coverage takes systems as typed records, a DEM and altitud
 
 TEST_CASE("without a DEM the earth is smooth: a 10 m radar at k = 4/3 sees a 10 m target out to 26.08 km",
           "[coverage][horizon]") {
-    const auto r = run_ok({{"systems", systems({{{"type", "radar"}, {"at", "a-near"}, {"mast_m", 10}, {"range_km", 30}}})},
-                           {"bands_m", "10,150"},
-                           {"resolution_m", 50},
-                           {"assets", "a-near"}});
+    const auto r =
+        run_ok({{"systems", systems({{{"type", "radar"}, {"at", "a-near"}, {"mast_m", 10}, {"range_km", 30}}})},
+                {"bands_m", "10,150"},
+                {"resolution_m", 50},
+                {"assets", "a-near"}});
     const auto& count10 = raster(r, "count_10m");
     CHECK(count10.crs == "EPSG:3812");
     CHECK(count10.unit == "systems");
@@ -169,7 +171,8 @@ TEST_CASE("without a DEM the earth is smooth: a 10 m radar at k = 4/3 sees a 10 
     const auto& lowest = raster(r, "lowest_visible_m");
     const double d1 = std::sqrt(2 * 4.0 / 3.0 * 6378137 * 10);
     const auto [cx, cy] = cell_of(lowest, 5.0, 50.5);
-    const double at20 = lowest.value(0, static_cast<std::size_t>(cy) * lowest.width + static_cast<std::size_t>(cx + 400));
+    const double at20 =
+        lowest.value(0, static_cast<std::size_t>(cy) * lowest.width + static_cast<std::size_t>(cx + 400));
     CHECK(at20 == Approx((20000 - d1) * (20000 - d1) / (2 * 4.0 / 3.0 * 6378137)).margin(0.3));
     // The per-cell set of systems is exact and named; the class raster has a band per height.
     const auto& seen = raster(r, "seen_by_10m");
@@ -189,10 +192,11 @@ TEST_CASE("behind a ridge an asset is hidden at low altitude and seen above the 
     const auto xy = to_crs("EPSG:3812", 5.0, 50.5);
     const auto asset = to_lonlat("EPSG:3812", xy.first + 6000, xy.second);
     const std::string asset_place = std::to_string(asset.first) + "," + std::to_string(asset.second);
-    const auto r = run_ok({{"systems", systems({{{"type", "eoir"}, {"at", "a-near"}, {"mast_m", 10}, {"range_km", 8}}})},
-                           {"dem", dem},
-                           {"bands_m", "30,250,400"},
-                           {"assets", asset_place}});
+    const auto r =
+        run_ok({{"systems", systems({{{"type", "eoir"}, {"at", "a-near"}, {"mast_m", 10}, {"range_km", 8}}})},
+                {"dem", dem},
+                {"bands_m", "30,250,400"},
+                {"assets", asset_place}});
     // The sight line over the crest (150 m above the plain, the sensor 10 m above it)
     // rises to 10 + 140 x 6 / 3 = 290 m above the plain at the asset: hidden at 30 and
     // 250 m, seen at 400 m.
@@ -239,13 +243,11 @@ TEST_CASE("a route through a 3 km counter-drone range is covered for the chord a
 
 TEST_CASE("a sector limits a system to its azimuths", "[coverage]") {
     // A radar looking east with a 90 degree sector sees 10 km east, not 10 km west.
-    const auto r = run_ok({{"systems", systems({{{"type", "radar"},
-                                                 {"at", "a-near"},
-                                                 {"range_km", 15},
-                                                 {"azimuth_deg", 90},
-                                                 {"sector_deg", 90}}})},
-                           {"bands_m", "100"},
-                           {"resolution_m", 100}});
+    const auto r = run_ok(
+        {{"systems",
+          systems({{{"type", "radar"}, {"at", "a-near"}, {"range_km", 15}, {"azimuth_deg", 90}, {"sector_deg", 90}}})},
+         {"bands_m", "100"},
+         {"resolution_m", 100}});
     const auto& c = raster(r, "count_100m");
     CHECK(value_at(c, 5.14, 50.5) == 1);
     CHECK(value_at(c, 4.86, 50.5) == 255);  // outside its footprint
@@ -261,27 +263,27 @@ TEST_CASE("bad systems, DEMs and grids fail with a clear error naming them", "[c
     // Today's string form is refused by the schema (records are JSON objects).
     CHECK_THROWS_WITH(run_plugin("protection-coverage", {{"systems", "vshorad@a-near"}}, ws()),
                       Catch::Contains("JSON"));
-    CHECK_THROWS_WITH(run_plugin("protection-coverage",
-                                 {{"systems", systems({{{"type", "laser"}, {"at", "a-near"}}})}}, ws()),
-                      Catch::Contains("laser"));
-    CHECK_THROWS_WITH(run_plugin("protection-coverage",
-                                 {{"systems", systems({{{"type", "cuas"}, {"at", "atlantis"}}})}}, ws()),
-                      Catch::Contains("atlantis"));
+    CHECK_THROWS_WITH(
+        run_plugin("protection-coverage", {{"systems", systems({{{"type", "laser"}, {"at", "a-near"}}})}}, ws()),
+        Catch::Contains("laser"));
+    CHECK_THROWS_WITH(
+        run_plugin("protection-coverage", {{"systems", systems({{{"type", "cuas"}, {"at", "atlantis"}}})}}, ws()),
+        Catch::Contains("atlantis"));
     rejected({{"systems", systems({{{"type", "cuas"}, {"at", "a-near"}, {"sector_deg", 0}}})}},
              "systems[0].sector_deg");
-    CHECK_THROWS_WITH(run_plugin("protection-coverage",
-                                 {{"systems", systems({{{"type", "cuas"}, {"at", "a-near"}, {"sector_deg", 400}}})}},
-                                 ws()),
-                      Catch::Contains("sector_deg"));
+    CHECK_THROWS_WITH(
+        run_plugin("protection-coverage",
+                   {{"systems", systems({{{"type", "cuas"}, {"at", "a-near"}, {"sector_deg", 400}}})}}, ws()),
+        Catch::Contains("sector_deg"));
     // The replaced parameters are refused with the new form.
-    CHECK_THROWS_WITH(run_plugin("protection-coverage",
-                                 {{"systems", systems({{{"type", "cuas"}, {"at", "a-near"}}})}, {"resolution_km", 1}},
-                                 ws()),
-                      Catch::Contains("parameter 'resolution_km' was replaced: use resolution_m"));
-    CHECK_THROWS_WITH(run_plugin("protection-coverage",
-                                 {{"systems", systems({{{"type", "cuas"}, {"at", "a-near"}}})}, {"custom_range_km", 4}},
-                                 ws()),
-                      Catch::Contains("range_km in each systems record"));
+    CHECK_THROWS_WITH(
+        run_plugin("protection-coverage",
+                   {{"systems", systems({{{"type", "cuas"}, {"at", "a-near"}}})}, {"resolution_km", 1}}, ws()),
+        Catch::Contains("parameter 'resolution_km' was replaced: use resolution_m"));
+    CHECK_THROWS_WITH(
+        run_plugin("protection-coverage",
+                   {{"systems", systems({{{"type", "cuas"}, {"at", "a-near"}}})}, {"custom_range_km", 4}}, ws()),
+        Catch::Contains("range_km in each systems record"));
     // A grid over the memory cap names resolution_m and what would do.
     rejected({{"systems", systems({{{"type", "medium"}, {"at", "a-near"}}})}, {"resolution_m", 5}}, "resolution_m");
     test::TempDir dir;
@@ -302,15 +304,16 @@ TEST_CASE("bad systems, DEMs and grids fail with a clear error naming them", "[c
 TEST_CASE("protection-coverage honours cancellation", "[coverage][cancel]") {
     Progress progress;
     progress.cancel();
-    const auto r =
-        run_plugin("protection-coverage", {{"systems", systems({{{"type", "cuas"}, {"at", "a-near"}}})}}, ws(), progress);
+    const auto r = run_plugin("protection-coverage", {{"systems", systems({{{"type", "cuas"}, {"at", "a-near"}}})}},
+                              ws(), progress);
     CHECK(r.status == RunStatus::Cancelled);
 }
 
 TEST_CASE("protection-coverage gives the same results isolated as in process", "[coverage][isolation]") {
-    const nlohmann::json p = {{"systems", systems({{{"type", "shorad"}, {"at", "a-near"}}, {{"type", "rf"}, {"at", "5.05,50.52"}}})},
-                              {"resolution_m", 200},
-                              {"route_layer", "test_routes"}};
+    const nlohmann::json p = {
+        {"systems", systems({{{"type", "shorad"}, {"at", "a-near"}}, {{"type", "rf"}, {"at", "5.05,50.52"}}})},
+        {"resolution_m", 200},
+        {"route_layer", "test_routes"}};
     plugin::RunOptions iso;
     iso.mode = plugin::RunOptions::Mode::Isolated;
     const auto a = run_plugin("protection-coverage", p, ws());
@@ -339,4 +342,23 @@ TEST_CASE("enablement run protection-coverage writes the band rasters and the ta
         CHECK(std::filesystem::file_size(dir.file(f)) > 0);
     CHECK(test::read_text(dir.file("pc.asset_coverage.csv")).rfind("site,name,kind,shape,band [m]", 0) == 0);
     CHECK(test::read_text(dir.file("pc.route_coverage.csv")).rfind("route,name,band [m]", 0) == 0);
+}
+
+TEST_CASE("placement puts the next system where the priority-weighted gap is largest", "[coverage][placement]") {
+    // One radar already at a-near; one counter-drone system to place among the three
+    // sites, a-far weighing 3 and a-rail 1: a-far is the answer (a-near is covered).
+    const auto r = run_ok({{"systems", systems({{{"type", "radar"}, {"at", "a-near"}, {"range_km", 5}}})},
+                           {"place", systems({{{"type", "cuas"}, {"count", 1}}})},
+                           {"candidates", "a-near, a-far, a-rail"},
+                           {"weights", systems({{{"asset", "a-far"}, {"weight", 3}}})},
+                           {"assets", "a-near, a-far, a-rail"},
+                           {"resolution_m", 100}});
+    const auto& t = test::table(r, "placement");
+    REQUIRE(t.rows() == 1);
+    CHECK(column(t, "type").texts[0] == "cuas");
+    CHECK(column(t, "at").texts[0] == "a-far");
+    // a-far's share of the total weight (3 of 5) is gained.
+    CHECK(column(t, "gain").numbers[0] == Approx(60).margin(0.01));
+    CHECK(message_with(r, "integer program proves it optimal") != "");
+    CHECK(test::result_layer(r, "placement").layer.features.size() == 1);
 }

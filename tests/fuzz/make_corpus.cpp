@@ -24,7 +24,7 @@ namespace {
 void write(const fs::path& file, const std::string& bytes) {
     std::ofstream out(file, std::ios::binary);
     out << bytes;
-    if (!out) throw IoError("cannot write the seed", file.string());
+    if (!out) throw Error("cannot write the seed", file.string());
 }
 
 std::string slurp(const fs::path& file) {

@@ -166,7 +166,7 @@ double table_number(const Run& r, std::size_t row, const char* column, double fa
 }
 
 // The library's figures of a type, for the placement of new systems.
-pcov::System type_system(const Run& r, const std::string& type, std::optional<double> k_override) {
+pcov::System type_system(const Run& r, const std::string& type, double k_override) {
     const std::size_t row = r.table_find(kSystemsTable, type);
     pcov::System s;
     s.type = type;
@@ -179,11 +179,11 @@ pcov::System type_system(const Run& r, const std::string& type, std::optional<do
     s.min_alt_m = table_number(r, row, "min_alt_m", 0);
     s.max_alt_m = table_number(r, row, "max_alt_m", 1e9);
     s.max_elevation_deg = table_number(r, row, "max_elevation_deg", 90);
-    s.k = k_override.value_or(table_number(r, row, "k", 4.0 / 3.0));
+    s.k = k_override > 0 ? k_override : table_number(r, row, "k", 4.0 / 3.0);
     return s;
 }
 
-std::vector<Placed> read_systems(Run& r, std::optional<double> k_override) {
+std::vector<Placed> read_systems(Run& r, double k_override) {
     std::vector<Placed> out;
     const std::size_t n = r.count("systems");
     for (std::size_t i = 0; i < n; ++i) {
@@ -212,7 +212,7 @@ std::vector<Placed> read_systems(Run& r, std::optional<double> k_override) {
         s.min_alt_m = table_number(r, row, "min_alt_m", 0);
         s.max_alt_m = table_number(r, row, "max_alt_m", 1e9);
         s.max_elevation_deg = table_number(r, row, "max_elevation_deg", 90);
-        s.k = k_override.value_or(table_number(r, row, "k", 4.0 / 3.0));
+        s.k = k_override > 0 ? k_override : table_number(r, row, "k", 4.0 / 3.0);
         if (!(s.range_m > 0))
             throw InputFailure(where + ".range_km: type '" + type + "' has no default range: give range_km");
         if (!(s.sector_deg > 0) || s.sector_deg > 360)
@@ -620,7 +620,7 @@ std::string format_time(double t) {
     const long long d = doy - (153 * mp + 2) / 5 + 1;
     const long long m = mp + (mp < 10 ? 3 : -9);
     y += m <= 2;
-    char buf[32];
+    char buf[96];
     std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", y, m, d, rem / 3600, rem / 60 % 60,
                   rem % 60);
     return buf;
@@ -651,7 +651,7 @@ struct Candidate {
     std::string label;
 };
 
-std::vector<PlaceType> read_place(Run& r, std::optional<double> k_override) {
+std::vector<PlaceType> read_place(Run& r, double k_override) {
     std::vector<PlaceType> out;
     for (std::size_t i = 0; i < r.count("place"); ++i) {
         PlaceType t;
@@ -685,7 +685,7 @@ void place_systems(Run& r, const Work& work, const std::vector<pcov::System>& ex
 
 void run(Run& r) {
     r.progress(0.0, "reading systems");
-    const std::optional<double> k_override = r.has("k_factor") ? std::optional(r.number("k_factor")) : std::nullopt;
+    const double k_override = r.has("k_factor") ? std::optional(r.number("k_factor")) : std::nullopt;
     std::vector<Placed> placed = read_systems(r, k_override);
     std::vector<double> bands = read_bands(r);
     std::vector<Asset> assets = read_assets(r);

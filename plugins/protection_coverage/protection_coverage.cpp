@@ -685,7 +685,7 @@ void place_systems(Run& r, const Work& work, const std::vector<pcov::System>& ex
 
 void run(Run& r) {
     r.progress(0.0, "reading systems");
-    const double k_override = r.has("k_factor") ? std::optional(r.number("k_factor")) : std::nullopt;
+    const double k_override = r.has("k_factor") ? r.number("k_factor") : 0;  // 0: each type's own
     std::vector<Placed> placed = read_systems(r, k_override);
     std::vector<double> bands = read_bands(r);
     std::vector<Asset> assets = read_assets(r);

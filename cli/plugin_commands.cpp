@@ -92,6 +92,7 @@ int cmd_plugins(Context& ctx, const std::string& format) {
                              {"abi", p.abi},         {"status", p.loaded ? "loaded" : "refused"}};
             if (!p.loaded) j["reason"] = p.refusal;
             if (p.loaded) j["params"] = plugin::schema_to_json(p.params);
+            if (p.loaded && !p.retired.empty()) j["retired"] = plugin::schema_to_json(p.retired);
             arr.push_back(std::move(j));
         }
         std::cout << arr.dump(2) << "\n";

@@ -15,5 +15,11 @@ function(mp_set_warnings target)
     string(REPLACE ";" "," _san "${MP_SANITIZE}")
     target_compile_options(${target} PRIVATE -fsanitize=${_san} -fno-omit-frame-pointer)
     target_link_options(${target} PRIVATE -fsanitize=${_san})
+    # A sanitizer finding fails the run (UBSan would otherwise print and go on).
+    target_compile_options(${target} PRIVATE -fno-sanitize-recover=all)
+  endif()
+  if(MP_FUZZ)
+    # Coverage feedback for libFuzzer in every library the fuzz targets call.
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
   endif()
 endfunction()

@@ -252,7 +252,7 @@ nlohmann::json host_params(const std::vector<ParamDef>& schema, const nlohmann::
     nlohmann::json raw = nlohmann::json::object();
     if (!values.is_object()) return raw;
     for (const auto& [k, v] : values.items()) {
-        const auto d = std::find_if(schema.begin(), schema.end(), [&](const ParamDef& x) { return x.key == k; });
+        const auto d = std::find_if(schema.begin(), schema.end(), [&k = k](const ParamDef& x) { return x.key == k; });
         if (d == schema.end()) {
             if (!v.is_null() && !(v.is_string() && v.get<std::string>().empty())) raw[k] = v;
         } else if (auto hv = host_value(*d, v)) {

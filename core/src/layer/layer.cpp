@@ -131,7 +131,7 @@ void Layer::infer_fields() {
     std::vector<int> ranks;
     for (const auto& f : features) {
         for (const auto& [k, v] : f.attributes.items()) {
-            auto it = std::find_if(out.begin(), out.end(), [&](const Field& fd) { return fd.name == k; });
+            auto it = std::find_if(out.begin(), out.end(), [&k = k](const Field& fd) { return fd.name == k; });
             std::size_t idx = it - out.begin();
             if (it == out.end()) {
                 out.push_back({k, FieldType::String});

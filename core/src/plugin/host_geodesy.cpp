@@ -7,7 +7,9 @@
 // GCC 12 reports -Wmaybe-uninitialized inside Boost.Geometry's buffer strategies
 // (join_round, rescale_policy) once they are inlined here; the values are set on every
 // path that reads them.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/geometry.hpp>
 #include <cmath>
 

@@ -83,6 +83,7 @@ struct Registry::Loaded {
     void* handle = nullptr;
     const MpPluginV1* plugin = nullptr;
     std::vector<ParamDef> params;
+    std::vector<ParamDef> retired;
 };
 
 Registry::Registry(RegistryOptions options) : m_options(std::move(options)) {}
@@ -199,6 +200,7 @@ const PluginInfo& Registry::load_file(const std::string& path, Origin origin) {
             return refuse("duplicate plugin id '" + info.id + "': already loaded from " + l->file, handle);
     try {
         info.params = schema_from_c(p->params, p->param_count, param_stride);
+        split_retired(info.params, info.retired);
     } catch (const PluginError& e) {
         return refuse(std::string("bad parameter schema: ") + e.what(), handle);
     }
@@ -211,6 +213,7 @@ const PluginInfo& Registry::load_file(const std::string& path, Origin origin) {
     loaded->handle = handle;
     loaded->plugin = p;
     loaded->params = info.params;
+    loaded->retired = info.retired;
     m_loaded.push_back(std::move(loaded));
     m_infos.push_back(std::move(info));
     return m_infos.back();
@@ -628,7 +631,8 @@ namespace {
 
 nlohmann::json info_json(const PluginInfo& i) {
     return {{"id", i.id},   {"name", i.name},     {"version", i.version}, {"description", i.description},
-            {"abi", i.abi}, {"loaded", i.loaded}, {"refusal", i.refusal}, {"params", schema_to_json(i.params)}};
+            {"abi", i.abi}, {"loaded", i.loaded}, {"refusal", i.refusal}, {"params", schema_to_json(i.params)},
+            {"retired", schema_to_json(i.retired)}};
 }
 
 void info_from_json(const nlohmann::json& j, PluginInfo& i) {
@@ -640,6 +644,7 @@ void info_from_json(const nlohmann::json& j, PluginInfo& i) {
     i.loaded = j.at("loaded").get<bool>();
     i.refusal = j.at("refusal").get<std::string>();
     i.params = schema_from_json(j.at("params"));
+    if (j.contains("retired")) i.retired = schema_from_json(j.at("retired"));
 }
 
 // What makes a probe answer valid: the file as it is now, and this host (its ABI and the
@@ -706,6 +711,7 @@ const PluginInfo& Registry::probe_file(const std::string& path, Origin origin) {
             loaded->file = path;
             loaded->origin = origin;
             loaded->params = info.params;
+            loaded->retired = info.retired;
             m_loaded.push_back(std::move(loaded));
         }
         m_infos.push_back(std::move(info));
@@ -814,6 +820,7 @@ RunResult Registry::run(const std::string& id, const nlohmann::json& raw_params,
         for (const auto& l : m_loaded) known += (known.empty() ? "" : ", ") + l->id;
         throw PluginError("unknown plugin '" + id + "'", "loaded: " + (known.empty() ? "none" : known));
     }
+    refuse_retired(lp->retired, raw_params);
     const ParamValues params = validate_params(lp->params, raw_params, &ws);
     const bool isolated = opts.mode == RunOptions::Mode::Isolated ||
                           (opts.mode == RunOptions::Mode::Auto && lp->origin != Origin::BuiltIn);

@@ -218,7 +218,7 @@ nlohmann::json record_from(const ParamDef& d, const nlohmann::json& raw_in, cons
     if (!raw.is_object()) throw UsageError("expected a JSON object {\"field\": value, ...}", where_key(d.key));
     for (const auto& [k, v] : raw.items()) {
         (void)v;
-        if (std::none_of(d.fields.begin(), d.fields.end(), [&](const ParamDef& f) { return f.key == k; })) {
+        if (std::none_of(d.fields.begin(), d.fields.end(), [&k = k](const ParamDef& f) { return f.key == k; })) {
             std::string known;
             for (const auto& f : d.fields) known += (known.empty() ? "" : ", ") + f.key;
             throw UsageError("unknown field '" + k + "' (fields: " + known + ")", where_key(d.key));
@@ -395,6 +395,15 @@ std::vector<ParamDef> schema_entries(const MpParamDef* defs, std::size_t count, 
             throw PluginError("parameter key '" + name + "' contains '.', '[' or ']' (they separate paths)");
         if (std::any_of(out.begin(), out.end(), [&](const ParamDef& o) { return o.key == d.key; }))
             throw PluginError("duplicate parameter key '" + name + "'");
+        if (c.replaced_by) {
+            // A retired key: nothing but the key and the text naming its replacement.
+            if (!prefix.empty()) throw PluginError("record field '" + name + "' cannot be retired (replaced_by)");
+            d.replaced_by = str(c.replaced_by);
+            if (d.replaced_by.empty()) throw PluginError("parameter '" + name + "' has an empty replaced_by");
+            d.label = d.key;
+            out.push_back(std::move(d));
+            continue;
+        }
         if (c.type < MP_PARAM_NUMBER || c.type > MP_PARAM_RECORD)
             throw PluginError("parameter '" + name + "' has unknown type " + std::to_string(static_cast<int>(c.type)));
         d.label = c.label ? c.label : d.key;
@@ -461,19 +470,36 @@ std::vector<ParamDef> schema_from_c(const MpParamDef* defs, std::size_t count, s
     return schema_entries(defs, count, stride, "", 0);
 }
 
+void split_retired(std::vector<ParamDef>& schema, std::vector<ParamDef>& retired) {
+    for (auto it = schema.begin(); it != schema.end();) {
+        if (it->retired()) retired.push_back(std::move(*it)), it = schema.erase(it);
+        else ++it;
+    }
+}
+
+void refuse_retired(const std::vector<ParamDef>& retired, const nlohmann::json& raw) {
+    if (!raw.is_object()) return;
+    for (const auto& d : retired)
+        if (raw.contains(d.key)) throw UsageError("parameter '" + d.key + "' was replaced: " + d.replaced_by);
+}
+
 ParamValues validate_params(const std::vector<ParamDef>& schema, const nlohmann::json& raw, const data::Workspace* ws) {
     if (!raw.is_null() && !raw.is_object()) throw UsageError("parameters must be a JSON object of key: value");
     ParamValues out = nlohmann::json::object();
     if (raw.is_object()) {
         for (const auto& [key, value] : raw.items()) {
-            if (std::none_of(schema.begin(), schema.end(), [&](const ParamDef& d) { return d.key == key; })) {
+            const auto def = std::find_if(schema.begin(), schema.end(), [&key = key](const ParamDef& d) { return d.key == key; });
+            if (def == schema.end() || def->retired()) {
+                if (def != schema.end()) throw UsageError("parameter '" + key + "' was replaced: " + def->replaced_by);
                 std::string known;
-                for (const auto& d : schema) known += (known.empty() ? "" : ", ") + d.key;
+                for (const auto& d : schema)
+                    if (!d.retired()) known += (known.empty() ? "" : ", ") + d.key;
                 throw UsageError("unknown parameter '" + key + "'", "known: " + (known.empty() ? "none" : known));
             }
         }
     }
     for (const auto& d : schema) {
+        if (d.retired()) continue;
         if (raw.is_object() && raw.contains(d.key) && !raw[d.key].is_null()) {
             out[d.key] = value_from(d, raw[d.key], ws);
         } else if (d.default_value) {
@@ -501,6 +527,7 @@ nlohmann::json schema_to_json(const std::vector<ParamDef>& schema) {
         if (d.type == ParamType::File) j["direction"] = d.file_out ? "out" : "in";
         if (!d.file_types.empty()) j["file_types"] = d.file_types;
         if (d.has_fields()) j["fields"] = schema_to_json(d.fields);
+        if (d.retired()) j["replaced_by"] = d.replaced_by;
         arr.push_back(std::move(j));
     }
     return arr;
@@ -534,6 +561,7 @@ std::vector<ParamDef> schema_from_json(const nlohmann::json& j) {
             d.file_out = e.value("direction", std::string("in")) == "out";
             d.file_types = e.value("file_types", std::string());
             if (e.contains("fields")) d.fields = schema_from_json(e["fields"]);
+            d.replaced_by = e.value("replaced_by", std::string());
             out.push_back(std::move(d));
         } catch (const nlohmann::json::exception& x) {
             throw PluginError(std::string("malformed schema: ") + x.what(), where);

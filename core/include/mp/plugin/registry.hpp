@@ -42,6 +42,9 @@ struct PluginInfo {
     /// Leaves out the id and file, which are shown beside it (see refusal_message).
     std::string refusal;
     std::vector<ParamDef> params;
+    /// Keys the plugin no longer takes (MpParamDef.replaced_by): a value for one is
+    /// refused with what replaced it. Not in params, so forms and listings never show them.
+    std::vector<ParamDef> retired;
 };
 
 /// One line for a refused plugin: "plugin 'x' was refused: <refusal>" (the file is the

@@ -52,6 +52,10 @@ struct ParamDef {
     bool file_out = false;                    ///< File: the plugin writes it (else reads it)
     std::string file_types;                   ///< File, Raster: name patterns for a file dialog ("*.json")
     std::vector<ParamDef> fields;             ///< Record, or a list of records: the fields
+    /// A retired parameter: what replaced it ("" for a live one). A value for it is refused
+    /// with this text; forms and listings leave it out.
+    std::string replaced_by;
+    bool retired() const { return !replaced_by.empty(); }
     /// The record fields apply (a Record, or a List of Records).
     bool has_fields() const { return type == ParamType::Record || item_type == ParamType::Record; }
 };
@@ -62,6 +66,12 @@ struct ParamDef {
 /// the plugin was built (MpPluginV1.param_def_size; MP_PARAM_DEF_SIZE_1_0 for a 1.0
 /// plugin): entries are read at that stride and the fields past it read as zero.
 std::vector<ParamDef> schema_from_c(const MpParamDef* defs, std::size_t count, std::size_t stride = sizeof(MpParamDef));
+
+/// Moves the retired entries (replaced_by) of a schema out into `retired`.
+void split_retired(std::vector<ParamDef>& schema, std::vector<ParamDef>& retired);
+/// Throws mp::UsageError "parameter 'KEY' was replaced: TEXT" when raw (a JSON object of
+/// values) has a value for a retired key.
+void refuse_retired(const std::vector<ParamDef>& retired, const nlohmann::json& raw);
 
 /// Validated parameter values, a JSON object: numbers as doubles, integers as integers,
 /// bools, strings (enum, string, site id, layer name, file and raster paths),

@@ -132,10 +132,19 @@ typedef struct MpParamDef {
      *  any type but list, polygon and record. */
     const struct MpParamDef* fields;
     size_t field_count;
+    /* ---- appended in ABI 1.1, revision 2 (read only when param_def_size covers it) ---- */
+    /** Non-NULL: a parameter the plugin no longer takes, kept so that a script still
+     *  passing it is told what replaced it. The host refuses any value for it with
+     *  "parameter 'KEY' was replaced: TEXT" (TEXT names the new form, e.g. "use
+     *  resolution_m, in metres"), and forms and parameter listings leave it out. Only the
+     *  key is read besides. */
+    const char* replaced_by;
 } MpParamDef;
 
 /** Size of an MpParamDef entry as a 1.0 plugin was built (everything before choices_from). */
 #define MP_PARAM_DEF_SIZE_1_0 offsetof(MpParamDef, choices_from)
+/** Size of an MpParamDef entry of ABI 1.1 before replaced_by was appended. */
+#define MP_PARAM_DEF_SIZE_1_1_R1 offsetof(MpParamDef, replaced_by)
 
 /** Geometry types of features the host hands out and plugins return. */
 typedef enum MpGeomType {

@@ -1236,6 +1236,13 @@ inline MpParamDef raster_param(const char* key, const char* label, int required 
     p.file_types = "*.tif;*.tiff;*.vrt;*.hgt;*.asc;*.img";
     return p;
 }
+/// A retired parameter: scripts that still pass `key` are told `replaced_by` (e.g. "use
+/// resolution_m, in metres"); forms and listings never show it (ABI 1.1 revision 2).
+inline MpParamDef retired_param(const char* key, const char* replaced_by) {
+    MpParamDef p = param(key, key, MP_PARAM_STRING);
+    p.replaced_by = replaced_by;
+    return p;
+}
 /// A list of records with the given fields (an array that outlives the plugin's schema).
 inline MpParamDef record_list_param(const char* key, const char* label, const MpParamDef* fields,
                                     std::size_t field_count, int required = 0, const char* description = nullptr) {

@@ -295,10 +295,9 @@ TEST_CASE("bad systems, DEMs and grids fail with a clear error naming them", "[c
     // A DEM without a CRS.
     test::TempDir dir2;
     const std::string no_crs = write_ridge_dem(dir2, 5.0, 50.5, 3000, 150, false);
-    const auto r = run_plugin("protection-coverage",
-                              {{"systems", systems({{{"type", "cuas"}, {"at", "a-near"}}})}, {"dem", no_crs}}, ws());
-    CHECK(r.status != RunStatus::Ok);
-    CHECK(test::all_messages(r).find("CRS") != std::string::npos);
+    CHECK_THROWS_WITH(run_plugin("protection-coverage",
+                                 {{"systems", systems({{{"type", "cuas"}, {"at", "a-near"}}})}, {"dem", no_crs}}, ws()),
+                      Catch::Contains("no CRS"));
 }
 
 TEST_CASE("protection-coverage honours cancellation", "[coverage][cancel]") {

@@ -549,6 +549,28 @@ bool inside_ring(const std::vector<double>& ring, double x, double y) {
     return in;
 }
 
+// The cells of the grid whose centres lie inside a ring (grid CRS), scanning only the
+// ring's box.
+std::vector<std::size_t> cells_inside(const Grid& grid, const std::vector<double>& ring) {
+    std::vector<std::size_t> out;
+    if (ring.size() < 8) return out;
+    double x0 = ring[0], x1 = ring[0], y0 = ring[1], y1 = ring[1];
+    for (std::size_t i = 0; i < ring.size(); i += 2)
+        x0 = std::min(x0, ring[i]), x1 = std::max(x1, ring[i]), y0 = std::min(y0, ring[i + 1]),
+        y1 = std::max(y1, ring[i + 1]);
+    const auto clamp_index = [](double v, std::size_t n) {
+        return static_cast<std::size_t>(std::clamp(v, 0.0, static_cast<double>(n)));
+    };
+    const std::size_t c0 = clamp_index(std::floor((x0 - grid.origin_x) / grid.cell_size_x), grid.width);
+    const std::size_t c1 = clamp_index(std::ceil((x1 - grid.origin_x) / grid.cell_size_x), grid.width);
+    const std::size_t r0 = clamp_index(std::floor((grid.origin_y - y1) / grid.cell_size_y), grid.height);
+    const std::size_t r1 = clamp_index(std::ceil((grid.origin_y - y0) / grid.cell_size_y), grid.height);
+    for (std::size_t row = r0; row < r1; ++row)
+        for (std::size_t col = c0; col < c1; ++col)
+            if (inside_ring(ring, grid.x(col), grid.y(row))) out.push_back(row * grid.width + col);
+    return out;
+}
+
 // ---- routes
 
 struct RoutePiece {
@@ -799,10 +821,7 @@ void run(Run& r) {
         bool area = false;
         if (a.ring_xy.size() >= 8) {
             const std::vector<double> ring = to_crs(r, grid.crs, a.ring_xy);
-            std::vector<std::size_t> inside;
-            for (std::size_t row = 0; row < grid.height; ++row)
-                for (std::size_t col = 0; col < grid.width; ++col)
-                    if (inside_ring(ring, grid.x(col), grid.y(row))) inside.push_back(row * grid.width + col);
+            const std::vector<std::size_t> inside = cells_inside(grid, ring);
             if (!inside.empty()) {
                 area = true;
                 for (std::size_t b = 0; b < bands.size(); ++b) {
@@ -1078,10 +1097,8 @@ void place_systems(Run& r, const Work& work, const std::vector<pcov::System>& ex
         std::vector<Target> pts;
         if (assets[a].ring_xy.size() >= 8) {
             const std::vector<double> ring = to_crs(r, grid.crs, assets[a].ring_xy);
-            for (std::size_t row = 0; row < grid.height; ++row)
-                for (std::size_t col = 0; col < grid.width; ++col)
-                    if (inside_ring(ring, grid.x(col), grid.y(row)))
-                        pts.push_back({grid.x(col), grid.y(row), row * grid.width + col, 0, a});
+            for (const std::size_t cell : cells_inside(grid, ring))
+                pts.push_back({grid.x(cell % grid.width), grid.y(cell / grid.width), cell, 0, a});
             if (pts.size() > 400) {
                 std::vector<Target> thin;
                 const double stride = static_cast<double>(pts.size()) / 400;

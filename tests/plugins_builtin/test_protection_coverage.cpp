@@ -196,7 +196,7 @@ TEST_CASE("behind a ridge an asset is hidden at low altitude and seen above the 
         run_ok({{"systems", systems({{{"type", "eoir"}, {"at", "a-near"}, {"mast_m", 10}, {"range_km", 8}}})},
                 {"dem", dem},
                 {"bands_m", "30,250,400"},
-                {"assets", asset_place}});
+                {"assets", nlohmann::json::array({asset_place})}});
     // The sight line over the crest (150 m above the plain, the sensor 10 m above it)
     // rises to 10 + 140 x 6 / 3 = 290 m above the plain at the asset: hidden at 30 and
     // 250 m, seen at 400 m.

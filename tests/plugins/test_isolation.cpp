@@ -219,3 +219,21 @@ TEST_CASE("A world-writable plugin file is refused, a world-writable folder is a
     for (const auto& f : plugin::default_folders({})) CHECK(f.path.find("relative/share") == std::string::npos);
     ::unsetenv("XDG_DATA_HOME");
 }
+
+TEST_CASE("a result frame with text that is not UTF-8 is repaired at the boundary (found by fuzz_result)",
+          "[isolation][utf8]") {
+    // CBOR strings may hold any bytes: a forged or broken plugin host can send them.
+    nlohmann::json j = plugin::to_json(plugin::RunResult{});
+    nlohmann::json layer = {{"name", "bad\xa5name"},
+                            {"style", {{"color", "#d62728"}, {"width_px", 3}}},
+                            {"features", nlohmann::json::array()}};
+    j["layers"] = nlohmann::json::array({layer});
+    j["messages"] = nlohmann::json::array({{{"level", 0}, {"text", "caf\xe9"}}});
+    const auto bytes = nlohmann::json::to_cbor(j);
+    const plugin::RunResult r = plugin::run_result_from_json(nlohmann::json::from_cbor(bytes));
+    REQUIRE(r.layers.size() == 1);
+    CHECK(r.layers[0].layer.name == "bad\xef\xbf\xbdname");
+    CHECK(r.messages.at(0).text == "caf\xef\xbf\xbd");
+    // What was read serialises as strict JSON again (it threw type_error 316 before).
+    CHECK_NOTHROW(plugin::to_json(r).dump(-1, ' ', false, nlohmann::json::error_handler_t::strict));
+}

@@ -16,6 +16,7 @@
 #include <regex>
 
 #include "mp/core/error.hpp"
+#include "mp/core/utf8.hpp"
 #include "mp/io/ogr_io.hpp"
 #include "json_codec.hpp"
 
@@ -477,7 +478,52 @@ nlohmann::json to_json(const RunResult& r) {
     return j;
 }
 
+namespace {
+
+// Whether any string (key or value) in j is ill-formed UTF-8.
+bool has_bad_utf8(const nlohmann::json& j) {
+    if (j.is_string()) return !valid_utf8(j.get_ref<const std::string&>());
+    if (j.is_object()) {
+        for (const auto& [k, v] : j.items())
+            if (!valid_utf8(k) || has_bad_utf8(v)) return true;
+    } else if (j.is_array()) {
+        for (const auto& v : j)
+            if (has_bad_utf8(v)) return true;
+    }
+    return false;
+}
+
+// The same JSON with every string repaired (ill-formed sequences become U+FFFD).
+nlohmann::json repaired_utf8(const nlohmann::json& j) {
+    if (j.is_string()) return sanitize_utf8(j.get_ref<const std::string&>());
+    if (j.is_object()) {
+        nlohmann::json out = nlohmann::json::object();
+        for (const auto& [k, v] : j.items()) out[sanitize_utf8(k)] = repaired_utf8(v);
+        return out;
+    }
+    if (j.is_array()) {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& v : j) out.push_back(repaired_utf8(v));
+        return out;
+    }
+    return j;
+}
+
+RunResult result_from_valid_json(const nlohmann::json& j);
+
+}  // namespace
+
 RunResult run_result_from_json(const nlohmann::json& j) {
+    // The bytes come from another process or a file: text that is not UTF-8 (CBOR strings
+    // may hold any bytes) is repaired here, at the boundary, so that nothing downstream
+    // (GeoJSON, scenario files) meets it (hardening item 11; found by fuzz_result).
+    if (has_bad_utf8(j)) return result_from_valid_json(repaired_utf8(j));
+    return result_from_valid_json(j);
+}
+
+namespace {
+
+RunResult result_from_valid_json(const nlohmann::json& j) {
     try {
         RunResult r;
         const std::string status = j.at("status").get<std::string>();
@@ -533,6 +579,8 @@ RunResult run_result_from_json(const nlohmann::json& j) {
         throw PluginError(std::string("malformed result from the plugin host: ") + e.what());
     }
 }
+
+}  // namespace
 
 layer::Layer merged_layers(const RunResult& r, const std::string& name) {
     layer::Layer out;

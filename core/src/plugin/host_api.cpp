@@ -218,11 +218,12 @@ void fill_geometry(const Ctx* c, const geo::Geometry& g, MpGeometry* out) {
 
 std::string convert_geometry(const MpGeometry* g, geo::Geometry& out) {
     if (!g) return "geometry is NULL";
-    if (g->type == MP_GEOM_NONE) {
+    const int type = raw_enum(type);  // any int a plugin put there
+    if (type == MP_GEOM_NONE) {
         out = std::monostate{};
         return {};
     }
-    if (g->type < MP_GEOM_POINT || g->type > MP_GEOM_MULTIPOLYGON) return "unknown geometry type";
+    if (type < MP_GEOM_POINT || type > MP_GEOM_MULTIPOLYGON) return "unknown geometry type " + std::to_string(type);
     if (g->n_points == 0 || !g->xy) return "geometry has no points";
     for (std::size_t i = 0; i < 2 * g->n_points; ++i)
         if (!std::isfinite(g->xy[i])) return "coordinate " + std::to_string(i / 2) + " is NaN or infinite";
@@ -232,7 +233,7 @@ std::string convert_geometry(const MpGeometry* g, geo::Geometry& out) {
     auto pt = [&](std::size_t i) { return geo::LonLat(g->xy[2 * i], g->xy[2 * i + 1]); };
     // Ring/part boundaries.
     std::vector<std::pair<std::size_t, std::size_t>> parts;
-    if (g->type != MP_GEOM_POINT && g->type != MP_GEOM_MULTIPOINT) {
+    if (type != MP_GEOM_POINT && type != MP_GEOM_MULTIPOINT) {
         if (g->n_rings == 0 || !g->ring_ends) return "line or polygon without parts (ring_ends empty)";
         std::size_t start = 0;
         for (std::size_t r = 0; r < g->n_rings; ++r) {
@@ -256,7 +257,7 @@ std::string convert_geometry(const MpGeometry* g, geo::Geometry& out) {
         return r;
     };
     std::string why;
-    switch (g->type) {
+    switch (type) {
         case MP_GEOM_POINT:
             if (g->n_points != 1) return "a point has exactly one coordinate";
             out = pt(0);
@@ -284,7 +285,7 @@ std::string convert_geometry(const MpGeometry* g, geo::Geometry& out) {
         case MP_GEOM_POLYGON:
         case MP_GEOM_MULTIPOLYGON: {
             std::vector<std::size_t> poly_ends;
-            if (g->type == MP_GEOM_POLYGON) {
+            if (type == MP_GEOM_POLYGON) {
                 poly_ends.push_back(parts.size());
             } else {
                 if (g->n_polys == 0 || !g->poly_ends) return "MultiPolygon without poly_ends";
@@ -301,7 +302,7 @@ std::string convert_geometry(const MpGeometry* g, geo::Geometry& out) {
                 m.push_back(std::move(poly));
                 start = end;
             }
-            if (g->type == MP_GEOM_POLYGON) out = m.front();
+            if (type == MP_GEOM_POLYGON) out = m.front();
             else out = m;
             geo::normalise(out);
             break;
@@ -578,7 +579,7 @@ MpHostApi make_api() {
         if (!a.ok) return;
         std::string t = clean_text(c, text);
         std::lock_guard lock(c->results_mu);
-        c->result.messages.push_back({static_cast<int>(level), std::move(t)});
+        c->result.messages.push_back({std::clamp(raw_enum(level), 0, 2), std::move(t)});
     };
     // results
     api.result_layer = [](Ctx* c, const char* name, const char* color, double width,

@@ -275,10 +275,10 @@ MpStatus network_open(MpRunContext* ctx, MpNetworkKind kind, const char* source,
     if (!a.ok) return MP_ERROR;
     if (!out) return fail(ctx, MP_INVALID_ARGUMENT, "network_open: out is NULL");
     *out = nullptr;
-    if (kind != MP_NETWORK_ROAD && kind != MP_NETWORK_RAIL)
-        return fail(ctx, MP_INVALID_ARGUMENT,
-                    "network_open: kind is " + std::to_string(static_cast<int>(kind)) + " (road 0, rail 1)");
-    const NetworkKind nk = kind == MP_NETWORK_RAIL ? NetworkKind::Rail : NetworkKind::Road;
+    const int k = raw_enum(kind);
+    if (k != MP_NETWORK_ROAD && k != MP_NETWORK_RAIL)
+        return fail(ctx, MP_INVALID_ARGUMENT, "network_open: kind is " + std::to_string(k) + " (road 0, rail 1)");
+    const NetworkKind nk = k == MP_NETWORK_RAIL ? NetworkKind::Rail : NetworkKind::Road;
     const std::string name(network_kind_name(nk));
     const std::string src = source && *source ? sanitize_utf8(source) : (nk == NetworkKind::Rail ? "rail" : "roads");
     return guarded(ctx, "network_open", [&] {
@@ -393,15 +393,16 @@ MpStatus network_route(MpRunContext* ctx, const MpRouteRequest* request, MpRoute
                         "via point " + std::to_string(i + 1) + " is empty (" + req.via_where + ")");
         req.vias.push_back(sanitize_utf8(rq.vias[i]));
     }
-    switch (rq.mode) {
+    switch (const int mode = raw_enum(rq.mode)) {
         case MP_TRAVEL_ROAD: req.mode = network::TravelMode::Road; break;
         case MP_TRAVEL_RAIL: req.mode = network::TravelMode::Rail; break;
         case MP_TRAVEL_MULTIMODAL: req.mode = network::TravelMode::Multimodal; break;
-        default: return bad("mode is " + std::to_string(static_cast<int>(rq.mode)) + " (road 0, rail 1, multimodal 2)");
+        default: return bad("mode is " + std::to_string(mode) + " (road 0, rail 1, multimodal 2)");
     }
-    if (rq.metric != MP_METRIC_FASTEST && rq.metric != MP_METRIC_SHORTEST)
-        return bad("metric is " + std::to_string(static_cast<int>(rq.metric)) + " (fastest 0, shortest 1)");
-    req.options.metric = rq.metric == MP_METRIC_SHORTEST ? network::Metric::Shortest : network::Metric::Fastest;
+    const int metric = raw_enum(rq.metric);
+    if (metric != MP_METRIC_FASTEST && metric != MP_METRIC_SHORTEST)
+        return bad("metric is " + std::to_string(metric) + " (fastest 0, shortest 1)");
+    req.options.metric = metric == MP_METRIC_SHORTEST ? network::Metric::Shortest : network::Metric::Fastest;
     if (rq.road)
         if (auto why = check_network(rq.road, "road", NetworkKind::Road); !why.empty()) return bad(why);
     if (rq.rail)
@@ -495,15 +496,16 @@ MpStatus network_matrix(MpNetwork* network, const MpVehicleProfile* vehicle, MpM
     if (!from_xy || !to_xy || !duration_s) return bad("from_xy, to_xy and duration_s must not be NULL");
     if (n_from > 100'000 || n_to > 100'000 || n_from * n_to > 10'000'000)
         return bad(std::to_string(n_from) + " x " + std::to_string(n_to) + " pairs (at most 10 million)");
-    if (metric != MP_METRIC_FASTEST && metric != MP_METRIC_SHORTEST)
-        return bad("metric is " + std::to_string(static_cast<int>(metric)) + " (fastest 0, shortest 1)");
+    const int metric_value = raw_enum(metric);
+    if (metric_value != MP_METRIC_FASTEST && metric_value != MP_METRIC_SHORTEST)
+        return bad("metric is " + std::to_string(metric_value) + " (fastest 0, shortest 1)");
     for (const auto& [xy, n, name] : {std::tuple{from_xy, n_from, "from_xy"}, std::tuple{to_xy, n_to, "to_xy"}})
         for (std::size_t i = 0; i < n; ++i)
             if (!valid_lonlat(xy[2 * i], xy[2 * i + 1]))
                 return bad(std::string(name) + " point " + std::to_string(i) + " is " +
                            point_text(xy[2 * i], xy[2 * i + 1]) + ", not lon,lat in degrees");
     network::QueryOptions q;
-    q.metric = metric == MP_METRIC_SHORTEST ? network::Metric::Shortest : network::Metric::Fastest;
+    q.metric = metric_value == MP_METRIC_SHORTEST ? network::Metric::Shortest : network::Metric::Fastest;
     if (auto why = read_vehicle(vehicle, q); !why.empty()) return fail(ctx, MP_INVALID_ARGUMENT, why);
     return guarded(ctx, "network_matrix", [&] {
         Use use(network->net.get(), nullptr);

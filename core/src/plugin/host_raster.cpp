@@ -121,8 +121,8 @@ std::optional<io::GridSpec> grid_of(const Ctx* c, const MpGridSpec* grid, const 
     return s;
 }
 
-std::optional<io::Resampling> resampling_of(MpResampling r) {
-    switch (static_cast<int>(r)) {
+std::optional<io::Resampling> resampling_of(int r) {
+    switch (r) {
         case MP_RESAMPLE_NEAREST: return io::Resampling::Nearest;
         case MP_RESAMPLE_BILINEAR: return io::Resampling::Bilinear;
         case MP_RESAMPLE_MAX: return io::Resampling::Max;
@@ -132,8 +132,8 @@ std::optional<io::Resampling> resampling_of(MpResampling r) {
     }
 }
 
-std::optional<PixelType> pixel_type_of(MpDataType t) {
-    switch (static_cast<int>(t)) {
+std::optional<PixelType> pixel_type_of(int t) {
+    switch (t) {
         case MP_DATA_BYTE: return PixelType::Byte;
         case MP_DATA_UINT16: return PixelType::UInt16;
         case MP_DATA_UINT32: return PixelType::UInt32;
@@ -144,8 +144,8 @@ std::optional<PixelType> pixel_type_of(MpDataType t) {
     }
 }
 
-std::optional<RasterRole> raster_role_of(MpRasterRole r) {
-    switch (static_cast<int>(r)) {
+std::optional<RasterRole> raster_role_of(int r) {
+    switch (r) {
         case MP_RASTER_PLAIN: return RasterRole::Plain;
         case MP_RASTER_BANDS_HEIGHT: return RasterRole::BandsPerHeight;
         case MP_RASTER_BITMASK: return RasterRole::Bitmask;
@@ -220,10 +220,10 @@ MpStatus raster_read(MpRaster* r, size_t band, const MpGridSpec* grid, MpResampl
     if (!a.ok) return MP_ERROR;
     const auto g = grid_of(c, grid, "raster_read");
     if (!g) return MP_INVALID_ARGUMENT;
-    const auto rs = resampling_of(resampling);
+    const auto rs = resampling_of(raw_enum(resampling));
     if (!rs)
         return fail(c, MP_UNSUPPORTED,
-                    "raster_read: unknown resampling " + std::to_string(static_cast<int>(resampling)) +
+                    "raster_read: unknown resampling " + std::to_string(raw_enum(resampling)) +
                         " (nearest, bilinear, max, average, cubic: 0 to 4)");
     if (!values) return fail(c, MP_INVALID_ARGUMENT, "raster_read: values must not be NULL");
     std::lock_guard lock(r->mu);
@@ -287,14 +287,14 @@ MpStatus result_raster_typed(Ctx* c, const MpRasterResult* raster) {
     r.name = text(in.name);
     auto bad = [&](const std::string& why) { return invalid(c, "invalid raster '" + r.name + "': " + why); };
     if (r.name.empty()) return bad("no name");
-    const auto type = pixel_type_of(in.type);
+    const auto type = pixel_type_of(raw_enum(in.type));
     if (!type)
         return fail(c, MP_UNSUPPORTED,
-                    "raster '" + r.name + "': unknown pixel type " + std::to_string(static_cast<int>(in.type)));
-    const auto role = raster_role_of(in.role);
+                    "raster '" + r.name + "': unknown pixel type " + std::to_string(raw_enum(in.type)));
+    const auto role = raster_role_of(raw_enum(in.role));
     if (!role)
         return fail(c, MP_UNSUPPORTED,
-                    "raster '" + r.name + "': unknown raster role " + std::to_string(static_cast<int>(in.role)));
+                    "raster '" + r.name + "': unknown raster role " + std::to_string(raw_enum(in.role)));
     if (in.width == 0 || in.height == 0 || in.bands == 0 || in.width > io::kMaxGridCells / in.height ||
         in.bands > io::kMaxGridCells / (in.width * in.height))
         return bad(std::to_string(in.bands) + " bands of " + std::to_string(in.width) + " x " +

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 
+#include "c_enum.hpp"
 #include "host_api.hpp"
 #include "mp/geo/geometry.hpp"
 

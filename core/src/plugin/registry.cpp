@@ -630,8 +630,14 @@ RunResult run_isolated(const std::string& id, const std::string& file, const Par
 namespace {
 
 nlohmann::json info_json(const PluginInfo& i) {
-    return {{"id", i.id},   {"name", i.name},     {"version", i.version}, {"description", i.description},
-            {"abi", i.abi}, {"loaded", i.loaded}, {"refusal", i.refusal}, {"params", schema_to_json(i.params)},
+    return {{"id", i.id},
+            {"name", i.name},
+            {"version", i.version},
+            {"description", i.description},
+            {"abi", i.abi},
+            {"loaded", i.loaded},
+            {"refusal", i.refusal},
+            {"params", schema_to_json(i.params)},
             {"retired", schema_to_json(i.retired)}};
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "mp/plugin/schema.hpp"
 
+#include "c_enum.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -404,24 +406,25 @@ std::vector<ParamDef> schema_entries(const MpParamDef* defs, std::size_t count, 
             out.push_back(std::move(d));
             continue;
         }
-        if (c.type < MP_PARAM_NUMBER || c.type > MP_PARAM_RECORD)
-            throw PluginError("parameter '" + name + "' has unknown type " + std::to_string(static_cast<int>(c.type)));
+        const int type = detail::raw_enum(c.type), item_type = detail::raw_enum(c.item_type);
+        if (type < MP_PARAM_NUMBER || type > MP_PARAM_RECORD)
+            throw PluginError("parameter '" + name + "' has unknown type " + std::to_string(type));
         d.label = c.label ? c.label : d.key;
         d.description = str(c.description);
-        d.type = static_cast<ParamType>(c.type);
+        d.type = static_cast<ParamType>(type);
         d.unit = str(c.unit);
         if (c.has_min) d.min = c.min;
         if (c.has_max) d.max = c.max;
         if (c.default_value) d.default_value = c.default_value;
         d.required = c.required != 0;
         d.choices_from = str(c.choices_from);
-        d.file_out = c.direction == MP_FILE_OUT;
+        d.file_out = detail::raw_enum(c.direction) == MP_FILE_OUT;
         d.file_types = str(c.file_types);
         if (d.type == ParamType::List) {
-            if (c.item_type < MP_PARAM_NUMBER || c.item_type > MP_PARAM_RECORD)
+            if (item_type < MP_PARAM_NUMBER || item_type > MP_PARAM_RECORD)
                 throw PluginError("list parameter '" + name + "' has items of unknown type " +
-                                  std::to_string(static_cast<int>(c.item_type)));
-            d.item_type = static_cast<ParamType>(c.item_type);
+                                  std::to_string(item_type));
+            d.item_type = static_cast<ParamType>(item_type);
             if (d.item_type == ParamType::List || d.item_type == ParamType::Polygon)
                 throw PluginError("list parameter '" + name + "' has items of type " +
                                   std::string(param_type_name(d.item_type)));
@@ -488,7 +491,8 @@ ParamValues validate_params(const std::vector<ParamDef>& schema, const nlohmann:
     ParamValues out = nlohmann::json::object();
     if (raw.is_object()) {
         for (const auto& [key, value] : raw.items()) {
-            const auto def = std::find_if(schema.begin(), schema.end(), [&key = key](const ParamDef& d) { return d.key == key; });
+            const auto def =
+                std::find_if(schema.begin(), schema.end(), [&key = key](const ParamDef& d) { return d.key == key; });
             if (def == schema.end() || def->retired()) {
                 if (def != schema.end()) throw UsageError("parameter '" + key + "' was replaced: " + def->replaced_by);
                 std::string known;

@@ -218,7 +218,7 @@ void fill_geometry(const Ctx* c, const geo::Geometry& g, MpGeometry* out) {
 
 std::string convert_geometry(const MpGeometry* g, geo::Geometry& out) {
     if (!g) return "geometry is NULL";
-    const int type = raw_enum(type);  // any int a plugin put there
+    const int type = raw_enum(g->type);  // any int a plugin put there
     if (type == MP_GEOM_NONE) {
         out = std::monostate{};
         return {};

@@ -78,7 +78,8 @@ CoverageGrids combine(const Dem& dem, const std::vector<System>& systems, const 
                 const double dx = (c - sc) * dem.cell, dy = (sr - r) * dem.cell;
                 if (!s.in_footprint(dx, dy)) continue;
                 const std::size_t cell = static_cast<std::size_t>(r) * static_cast<std::size_t>(dem.width) + c;
-                const double d = std::hypot(dx, dy);
+                // A target in the system's own cell is taken half a cell away, not overhead.
+                const double d = std::max(std::hypot(dx, dy), dem.cell / 2);
                 const float lowest_here = s.needs_los ? w.at(c, r) : 0.0f;
                 g.in_range[cell] = 1;
                 if (s.needs_los) g.lowest[cell] = std::min(g.lowest[cell], lowest_here);
@@ -112,7 +113,7 @@ PointCoverage point_coverage(const Dem& dem, const std::vector<System>& systems,
         const System& s = systems[i];
         const double dx = x - s.x, dy = y - s.y;
         if (!s.in_footprint(dx, dy)) continue;
-        const double d = std::hypot(dx, dy);
+        const double d = std::max(std::hypot(dx, dy), dem.cell / 2);  // as combine() takes its own cell
         const double exact = s.needs_los ? lowest_visible_exact(dem, s.site(), x, y) : 0;
         if (s.needs_los) p.lowest_m = std::min(p.lowest_m, exact);
         const double z_sensor = dem.elevation(s.x, s.y) + s.mast_m;

@@ -8,7 +8,9 @@
 // envelope, with line of sight). It is *engageable* when also an effector can engage it:
 // an effector that needs its own line of sight (needs_los) engages what it sees inside
 // its envelope (it cues itself); one that does not (a missile system firing on its
-// radar's track) engages inside its envelope where the cell is detected.
+// radar's track) engages inside its envelope where the cell is detected. A target in
+// the system's own cell is taken half a cell away (a cell-level model: not overhead,
+// where the top elevation angle would hide it).
 #pragma once
 
 #include <cstdint>

@@ -104,8 +104,9 @@ const MpParamDef* params() {
     g_params[3] = number_param("k_factor", "Refraction factor k", nullptr, nullptr, 0.5, 10,
                                "Effective earth radius factor for every system (default: each type's, 4/3 radio, "
                                "7/6 optical)");
-    g_params[4] = param("assets", "Defended assets", MP_PARAM_LIST, nullptr, 0,
-                        "Sites or lon,lat to defend (default: every port, airbase, rail terminal and training area)");
+    g_params[4] = param(
+        "assets", "Defended assets", MP_PARAM_LIST, nullptr, 0,
+        "Sites or lon,lat to defend, separated by ';' (default: every port, airbase, rail terminal and training area)");
     g_params[4].item_type = MP_PARAM_PLACE;
     g_params[5] = param("route_layer", "Routes to assess", MP_PARAM_LAYER, nullptr, 0,
                         "A line layer: roads, rail, a transit-routes result, a convoy movements layer");
@@ -115,8 +116,9 @@ const MpParamDef* params() {
         "place", "Systems to place", kPlaceFields, 4, 0,
         "Optimise where to put new systems: [{\"type\": \"shorad\", \"count\": 2}]; they maximise the "
         "priority-weighted coverage of the assets in place_band_m");
-    g_params[11] = param("candidates", "Candidate places", MP_PARAM_LIST, nullptr, 0,
-                         "Sites or lon,lat where a new system may go (default: a grid over the assets)");
+    g_params[11] =
+        param("candidates", "Candidate places", MP_PARAM_LIST, nullptr, 0,
+              "Sites or lon,lat where a new system may go, separated by ';' (default: a grid over the assets)");
     g_params[11].item_type = MP_PARAM_PLACE;
     g_params[12] = number_param("candidate_spacing_km", "Candidate grid spacing", "km", "2", 0.2, 50,
                                 "Spacing of the candidate grid over the assets when no candidates are given");
@@ -1155,7 +1157,7 @@ void place_systems(Run& r, const Work& work, const std::vector<pcov::System>& ex
             const Target& t = targets[j];
             const double dx = t.x - s.x, dy = t.y - s.y;
             if (!s.in_footprint(dx, dy)) continue;
-            const double d = std::hypot(dx, dy);
+            const double d = std::max(std::hypot(dx, dy), dem.cell / 2);  // as combine() takes its own cell
             const double rise =
                 dem.elevation(t.x, t.y) + band - pcov::curvature_drop(d, s.k, dem.semi_major_m) - z_sensor;
             if (!s.in_altitudes(band, d, rise)) continue;

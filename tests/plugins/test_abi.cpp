@@ -168,7 +168,7 @@ TEST_CASE("Record lists, places, host choices and files validate and read by pat
     CHECK(systems.item_type == ParamType::Record);
     REQUIRE(systems.fields.size() == 4);
     CHECK(systems.fields[0].choices_from == "air-defence-systems");
-    CHECK(systems.fields[0].choices.front() == "cuas");  // from data/air_defence_systems.json
+    CHECK(systems.fields[0].choices.front() == "radar");  // from data/air_defence_systems.json
     CHECK(systems.fields[1].type == ParamType::Place);
     CHECK(p->params[2].choices.size() >= 5);  // vehicle presets from data/vehicles.json
     const auto schema = plugin::schema_to_json(p->params);
@@ -214,7 +214,7 @@ TEST_CASE("Record lists, places, host choices and files validate and read by pat
         }
     };
     usage({{"at", "port-antwerp"}, {"systems", R"([{"type": "laser", "at": "port-antwerp"}])"}},
-          "unknown air-defence system 'laser' (known: cuas, vshorad");
+          "unknown air-defence system 'laser' (known: radar, eoir, rf, cuas, vshorad");
     usage({{"at", "port-antwerp"}, {"systems", R"([{"type": "cuas"}])"}}, "parameter 'systems[0].at'");
     usage({{"at", "port-antwerp"}, {"systems", R"([{"type": "cuas", "at": "x", "height": 3}])"}},
           "unknown field 'height' (fields: type, at, mast_m, range_km)");

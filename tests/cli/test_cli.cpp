@@ -246,7 +246,8 @@ TEST_CASE("cli: run without --out (or with --out -) writes the result layers as 
         CHECK(r.err.find("plugin 'echo': 1 layers (2 features)") != std::string::npos);
     }
     // A built-in plugin, in process: protection rings around a site as polygons.
-    auto pc = run(R"(run protection-coverage -p 'systems=[{"type":"shorad","at":"port-antwerp"}]' -p resolution_m=1000)");
+    auto pc =
+        run(R"(run protection-coverage -p 'systems=[{"type":"shorad","at":"port-antwerp"}]' -p resolution_m=1000)");
     INFO(pc.err);
     REQUIRE(pc.code == 0);
     CHECK(pc.err.find("(isolated)") == std::string::npos);

@@ -171,7 +171,8 @@ nlohmann::json params_from_form(const std::vector<plugin::ParamDef>& defs, const
     if (!form.is_object()) return out;
     for (const auto& [key, value] : form.items()) {
         if (value.is_string() && value.get<std::string>().empty()) continue;  // unset
-        auto def = std::find_if(defs.begin(), defs.end(), [&key = key](const plugin::ParamDef& d) { return d.key == key; });
+        auto def =
+            std::find_if(defs.begin(), defs.end(), [&key = key](const plugin::ParamDef& d) { return d.key == key; });
         if (def == defs.end() || def->type != plugin::ParamType::List || !value.is_string()) {
             out[key] = value;
             continue;

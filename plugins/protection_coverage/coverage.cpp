@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 namespace pcov {
 
@@ -62,41 +63,53 @@ CoverageGrids combine(const Dem& dem, const std::vector<System>& systems, const 
     g.lowest.assign(cells, kNotSeen);
     g.in_range.assign(cells, 0);
 
-    for (std::size_t i = 0; i < systems.size(); ++i) {
-        const System& s = systems[i];
-        const HeightWindow& w = windows[i];
-        const int sc = dem.column_of(s.x), sr = dem.row_of(s.y);
-        if (sc < 0 || sr < 0 || sc >= dem.width || sr >= dem.height) continue;
-        const double z_sensor = dem.at(sc, sr) + s.mast_m;
-        const double drop_factor = 1.0 / (2 * s.k * dem.semi_major_m);
-        const int reach = static_cast<int>(std::ceil(s.range_m / dem.cell));
-        const std::size_t word = i / 64;
-        const std::uint64_t bit = std::uint64_t{1} << (i % 64);
-        for (int r = std::max(0, sr - reach); r <= std::min(dem.height - 1, sr + reach); ++r) {
-            for (int c = std::max(0, sc - reach); c <= std::min(dem.width - 1, sc + reach); ++c) {
-                // Distances from the sensor's cell centre, as the sweep measures them.
-                const double dx = (c - sc) * dem.cell, dy = (sr - r) * dem.cell;
-                if (!s.in_footprint(dx, dy)) continue;
-                const std::size_t cell = static_cast<std::size_t>(r) * static_cast<std::size_t>(dem.width) + c;
-                // A target in the system's own cell is taken half a cell away, not overhead.
-                const double d = std::max(std::hypot(dx, dy), dem.cell / 2);
-                const float lowest_here = s.needs_los ? w.at(c, r) : 0.0f;
-                g.in_range[cell] = 1;
-                if (s.needs_los) g.lowest[cell] = std::min(g.lowest[cell], lowest_here);
-                const double ground_rise = dem.at(c, r) - drop_factor * d * d - z_sensor;
-                for (std::size_t b = 0; b < nb; ++b) {
-                    bool sees = false;
-                    const std::uint8_t flag =
-                        contribution(s, bands_m[b], d, ground_rise + bands_m[b], lowest_here, sees);
-                    g.cls[b][cell] |= flag;
-                    if (sees) {
-                        if (g.count[b][cell] < 255) ++g.count[b][cell];
-                        g.seen_by[b][cell * g.words + word] |= bit;
+    // Each thread owns a stripe of rows and adds every system's part in it: no two threads
+    // write the same cell.
+    auto stripe = [&](int row_lo, int row_hi) {
+        for (std::size_t i = 0; i < systems.size(); ++i) {
+            const System& s = systems[i];
+            const HeightWindow& w = windows[i];
+            const int sc = dem.column_of(s.x), sr = dem.row_of(s.y);
+            if (sc < 0 || sr < 0 || sc >= dem.width || sr >= dem.height) continue;
+            const double z_sensor = dem.at(sc, sr) + s.mast_m;
+            const double drop_factor = 1.0 / (2 * s.k * dem.semi_major_m);
+            const int reach = static_cast<int>(std::ceil(s.range_m / dem.cell));
+            const std::size_t word = i / 64;
+            const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+            for (int r = std::max(row_lo, sr - reach); r <= std::min(row_hi - 1, sr + reach); ++r) {
+                for (int c = std::max(0, sc - reach); c <= std::min(dem.width - 1, sc + reach); ++c) {
+                    // Distances from the sensor's cell centre, as the sweep measures them.
+                    const double dx = (c - sc) * dem.cell, dy = (sr - r) * dem.cell;
+                    if (!s.in_footprint(dx, dy)) continue;
+                    const std::size_t cell = static_cast<std::size_t>(r) * static_cast<std::size_t>(dem.width) + c;
+                    // A target in the system's own cell is taken half a cell away, not overhead.
+                    const double d = std::max(std::hypot(dx, dy), dem.cell / 2);
+                    const float lowest_here = s.needs_los ? w.at(c, r) : 0.0f;
+                    g.in_range[cell] = 1;
+                    if (s.needs_los) g.lowest[cell] = std::min(g.lowest[cell], lowest_here);
+                    const double ground_rise = dem.at(c, r) - drop_factor * d * d - z_sensor;
+                    for (std::size_t b = 0; b < nb; ++b) {
+                        bool sees = false;
+                        const std::uint8_t flag =
+                            contribution(s, bands_m[b], d, ground_rise + bands_m[b], lowest_here, sees);
+                        g.cls[b][cell] |= flag;
+                        if (sees) {
+                            if (g.count[b][cell] < 255) ++g.count[b][cell];
+                            g.seen_by[b][cell * g.words + word] |= bit;
+                        }
                     }
                 }
             }
         }
-    }
+    };
+    const unsigned threads =
+        std::max(1u, std::min(std::thread::hardware_concurrency(), static_cast<unsigned>(dem.height)));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(stripe, static_cast<int>(static_cast<long long>(dem.height) * t / threads),
+                          static_cast<int>(static_cast<long long>(dem.height) * (t + 1) / threads));
+    stripe(0, static_cast<int>(dem.height / static_cast<int>(threads)));
+    for (auto& t : pool) t.join();
     for (auto& band : g.cls)
         for (auto& v : band) v = settle_class(v);
     return g;

@@ -210,33 +210,65 @@ std::vector<std::uint8_t> BandCounts::band(std::size_t b) const {
     return out;
 }
 
-void update_counts(BandCounts& counts, const Dem& dem, const HeightWindow& w, const std::vector<double>& bands_m,
-                   int sign) {
+namespace {
+
+// Adds or removes one window's contribution to the counts of DEM rows [row_lo, row_hi).
+void update_rows(BandCounts& counts, const Dem& dem, const HeightWindow& w, const std::vector<float>& band, int sign,
+                 int row_lo, int row_hi) {
     const std::size_t nb = counts.bands;
-    std::vector<float> band(bands_m.begin(), bands_m.end());
-    for (int r = 0; r < w.rows; ++r) {
-        const float* h = &w.h[static_cast<std::size_t>(r) * static_cast<std::size_t>(w.cols)];
+    const int r0 = std::max(w.row0, row_lo), r1 = std::min(w.row0 + w.rows, row_hi);
+    for (int dr = r0; dr < r1; ++dr) {
+        const float* h = &w.h[static_cast<std::size_t>(dr - w.row0) * static_cast<std::size_t>(w.cols)];
         std::uint8_t* out =
-            &counts.v[(static_cast<std::size_t>(r + w.row0) * static_cast<std::size_t>(dem.width) + w.col0) * nb];
-        for (int i = 0; i < w.cols; ++i, out += nb) {
-            const float hi = h[i];
-            if (hi > band.back()) continue;  // seen in no band (or out of range)
-            for (std::size_t b = 0; b < nb; ++b) {
-                const bool seen = hi <= band[b];
-                if (sign > 0) out[b] = static_cast<std::uint8_t>(out[b] + (seen && out[b] < 255));
-                else out[b] = static_cast<std::uint8_t>(out[b] - (seen && out[b] > 0));
+            &counts.v[(static_cast<std::size_t>(dr) * static_cast<std::size_t>(dem.width) + w.col0) * nb];
+        const float top = band.back();
+        if (sign > 0) {
+            for (int i = 0; i < w.cols; ++i, out += nb) {
+                const float hi = h[i];
+                if (hi > top) continue;  // seen in no band (or out of range)
+                for (std::size_t b = 0; b < nb; ++b)
+                    out[b] = static_cast<std::uint8_t>(out[b] + (hi <= band[b] && out[b] < 255));
+            }
+        } else {
+            for (int i = 0; i < w.cols; ++i, out += nb) {
+                const float hi = h[i];
+                if (hi > top) continue;
+                for (std::size_t b = 0; b < nb; ++b)
+                    out[b] = static_cast<std::uint8_t>(out[b] - (hi <= band[b] && out[b] > 0));
             }
         }
     }
 }
 
-BandCounts count_per_band(const Dem& dem, const std::vector<HeightWindow>& windows,
-                          const std::vector<double>& bands_m) {
+}  // namespace
+
+void update_counts(BandCounts& counts, const Dem& dem, const HeightWindow& w, const std::vector<double>& bands_m,
+                   int sign) {
+    if (counts.bands == 0) return;
+    const std::vector<float> band(bands_m.begin(), bands_m.end());
+    update_rows(counts, dem, w, band, sign, 0, dem.height);
+}
+
+BandCounts count_per_band(const Dem& dem, const std::vector<HeightWindow>& windows, const std::vector<double>& bands_m,
+                          unsigned threads) {
     BandCounts counts;
     counts.bands = bands_m.size();
     counts.v.assign(static_cast<std::size_t>(dem.width) * static_cast<std::size_t>(dem.height) * counts.bands, 0);
     if (counts.bands == 0) return counts;
-    for (const auto& w : windows) update_counts(counts, dem, w, bands_m, +1);
+    const std::vector<float> band(bands_m.begin(), bands_m.end());
+    // Each thread owns a stripe of DEM rows and adds every window's part in it: no two
+    // threads write the same cell.
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(dem.height)));
+    auto stripe = [&](unsigned t) {
+        const int lo = static_cast<int>(static_cast<long long>(dem.height) * t / threads);
+        const int hi = static_cast<int>(static_cast<long long>(dem.height) * (t + 1) / threads);
+        for (const auto& w : windows) update_rows(counts, dem, w, band, +1, lo, hi);
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(stripe, t);
+    stripe(0);
+    for (auto& t : pool) t.join();
     return counts;
 }
 

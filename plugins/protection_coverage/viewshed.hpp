@@ -111,7 +111,10 @@ struct BandCounts {
     /// One band as a row-major grid.
     std::vector<std::uint8_t> band(std::size_t b) const;
 };
-BandCounts count_per_band(const Dem& dem, const std::vector<HeightWindow>& windows, const std::vector<double>& bands_m);
+/// The counts of all windows, on `threads` threads (0: the hardware's), each owning a
+/// stripe of rows.
+BandCounts count_per_band(const Dem& dem, const std::vector<HeightWindow>& windows, const std::vector<double>& bands_m,
+                          unsigned threads = 0);
 /// Adds (sign +1) or removes (sign -1) one window's contribution: moving one site
 /// recomputes only its window and this.
 void update_counts(BandCounts& counts, const Dem& dem, const HeightWindow& w, const std::vector<double>& bands_m,

@@ -167,7 +167,7 @@ Placement place_exact(const PlacementProblem& p, const Placement& start, double 
         for (const std::size_t o : covering[ys[static_cast<std::size_t>(j - 1)]])
             ia.push_back(row), ja.push_back(ny + 1 + static_cast<int>(o)), ar.push_back(-1);
     }
-    // Exactly (at most, when too few options) the count of each type.
+    // Exactly the count of each type (all the options of a type when it has fewer).
     for (std::size_t t = 0; t < p.count_per_type.size(); ++t) {
         glp_add_rows(lp, 1);
         ++row;
@@ -175,9 +175,9 @@ Placement place_exact(const PlacementProblem& p, const Placement& start, double 
         for (std::size_t o = 0; o < options; ++o)
             if (p.option_type[o] == t)
                 ia.push_back(row), ja.push_back(ny + 1 + static_cast<int>(o)), ar.push_back(1), ++available;
-        const double n = static_cast<double>(p.count_per_type[t]);
-        if (available >= p.count_per_type[t]) glp_set_row_bnds(lp, row, GLP_UP, 0, n);
-        else glp_set_row_bnds(lp, row, GLP_UP, 0, static_cast<double>(available));
+        // Every system asked for is placed (as greedy does), even where it adds nothing.
+        const double n = static_cast<double>(std::min(available, p.count_per_type[t]));
+        glp_set_row_bnds(lp, row, GLP_FX, n, n);
     }
     // One system per candidate place.
     std::size_t candidates = 0;

@@ -120,8 +120,9 @@ const MpParamDef* params() {
         param("candidates", "Candidate places", MP_PARAM_LIST, nullptr, 0,
               "Sites or lon,lat where a new system may go, separated by ';' (default: a grid over the assets)");
     g_params[11].item_type = MP_PARAM_PLACE;
-    g_params[12] = number_param("candidate_spacing_km", "Candidate grid spacing", "km", "2", 0.2, 50,
-                                "Spacing of the candidate grid over the assets when no candidates are given");
+    g_params[12] = number_param(
+        "candidate_spacing_km", "Candidate grid spacing", "km", "2", 0.2, 50,
+        "Spacing of the candidate grid over the assets (and one spacing around them) when no candidates are given");
     g_params[13] = number_param("place_band_m", "Placement band", "m", "30", 1, 20000,
                                 "The height above ground whose coverage the placement maximises");
     g_params[14] = mp::sdk::record_list_param("weights", "Asset priorities", kWeightFields, 2, 0,
@@ -1055,7 +1056,9 @@ std::vector<Candidate> read_candidates(Run& r, const std::vector<Asset>& assets)
         for (std::size_t i = 0; i < assets.size(); ++i)
             x0 = std::min(x0, xy[2 * i]), x1 = std::max(x1, xy[2 * i]), y0 = std::min(y0, xy[2 * i + 1]),
             y1 = std::max(y1, xy[2 * i + 1]);
+        // One spacing beyond the assets on every side, so that a system may stand off them.
         const double step = r.number("candidate_spacing_km") * 1000;
+        x0 -= step, y0 -= step, x1 += step, y1 += step;
         const double nx = std::floor((x1 - x0) / step) + 1, ny = std::floor((y1 - y0) / step) + 1;
         if (nx * ny > static_cast<double>(kMaxCandidates))
             throw InputFailure("candidate_spacing_km: a grid of " + fmt(nx, 0) + " x " + fmt(ny, 0) +

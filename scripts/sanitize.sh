@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The sanitizer build (hardening issue): everything — core, CLI, plugins, GUI, tests —
-# built with clang and AddressSanitizer + UndefinedBehaviorSanitizer into build-san/,
+# The sanitizer build (hardening issue): core, CLI, plugin host, plugins and tests (not
+# the GUI, whose tests run in the normal build) built with clang and AddressSanitizer +
+# UndefinedBehaviorSanitizer into build-san/,
 # every test run there (a sanitizer report fails the test), then every fuzz target
 # run for FUZZ_SECONDS (default 60) each (scripts/fuzz.sh). .ci/run calls this after
 # the README's test command. Usage: scripts/sanitize.sh [--no-fuzz]

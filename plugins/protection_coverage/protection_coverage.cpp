@@ -439,11 +439,28 @@ private:
     std::size_t m_bytes = 0;
 };
 
-std::string window_key(std::uint64_t dem_hash, const pcov::Dem& d, const pcov::System& s) {
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "%016llx %d %d %.6f %.6f %.6f|%.6f %.6f %.6f %.6f %.9f",
-                  static_cast<unsigned long long>(dem_hash), d.width, d.height, d.x0, d.y0, d.cell, s.x, s.y, s.mast_m,
-                  s.range_m, s.k);
+// The rectangle of DEM cells a site's sweep covers (as lowest_visible clips it).
+struct CellRect {
+    int col0, row0, cols, rows;
+};
+CellRect window_rect(const pcov::Dem& d, const pcov::System& s) {
+    const int ox = d.column_of(s.x), oy = d.row_of(s.y);
+    const int reach = static_cast<int>(std::ceil(s.range_m / d.cell));
+    const int c0 = std::max(0, ox - reach), r0 = std::max(0, oy - reach);
+    return {c0, r0, std::min(d.width, ox + reach + 1) - c0, std::min(d.height, oy + reach + 1) - r0};
+}
+
+// What a window depends on: the heights inside it, where it lies (absolute coordinates,
+// so a grid that grew or moved by whole cells still finds it) and the site's figures.
+std::string window_key(const pcov::Dem& d, const pcov::System& s, const CellRect& w) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (int r = w.row0; r < w.row0 + w.rows; ++r)
+        h = fnv(&d.z[static_cast<std::size_t>(r) * static_cast<std::size_t>(d.width) + w.col0],
+                static_cast<std::size_t>(w.cols) * sizeof(float), h);
+    char buf[320];
+    std::snprintf(buf, sizeof buf, "%016llx %.6f %.6f %.6f %d %d %.1f|%.6f %.6f %.6f %.6f %.9f",
+                  static_cast<unsigned long long>(h), d.x0 + w.col0 * d.cell, d.y0 - w.row0 * d.cell, d.cell, w.cols,
+                  w.rows, d.semi_major_m, s.x, s.y, s.mast_m, s.range_m, s.k);
     return buf;
 }
 
@@ -453,7 +470,6 @@ struct Windows {
 };
 
 Windows system_windows(Run& r, const pcov::Dem& d, const std::vector<Placed>& systems) {
-    const std::uint64_t dem_hash = fnv(d.z.data(), d.z.size() * sizeof(float));
     Windows out;
     out.windows.resize(systems.size());
     std::vector<pcov::Site> todo;
@@ -462,9 +478,11 @@ Windows system_windows(Run& r, const pcov::Dem& d, const std::vector<Placed>& sy
     for (std::size_t i = 0; i < systems.size(); ++i) {
         const auto& s = systems[i].sys;
         if (!s.needs_los) continue;
-        keys[i] = window_key(dem_hash, d, s);
+        const CellRect rect = window_rect(d, s);
+        keys[i] = window_key(d, s, rect);
         if (auto hit = WindowCache::instance().find(keys[i])) {
             out.windows[i] = *hit;
+            out.windows[i].col0 = rect.col0, out.windows[i].row0 = rect.row0;  // on this grid
             ++out.reused;
         } else {
             todo.push_back(s.site());
@@ -1153,6 +1171,7 @@ void place_systems(Run& r, const Work& work, const std::vector<pcov::System>& ex
     if (option_system.empty()) throw InputFailure("candidates: none lies on the working grid");
     const Windows win = system_windows(r, dem, to_sweep);
     for (std::size_t o = 0; o < option_system.size(); ++o) {
+        r.check_cancelled();
         const pcov::System& s = option_system[o];
         const double z_sensor = dem.at(dem.column_of(s.x), dem.row_of(s.y)) + s.mast_m;
         std::vector<std::uint32_t> covers;

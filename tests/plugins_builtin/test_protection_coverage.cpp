@@ -362,3 +362,23 @@ TEST_CASE("placement puts the next system where the priority-weighted gap is lar
     CHECK(message_with(r, "integer program proves it optimal") != "");
     CHECK(test::result_layer(r, "placement").layer.features.size() == 1);
 }
+
+TEST_CASE("moving one system recomputes only that system's line of sight", "[coverage][cache]") {
+    // Runs in one process share each system's window by DEM content, grid and the
+    // system's own figures: a second run with one system moved sweeps only that one.
+    auto run_with = [&](const std::string& third) {
+        return run_ok({{"systems", systems({{{"type", "radar"}, {"at", "5.02,50.51"}, {"range_km", 6}},
+                                            {{"type", "eoir"}, {"at", "5.05,50.49"}},
+                                            {{"type", "rf"}, {"at", third}}})},
+                       {"resolution_m", 137},  // a grid no other test uses
+                       {"bands_m", "30"}});
+    };
+    const auto first = run_with("4.98,50.50");
+    CHECK(message_with(first, "line of sight computed for 3, reused for 0") != "");
+    const auto moved = run_with("4.99,50.50");
+    CHECK(message_with(moved, "computed for 1, reused for 2") != "");
+    // And the result is the same as computing everything afresh (the cache is exact).
+    const auto again = run_with("4.99,50.50");
+    CHECK(message_with(again, "computed for 0, reused for 3") != "");
+    CHECK(plugin::to_json(moved)["rasters"] == plugin::to_json(again)["rasters"]);
+}

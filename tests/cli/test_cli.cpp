@@ -12,32 +12,13 @@
 #include <sstream>
 
 #include "mp/io/ogr_io.hpp"
+#include "cli_support.hpp"
 #include "test_support.hpp"
 
 namespace {
-struct Run {
-    int code = -1;
-    std::string out;
-    std::string err;
-};
+using Run = mp::test::CliRun;
 
-// env: variable assignments put before the command, e.g. "ENABLEMENT_PLUGIN_PATH=/x".
-Run run(const std::string& args, const std::string& env = "") {
-    mp::test::TempDir dir;
-    const std::string err_path = dir.file("stderr");
-    const std::string cmd =
-        (env.empty() ? "" : env + " ") + std::string(MP_CLI_PATH) + " " + args + " 2>" + err_path + " </dev/null";
-    Run r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    char buf[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = mp::test::read_text(err_path);
-    return r;
-}
+Run run(const std::string& args, const std::string& env = "") { return mp::test::run_enablement(args, env); }
 
 std::size_t count_of(const std::string& text, const std::string& what) {
     std::size_t n = 0;

@@ -10,30 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "mp/core/utf8.hpp"
+#include "cli_support.hpp"
 #include "test_support.hpp"
 
 namespace {
-struct Run {
-    int code = -1;
-    std::string out;
-    std::string err;
-};
+using Run = mp::test::CliRun;
 
-Run run(const std::string& args) {
-    mp::test::TempDir dir;
-    const std::string err_path = dir.file("stderr");
-    const std::string cmd = std::string(MP_CLI_PATH) + " " + args + " 2>" + err_path + " </dev/null";
-    Run r;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    REQUIRE(p);
-    char buf[65536];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    const int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.err = mp::test::read_text(err_path);
-    return r;
-}
+Run run(const std::string& args) { return mp::test::run_enablement(args); }
 
 const std::string kGood = " --plugin-dir " + std::string(MP_TEST_PLUGIN_DIR) + "/good";
 const std::string kBad = " --plugin-dir " + std::string(MP_TEST_PLUGIN_DIR) + "/bad";

@@ -257,6 +257,7 @@ void App::frame() {
     poll_run();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    place_headless_cursor();
     ImGui::NewFrame();
 
     draw_menu_bar();
@@ -398,7 +399,9 @@ void App::draw_map_canvas() {
     ImGui::InvisibleButton("##canvas", ImVec2(m_canvas[2], m_canvas[3]),
                            ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
     handle_map_input(origin, ImGui::IsItemHovered());
+    update_cursor_readout();
     draw_map_overlays(origin);
+    draw_cursor_tooltip();
     ImGui::End();
     ImGui::PopStyleVar(2);
 }

@@ -227,9 +227,11 @@ private:
     bool pick_for_plugin(double display_x, double display_y);
     /// (Re)uploads a run's rasters for the current display CRS.
     void upload_rasters(RunRecord& rec);
-    void draw_raster_legend(ImDrawList* dl, float right, float bottom);
+    void draw_raster_legend(ImDrawList* dl, float left, float right, float bottom, float top);
+    /// The boxes (x0, y0, x1, y1) of the visible rasters' legends, in run and raster order.
+    std::vector<std::array<float, 4>> raster_legend_boxes(float left, float right, float bottom, float top) const;
     /// Width and total height of the raster legends drawn (labels keep clear of them).
-    std::array<float, 2> raster_legends_size() const;
+    std::array<float, 2> raster_legends_size(float canvas_w, float canvas_h) const;
     void upload_raster(RunRecord& rec, std::size_t index);
     void draw_table(RunRecord& rec, std::size_t index);
     void draw_raster_entry(RunRecord& rec, std::size_t index);

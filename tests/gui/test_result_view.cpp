@@ -455,7 +455,7 @@ TEST_CASE("set_bit_names names exactly the bits set over every band of a mask") 
     CHECK(set_bit_names(r, 0) == std::vector<std::string>{"S3", "bit 65"});
 }
 
-TEST_CASE("raster_readout of a bit mask lists its items at a point; outside and nodata give nothing") {
+TEST_CASE("raster_readout of a bit mask lists its items at a point, nothing outside the grid or at nodata") {
     std::vector<std::uint64_t> cells(8, 0);
     cells[0] = 1ull << 3;
     cells[4] = 1ull << 1;

@@ -682,6 +682,7 @@ void App::draw_raster_legend(ImDrawList* dl, float left, float right, float bott
     const ImU32 ink = IM_COL32(20, 20, 20, 255);
     const float lh = ImGui::GetTextLineHeight();
     const std::vector<std::array<float, 4>> boxes = raster_legend_boxes(left, right, bottom, top);
+    m_legend_boxes = boxes;
     std::size_t next = 0;
     for (const auto& rec : m_runs)
         for (const auto& o : rec.rasters) {

@@ -310,7 +310,8 @@ private:
     std::vector<double> m_frame_times_ms;  // headless: every frame's time (for --dump-view)
     std::optional<std::array<double, 2>> m_cursor_lonlat;
     std::string m_cursor_mgrs, m_cursor_lambert;
-    std::vector<std::string> m_cursor_readout;  ///< "raster: value" of each shown raster under the cursor
+    std::vector<std::array<float, 4>> m_legend_boxes;  ///< the raster legends drawn last frame (window pixels)
+    std::vector<std::string> m_cursor_readout;         ///< "raster: value" of each shown raster under the cursor
     /// WGS84 -> a raster's CRS, by CRS (the readout's cell lookup).
     std::map<std::string, std::unique_ptr<geo::Transformer>> m_readout_transformers;
     int m_frame_count = 0;

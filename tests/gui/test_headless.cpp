@@ -852,6 +852,26 @@ TEST_CASE("the cursor readout over protection coverage names exactly the systems
         }
     CHECK(selector);
     CHECK(gaps);
+    // Twelve raster legends: all on the canvas, below the north arrow, none over another
+    // (they ran off the canvas top in one column before).
+    const auto& boxes = both.j["legend_boxes"];
+    CHECK(boxes.size() == 12);
+    const double cx = both.canvas_x, cy = both.canvas_y;
+    const double cw = both.j["canvas"]["width"], ch = both.j["canvas"]["height"];
+    for (std::size_t i = 0; i < boxes.size(); ++i) {
+        const auto& b = boxes[i];
+        INFO("legend " << i << ": " << b.dump());
+        CHECK(b[0].get<double>() >= cx);
+        CHECK(b[1].get<double>() >= cy + 80);
+        CHECK(b[2].get<double>() <= cx + cw);
+        CHECK(b[3].get<double>() <= cy + ch);
+        for (std::size_t k = 0; k < i; ++k) {
+            const auto& o = boxes[k];
+            const bool apart = b[2].get<double>() <= o[0].get<double>() || o[2].get<double>() <= b[0].get<double>() ||
+                               b[3].get<double>() <= o[1].get<double>() || o[3].get<double>() <= b[1].get<double>();
+            CHECK(apart);
+        }
+    }
 
     // 18 km south of the radar, 25 km from the SHORAD: the radar alone.
     REQUIRE(run_gui(tmp, "--no-restore --run protection-coverage" + kTwoSystems + " --cursor 4.40,51.06 --screenshot " +

@@ -30,6 +30,9 @@ namespace mp::gui {
 
 namespace {
 
+// Legends stay below the north arrow (the top 80 px of the canvas's right side).
+constexpr float kLegendTop = 90;
+
 // The default view: mainland Belgium with a little sea and border around it.
 constexpr double kBelgiumBox[4] = {2.45, 49.45, 6.45, 51.55};
 constexpr std::array<float, 4> kSeaColour{0.86f, 0.91f, 0.95f, 1.0f};
@@ -257,6 +260,7 @@ void App::frame() {
     poll_run();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    place_headless_cursor();
     ImGui::NewFrame();
 
     draw_menu_bar();
@@ -398,7 +402,9 @@ void App::draw_map_canvas() {
     ImGui::InvisibleButton("##canvas", ImVec2(m_canvas[2], m_canvas[3]),
                            ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
     handle_map_input(origin, ImGui::IsItemHovered());
+    update_cursor_readout();
     draw_map_overlays(origin);
+    draw_cursor_tooltip();
     ImGui::End();
     ImGui::PopStyleVar(2);
 }
@@ -507,7 +513,7 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
     // the raster legends (bottom right).
     std::vector<std::array<float, 4>> obstacles{{0, h - 52, 260, h}, {w - 70, 0, w, 80}};
     {
-        const std::array<float, 2> legends = raster_legends_size();
+        const std::array<float, 2> legends = raster_legends_size(w, h);
         if (legends[1] > 0) obstacles.push_back({w - 10 - legends[0], h - 10 - legends[1], w, h});
     }
 
@@ -615,7 +621,7 @@ void App::draw_map_overlays(const std::array<float, 2>& origin) {
         dl->AddText(ImVec2(tip.x - 4 + vx * 2, tip.y - 16 + vy * 2), IM_COL32(0, 0, 0, 255), "N");
     } catch (const std::exception&) {
     }
-    draw_raster_legend(dl, o.x + w - 10, o.y + h - 10);
+    draw_raster_legend(dl, o.x, o.x + w - 10, o.y + h - 10, o.y + kLegendTop);
     dl->PopClipRect();
 }
 
@@ -641,25 +647,49 @@ float legend_height(const map::RasterLegend& lg) {
 
 }  // namespace
 
-std::array<float, 2> App::raster_legends_size() const {
-    float w = 0, h = 0;
-    for (const auto& rec : m_runs)
-        for (const auto& o : rec.rasters)
-            if (o.visible && o.gpu) w = std::max(w, legend_width(o.legend)), h += legend_height(o.legend) + kLegendGap;
-    return {w, h};
-}
-
-void App::draw_raster_legend(ImDrawList* dl, float right, float bottom) {
-    // One legend per visible raster, stacked upwards from the bottom-right corner; what
-    // it says comes from map::raster_legend (the raster's role, unit and view).
-    const ImU32 ink = IM_COL32(20, 20, 20, 255);
-    const float lh = ImGui::GetTextLineHeight();
+std::vector<std::array<float, 4>> App::raster_legend_boxes(float left, float right, float bottom, float top) const {
+    // Stacked upwards from the bottom-right corner; a legend that would reach above `top`
+    // starts a new column to the left (a run with a dozen rasters stays on the canvas),
+    // and one over the scale bar (the bottom-left 260 x 52 px) starts above it.
+    std::vector<std::array<float, 4>> boxes;
+    float col_right = right, y = bottom, col_w = 0;
     for (const auto& rec : m_runs)
         for (const auto& o : rec.rasters) {
             if (!o.visible || !o.gpu) continue;
+            const float bw = legend_width(o.legend), bh = legend_height(o.legend);
+            if (y - bh < top && y < bottom) {
+                col_right -= col_w + kLegendGap;
+                y = bottom, col_w = 0;
+            }
+            if (col_right - bw < left + 270) y = std::min(y, bottom - 46);
+            boxes.push_back({col_right - bw, y - bh, col_right, y});
+            col_w = std::max(col_w, bw);
+            y -= bh + kLegendGap;
+        }
+    return boxes;
+}
+
+std::array<float, 2> App::raster_legends_size(float canvas_w, float canvas_h) const {
+    float x0 = canvas_w - 10, y0 = canvas_h - 10;
+    for (const auto& b : raster_legend_boxes(0, canvas_w - 10, canvas_h - 10, kLegendTop))
+        x0 = std::min(x0, b[0]), y0 = std::min(y0, b[1]);
+    return {canvas_w - 10 - x0, canvas_h - 10 - y0};
+}
+
+void App::draw_raster_legend(ImDrawList* dl, float left, float right, float bottom, float top) {
+    // One legend per visible raster (raster_legend_boxes); what it says comes from
+    // map::raster_legend (the raster's role, unit and view).
+    const ImU32 ink = IM_COL32(20, 20, 20, 255);
+    const float lh = ImGui::GetTextLineHeight();
+    const std::vector<std::array<float, 4>> boxes = raster_legend_boxes(left, right, bottom, top);
+    m_legend_boxes = boxes;
+    std::size_t next = 0;
+    for (const auto& rec : m_runs)
+        for (const auto& o : rec.rasters) {
+            if (!o.visible || !o.gpu || next >= boxes.size()) continue;
             const map::RasterLegend& lg = o.legend;
-            const float bw = legend_width(lg), bh = legend_height(lg);
-            const ImVec2 a(right - bw, bottom - bh), b(right, bottom);
+            const auto& box = boxes[next++];
+            const ImVec2 a(box[0], box[1]), b(box[2], box[3]);
             dl->AddRectFilled(a, b, IM_COL32(255, 255, 255, 225), 3);
             dl->AddRect(a, b, IM_COL32(120, 120, 120, 255), 3);
             const float x0 = a.x + kLegendPad, x1 = b.x - kLegendPad;
@@ -700,7 +730,6 @@ void App::draw_raster_legend(ImDrawList* dl, float right, float bottom) {
                 if (!lg.note.empty()) dl->AddText(ImVec2(x0, y), IM_COL32(90, 90, 90, 255), lg.note.c_str());
             }
             dl->PopClipRect();
-            bottom -= bh + kLegendGap;
         }
 }
 

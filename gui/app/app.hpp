@@ -56,6 +56,7 @@ struct Options {
     std::string movement_time;             ///< start movement time sliders here (ISO 8601 UTC or seconds)
     std::string raster_view;               ///< start raster selectors at the entry of this label
     int chart_window = -1;                 ///< headless: open the chart of this table of the last run in a window
+    std::optional<std::array<double, 2>> cursor;  ///< headless: hold the mouse over this lon, lat (WGS84)
 };
 
 /// Progress of a plugin run on the worker thread, read by the UI thread.
@@ -192,6 +193,13 @@ private:
     bool write_screenshot(const std::string& path, bool map_only = false);
     void write_view_dump(const std::string& path) const;
     void select_feature(int layer, long feature);
+    // cursor_readout.cpp
+    /// The readout lines of the shown result rasters under the cursor (m_cursor_readout).
+    void update_cursor_readout();
+    /// The readout as a tooltip beside the mouse, when there is one.
+    void draw_cursor_tooltip() const;
+    /// Headless --cursor: the mouse is moved over that point before each frame.
+    void place_headless_cursor();
     void rebuild_selection_highlight();
 
     // panels.cpp
@@ -219,9 +227,11 @@ private:
     bool pick_for_plugin(double display_x, double display_y);
     /// (Re)uploads a run's rasters for the current display CRS.
     void upload_rasters(RunRecord& rec);
-    void draw_raster_legend(ImDrawList* dl, float right, float bottom);
+    void draw_raster_legend(ImDrawList* dl, float left, float right, float bottom, float top);
+    /// The boxes (x0, y0, x1, y1) of the visible rasters' legends, in run and raster order.
+    std::vector<std::array<float, 4>> raster_legend_boxes(float left, float right, float bottom, float top) const;
     /// Width and total height of the raster legends drawn (labels keep clear of them).
-    std::array<float, 2> raster_legends_size() const;
+    std::array<float, 2> raster_legends_size(float canvas_w, float canvas_h) const;
     void upload_raster(RunRecord& rec, std::size_t index);
     void draw_table(RunRecord& rec, std::size_t index);
     void draw_raster_entry(RunRecord& rec, std::size_t index);
@@ -300,6 +310,10 @@ private:
     std::vector<double> m_frame_times_ms;  // headless: every frame's time (for --dump-view)
     std::optional<std::array<double, 2>> m_cursor_lonlat;
     std::string m_cursor_mgrs, m_cursor_lambert;
+    std::vector<std::array<float, 4>> m_legend_boxes;  ///< the raster legends drawn last frame (window pixels)
+    std::vector<std::string> m_cursor_readout;         ///< "raster: value" of each shown raster under the cursor
+    /// WGS84 -> a raster's CRS, by CRS (the readout's cell lookup).
+    std::map<std::string, std::unique_ptr<geo::Transformer>> m_readout_transformers;
     int m_frame_count = 0;
 
     // Autosave.

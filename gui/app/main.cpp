@@ -36,6 +36,10 @@ int main(int argc, char** argv) {
                    "\"any\", \"count of set bits\")");
     cli.add_option("--chart-window", o.chart_window, "Open the chart of this table (0-based) of the last run enlarged")
         ->check(CLI::Range(0, 10000));
+    std::string cursor;
+    cli.add_option("--cursor", cursor,
+                   "Headless: hold the mouse over this point (LON,LAT in WGS84), e.g. to show the raster readout "
+                   "tooltip in the screenshot and in --dump-view");
     cli.add_flag("--no-restore", o.no_restore, "Do not restore the autosaved session");
     cli.add_option("--plugin-dir", o.plugin_dirs, "Also load plugins from this folder (repeatable)");
     cli.add_option("--run", o.run_plugin, "Run this plugin at start (headless: screenshot its result)");
@@ -51,6 +55,14 @@ int main(int argc, char** argv) {
                 throw CLI::ValidationError("--size", "expected WxH, e.g. 1024x768 (64..16384)");
             o.width = w;
             o.height = h;
+        }
+        if (!cursor.empty()) {
+            double lon = 0, lat = 0;
+            char comma = 0, extra = 0;
+            if (std::sscanf(cursor.c_str(), "%lf%c%lf%c", &lon, &comma, &lat, &extra) != 3 || comma != ',' ||
+                !(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90))
+                throw CLI::ValidationError("--cursor", "expected LON,LAT in degrees, e.g. 4.40,51.22; got " + cursor);
+            o.cursor = std::array<double, 2>{lon, lat};
         }
     } catch (const CLI::ParseError& e) {
         return cli.exit(e);

@@ -145,6 +145,10 @@ void App::write_view_dump(const std::string& path) const {
     }
     j["results"] = results;
     j["chart_window"] = m_chart_window.has_value();
+    // Where the mouse is over the map and what the readout tooltip says there.
+    if (m_cursor_lonlat) j["cursor"] = {{"lon", (*m_cursor_lonlat)[0]}, {"lat", (*m_cursor_lonlat)[1]}};
+    j["cursor_readout"] = m_cursor_readout;
+    j["legend_boxes"] = m_legend_boxes;  // x0, y0, x1, y1 in window pixels, in raster order
     j["sites"] = m_catalogue.sites().size();
     // Whole-frame times (ImGui + map + swap) after a warm-up of 3 frames.
     if (m_frame_times_ms.size() > 3) {

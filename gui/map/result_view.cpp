@@ -271,6 +271,70 @@ RasterLegend raster_legend(const plugin::Raster& r, const RasterChoice& c, const
     return lg;
 }
 
+std::optional<std::size_t> raster_cell_at(const plugin::Raster& r, double x, double y) {
+    const auto& g = r.geotransform;
+    // x = g0 + col * g1 + row * g2, y = g3 + col * g4 + row * g5: solve for (col, row).
+    const double det = g[1] * g[5] - g[2] * g[4];
+    if (!std::isfinite(x) || !std::isfinite(y) || !std::isfinite(det) || det == 0) return std::nullopt;
+    const double dx = x - g[0], dy = y - g[3];
+    const double col = (g[5] * dx - g[2] * dy) / det, row = (g[1] * dy - g[4] * dx) / det;
+    if (!(col >= 0 && row >= 0 && col < static_cast<double>(r.width) && row < static_cast<double>(r.height)))
+        return std::nullopt;
+    const auto c = static_cast<std::size_t>(col), w = static_cast<std::size_t>(row);
+    return w * r.width + c;
+}
+
+std::vector<std::string> set_bit_names(const plugin::Raster& r, std::size_t index) {
+    std::vector<std::string> out;
+    for (std::size_t b = 0; b < r.bands; ++b)
+        if (is_nodata(r, b, index)) return {};
+    const std::size_t bpc = bits_per_cell(r);
+    for (std::size_t b = 0; b < r.bands; ++b) {
+        for (std::uint64_t m = r.bits(b, index); m != 0; m &= m - 1) {
+            const std::size_t i = b * bpc + static_cast<std::size_t>(std::countr_zero(m));
+            out.push_back(i < r.item_names.size() && !r.item_names[i].empty() ? r.item_names[i]
+                                                                              : "bit " + std::to_string(i));
+        }
+    }
+    return out;
+}
+
+std::optional<CellReadout> raster_readout(const plugin::Raster& r, const RasterChoice& c, double x, double y) {
+    const std::optional<std::size_t> cell = raster_cell_at(r, x, y);
+    if (!cell) return std::nullopt;
+    CellReadout out;
+    out.label = r.name;
+    if (r.role == plugin::RasterRole::Bitmask) {
+        for (std::size_t b = 0; b < r.bands; ++b)
+            if (is_nodata(r, b, *cell)) return std::nullopt;
+        out.items = set_bit_names(r, *cell);
+        out.value = out.items.empty() ? "none set" : std::to_string(out.items.size()) + " set";
+        return out;
+    }
+    if (c.band >= r.bands || is_nodata(r, c.band, *cell)) return std::nullopt;
+    const double v = r.value(c.band, *cell);
+    if (!std::isfinite(v)) return std::nullopt;
+    if (r.bands > 1)
+        out.label += r.role == plugin::RasterRole::BandsPerHeight ? " at " + c.label : " (" + c.label + ")";
+    // A class value named by item_names reads as its name (categories always do).
+    const bool integral = plugin::is_integer(r.type) || v == std::floor(v);
+    const bool named = integral && v >= 0 && v < static_cast<double>(r.item_names.size()) &&
+                       !r.item_names[static_cast<std::size_t>(v)].empty();
+    const std::string number = format_g(v, "%.6g");
+    if (named) out.value = r.item_names[static_cast<std::size_t>(v)] + " (" + number + ")";
+    else if (r.role == plugin::RasterRole::Categories) out.value = "class " + number;
+    else out.value = r.unit.empty() ? number : number + " " + r.unit;
+    return out;
+}
+
+std::string readout_line(const CellReadout& c, std::size_t max_items) {
+    std::string s = c.label + ": ";
+    if (c.items.empty()) return s + c.value;
+    for (std::size_t i = 0; i < c.items.size() && i < max_items; ++i) s += (i ? ", " : "") + c.items[i];
+    if (c.items.size() > max_items) s += " ... and " + std::to_string(c.items.size() - max_items) + " more";
+    return s;
+}
+
 // ---------------------------------------------------------------- charts
 
 std::vector<double> nice_ticks(double lo, double hi, int target) {

@@ -102,6 +102,36 @@ struct RasterLegend {
 RasterLegend raster_legend(const plugin::Raster& r, const RasterChoice& c, const RasterImage& img,
                            std::size_t max_entries = 10);
 
+/// The cell (row * width + column) of the raster under a point (x, y) in the raster's
+/// own CRS, by inverting its geotransform (rotated ones too); nullopt outside the grid,
+/// for a non-finite point or a degenerate geotransform.
+std::optional<std::size_t> raster_cell_at(const plugin::Raster& r, double x, double y);
+
+/// The items whose bits are set in cell `index` of a bit mask, over every band (item i
+/// is bit i % bits_per_cell of band i / bits_per_cell), by item name ("bit N" when
+/// unnamed), in bit order. Empty when no bit is set or any band is nodata there.
+/// Precondition: r.problem() is "", r's type is an integer type, index < r.cells().
+std::vector<std::string> set_bit_names(const plugin::Raster& r, std::size_t index);
+
+/// What the cursor readout says of one raster at a cell: "label: value".
+struct CellReadout {
+    std::string label;               ///< the raster's name, with the band or height shown when it has several
+    std::string value;               ///< "12.5 m", "class name (2)", "2 set" (a bit mask)
+    std::vector<std::string> items;  ///< bit mask: the names of the items set (set_bit_names)
+};
+
+/// The readout of the cell under (x, y) (in the raster's CRS) for the entry `c` shown:
+/// plain and bands per height give the value of the band shown (with the unit; a class
+/// name when item_names names that value), categories the class name, a bit mask the
+/// items set over all its bands (whatever entry is shown). nullopt outside the grid and
+/// where the cell is nodata or not finite. Precondition: r.problem() is "", c came from
+/// raster_choices(r).
+std::optional<CellReadout> raster_readout(const plugin::Raster& r, const RasterChoice& c, double x, double y);
+
+/// The readout as one line: "label: value" and, for a mask, ": name, name, ..." with at
+/// most max_items names ("... and N more" after them).
+std::string readout_line(const CellReadout& c, std::size_t max_items = 8);
+
 // ---------------------------------------------------------------- charts
 
 /// Tick values for an axis from lo to hi: steps of 1, 2 or 5 times a power of ten giving

@@ -994,7 +994,9 @@ void run(Run& r) {
             .numbers("covered_pct", t_pct, "%");
         std::vector<std::string> g_route, g_name, g_lost, g_serial, g_enters, g_leaves;
         std::vector<double> g_band, g_from, g_to, g_len, g_need;
-        auto gap_layer = r.result_layer("route_gaps", "#d62728", 4, "label");
+        // Dark red: the session turns a line colour near a base layer's (#d62728 is near the
+        // orange roads the gaps lie on) into its magenta highlight.
+        auto gap_layer = r.result_layer("route_gaps", "#c00018", 4, "label");
         for (std::size_t i = 0; i < gaps.size(); ++i) {
             const Gap& g = gaps[i];
             g_route.push_back(g.route), g_name.push_back(g.name), g_lost.push_back(g.lost_by);

@@ -41,6 +41,15 @@ void require_transit_routes_plugin() {
     }
 }
 
+/// Skips (exit 77) when the built-in protection-coverage plugin has not been built.
+void require_protection_coverage_plugin() {
+    const std::string plugin = std::string(MP_BINARY_DIR) + "/plugins/protection_coverage.so";
+    if (!std::filesystem::exists(plugin)) {
+        std::cout << "SKIPPED: the protection-coverage plugin is not built (" << plugin << ")\n";
+        std::exit(77);
+    }
+}
+
 /// Runs enablement-gui headless; returns its exit status.
 int run_gui(const mp::test::TempDir& tmp, const std::string& args) {
     const std::string cmd = std::string("xvfb-run -a -s \"-screen 0 1280x800x24\" ") + MP_GUI_PATH +
@@ -789,4 +798,87 @@ TEST_CASE("Play advances a movements layer's time in the real window and Pause s
     std::system("sleep 1");
     CHECK(movement()["time"] == held);
     CHECK(held != "2026-03-03T04:00:00Z");
+}
+
+namespace {
+
+// The readout line of the dump that starts with `prefix`, or "".
+std::string readout_starting(const Dump& d, const std::string& prefix) {
+    for (const auto& l : d.j["cursor_readout"]) {
+        const std::string s = l.get<std::string>();
+        if (s.rfind(prefix, 0) == 0) return s;
+    }
+    return {};
+}
+
+const std::string kTwoSystems =
+    R"( -p 'systems=[{"type":"shorad","at":"port-antwerp"},{"type":"radar","at":"4.40,51.22","mast_m":15}]')"
+    " -p resolution_m=250";
+
+}  // namespace
+
+TEST_CASE("the cursor readout over protection coverage names exactly the systems that see the cell",
+          "[gui][plugins][coverage]") {
+    require_xvfb();
+    require_protection_coverage_plugin();
+    mp::test::TempDir tmp;
+    // 2.2 km north of the radar (20 km) and 5.5 km from the SHORAD at the port (12 km):
+    // both see it at 30 m over the smooth earth. Heights start at 30 m (--raster-view).
+    REQUIRE(run_gui(tmp, "--no-restore --run protection-coverage" + kTwoSystems +
+                             " --raster-view '30 m above ground' --cursor 4.40,51.24 --screenshot " +
+                             tmp.file("both.png") + " --dump-view " + tmp.file("both.json")) == 0);
+    const Dump both = load_dump(tmp.file("both.json"));
+    INFO(both.j["cursor_readout"].dump(1));
+    REQUIRE(both.j.contains("cursor"));
+    CHECK(std::abs(both.j["cursor"]["lon"].get<double>() - 4.40) < 0.01);
+    CHECK(std::abs(both.j["cursor"]["lat"].get<double>() - 51.24) < 0.01);
+    CHECK(readout_starting(both, "seen_by_30m: ") ==
+          "seen_by_30m: S1 shorad@port-antwerp, S2 radar@4.400000,51.220000");
+    CHECK(readout_starting(both, "count_30m: ") == "count_30m: 2 systems");
+    // The height chosen in the selector; both see it and the SHORAD engages it (class 2).
+    CHECK(readout_starting(both, "coverage_class at ") == "coverage_class at 30 m above ground: 2");
+    CHECK(readout_starting(both, "lowest_visible_m: ").size() > std::string("lowest_visible_m: ").size());
+    // coverage_class has its height selector; route gaps keep their red (not the
+    // magenta the session gives a line colour too close to the orange roads below it).
+    bool selector = false, gaps = false;
+    for (const auto& run : both.j["results"])
+        for (const auto& r : run["rasters"])
+            if (r["legend"]["title"].get<std::string>().rfind("coverage_class", 0) == 0)
+                selector = r["choices"].size() == 5 && r["choice"] == "30 m above ground";
+    for (const auto& l : both.j["layers"])
+        if (l["name"] == "route_gaps") {
+            const auto& c = l["stroke"];
+            gaps = c[0].get<double>() > 0.7 && c[1].get<double>() < 0.1 && c[2].get<double>() < 0.2;
+        }
+    CHECK(selector);
+    CHECK(gaps);
+    // Twelve raster legends: all on the canvas, below the north arrow, none over another
+    // (they ran off the canvas top in one column before).
+    const auto& boxes = both.j["legend_boxes"];
+    CHECK(boxes.size() == 12);
+    const double cx = both.canvas_x, cy = both.canvas_y;
+    const double cw = both.j["canvas"]["width"], ch = both.j["canvas"]["height"];
+    for (std::size_t i = 0; i < boxes.size(); ++i) {
+        const auto& b = boxes[i];
+        INFO("legend " << i << ": " << b.dump());
+        CHECK(b[0].get<double>() >= cx);
+        CHECK(b[1].get<double>() >= cy + 80);
+        CHECK(b[2].get<double>() <= cx + cw);
+        CHECK(b[3].get<double>() <= cy + ch);
+        for (std::size_t k = 0; k < i; ++k) {
+            const auto& o = boxes[k];
+            const bool apart = b[2].get<double>() <= o[0].get<double>() || o[2].get<double>() <= b[0].get<double>() ||
+                               b[3].get<double>() <= o[1].get<double>() || o[3].get<double>() <= b[1].get<double>();
+            CHECK(apart);
+        }
+    }
+
+    // 18 km south of the radar, 25 km from the SHORAD: the radar alone.
+    REQUIRE(run_gui(tmp, "--no-restore --run protection-coverage" + kTwoSystems + " --cursor 4.40,51.06 --screenshot " +
+                             tmp.file("radar.png") + " --dump-view " + tmp.file("radar.json")) == 0);
+    const Dump radar = load_dump(tmp.file("radar.json"));
+    INFO(radar.j["cursor_readout"].dump(1));
+    CHECK(readout_starting(radar, "seen_by_30m: ") == "seen_by_30m: S2 radar@4.400000,51.220000");
+    CHECK(readout_starting(radar, "count_30m: ") == "count_30m: 1 systems");
+    CHECK(readout_starting(radar, "coverage_class at ") == "coverage_class at 10 m above ground: 1");
 }

@@ -415,3 +415,101 @@ TEST_CASE("playing a time slider crosses the span in the play time and stops at 
     playing = true;
     CHECK(play_step(s, 500, 0, playing) == 1000);  // a time outside the span starts at its edge
 }
+
+// ---------------------------------------------------------------- cursor readout
+
+TEST_CASE("raster_cell_at inverts the geotransform: cells, edges and outside") {
+    const auto r = raster<double>(plugin::PixelType::Float64, 1, {1, 2, 3, 4});  // x 4.0..4.2, y 51.0..50.8
+    CHECK(raster_cell_at(r, 4.05, 50.95) == std::optional<std::size_t>(0));
+    CHECK(raster_cell_at(r, 4.15, 50.95) == std::optional<std::size_t>(1));
+    CHECK(raster_cell_at(r, 4.05, 50.85) == std::optional<std::size_t>(2));
+    CHECK(raster_cell_at(r, 4.0, 51.0) == std::optional<std::size_t>(0));  // the top-left corner is inside
+    CHECK_FALSE(raster_cell_at(r, 4.2, 50.9));                             // the right edge is outside
+    CHECK_FALSE(raster_cell_at(r, 3.99, 50.9));
+    CHECK_FALSE(raster_cell_at(r, 4.1, 51.01));
+    CHECK_FALSE(raster_cell_at(r, NAN, 50.9));
+    // A rotated grid: column axis along +y, row axis along +x (x = 10 + row, y = 20 + col).
+    auto rot = r;
+    rot.geotransform = {10, 0, 1, 20, 1, 0};
+    CHECK(raster_cell_at(rot, 10.5, 21.5) == std::optional<std::size_t>(1));  // col 1, row 0
+    CHECK(raster_cell_at(rot, 11.5, 20.5) == std::optional<std::size_t>(2));  // col 0, row 1
+    auto flat = r;
+    flat.geotransform = {0, 1, 1, 0, 1, 1};  // singular
+    CHECK_FALSE(raster_cell_at(flat, 0.5, 0.5));
+}
+
+TEST_CASE("set_bit_names names exactly the bits set over every band of a mask") {
+    // 2 bands of UInt64: cell 0 has bit 3 in band 0 and bit 1 in band 1 (item 65).
+    std::vector<std::uint64_t> cells(8, 0);
+    cells[0] = 1ull << 3;
+    cells[4 + 0] = 1ull << 1;
+    cells[1] = 1ull << 63;
+    auto r = raster<std::uint64_t>(plugin::PixelType::UInt64, 2, cells);
+    r.role = plugin::RasterRole::Bitmask;
+    for (int i = 0; i < 70; ++i) r.item_names.push_back("S" + std::to_string(i));
+    REQUIRE(r.problem() == "");
+    CHECK(set_bit_names(r, 0) == std::vector<std::string>{"S3", "S65"});
+    CHECK(set_bit_names(r, 1) == std::vector<std::string>{"S63"});
+    CHECK(set_bit_names(r, 2).empty());
+    r.item_names.resize(64);  // item 65 unnamed
+    CHECK(set_bit_names(r, 0) == std::vector<std::string>{"S3", "bit 65"});
+}
+
+TEST_CASE("raster_readout of a bit mask lists its items at a point, nothing outside the grid or at nodata") {
+    std::vector<std::uint64_t> cells(8, 0);
+    cells[0] = 1ull << 3;
+    cells[4] = 1ull << 1;
+    cells[3] = 7;  // nodata in band 0 at cell 3
+    auto r = raster<std::uint64_t>(plugin::PixelType::UInt64, 2, cells);
+    r.name = "seen_by_30m";
+    r.role = plugin::RasterRole::Bitmask;
+    r.has_nodata = true, r.nodata = 7;
+    for (int i = 0; i < 66; ++i) r.item_names.push_back("S" + std::to_string(i));
+    REQUIRE(r.problem() == "");
+    const auto choices = raster_choices(r);
+    const auto at = raster_readout(r, choices[5], 4.05, 50.95);  // whatever bit is shown
+    REQUIRE(at);
+    CHECK(at->items == std::vector<std::string>{"S3", "S65"});
+    CHECK(readout_line(*at) == "seen_by_30m: S3, S65");
+    const auto none = raster_readout(r, choices[0], 4.15, 50.95);
+    REQUIRE(none);
+    CHECK(readout_line(*none) == "seen_by_30m: none set");
+    CHECK_FALSE(raster_readout(r, choices[0], 4.15, 50.85));  // nodata
+    CHECK_FALSE(raster_readout(r, choices[0], 4.25, 50.95));  // outside the grid
+    CellReadout many{"m", "10 set", {"a", "b", "c", "d"}};
+    CHECK(readout_line(many, 2) == "m: a, b ... and 2 more");
+}
+
+TEST_CASE("raster_readout gives the value with its unit, the height shown, and class names") {
+    auto r = raster<double>(plugin::PixelType::Float64, 1, {12.5, -1, NAN, 0});
+    r.name = "lowest_visible_m", r.unit = "m";
+    r.has_nodata = true, r.nodata = -1;
+    const auto c = raster_choices(r)[0];
+    REQUIRE(raster_readout(r, c, 4.05, 50.95));
+    CHECK(readout_line(*raster_readout(r, c, 4.05, 50.95)) == "lowest_visible_m: 12.5 m");
+    CHECK_FALSE(raster_readout(r, c, 4.15, 50.95));  // nodata
+    CHECK_FALSE(raster_readout(r, c, 4.05, 50.85));  // not finite
+    CHECK(readout_line(*raster_readout(r, c, 4.15, 50.85)) == "lowest_visible_m: 0 m");
+
+    // Bands per height: the value at the height shown.
+    auto h = raster<std::uint8_t>(plugin::PixelType::Byte, 2, {0, 1, 2, 255, 2, 2, 2, 255});
+    h.name = "coverage_class", h.role = plugin::RasterRole::BandsPerHeight;
+    h.band_heights_m = {10, 30};
+    h.has_nodata = true, h.nodata = 255;
+    REQUIRE(h.problem() == "");
+    const auto hc = raster_choices(h);
+    CHECK(readout_line(*raster_readout(h, hc[0], 4.05, 50.95)) == "coverage_class at 10 m above ground: 0");
+    CHECK(readout_line(*raster_readout(h, hc[1], 4.05, 50.95)) == "coverage_class at 30 m above ground: 2");
+    CHECK_FALSE(raster_readout(h, hc[1], 4.15, 50.85));
+    h.item_names = {"not detected", "detected", "engageable"};
+    CHECK(readout_line(*raster_readout(h, hc[0], 4.15, 50.95)) == "coverage_class at 10 m above ground: detected (1)");
+
+    // Categories: the class name, "class N" when unnamed.
+    auto k = raster<std::uint8_t>(plugin::PixelType::Byte, 1, {0, 1, 5, 1});
+    k.name = "land", k.role = plugin::RasterRole::Categories;
+    k.item_names = {"water", "forest"};
+    REQUIRE(k.problem() == "");
+    const auto kc = raster_choices(k)[0];
+    CHECK(readout_line(*raster_readout(k, kc, 4.15, 50.95)) == "land: forest (1)");
+    CHECK(readout_line(*raster_readout(k, kc, 4.05, 50.85)) == "land: class 5");
+}

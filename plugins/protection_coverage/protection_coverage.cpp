@@ -671,7 +671,10 @@ std::string format_time(double t) {
 
 struct Gap {
     std::string route, name;
-    double band = 0, from_km = 0, to_km = 0, height_needed_m = 0;
+    double band = 0, from_km = 0, to_km = 0;
+    double height_needed_m = -1;    // over the samples inside some system's footprint; -1: none is
+    bool beyond_range = false;      // some of it lies outside every system's footprint
+    bool on_covered_route = false;  // its route is covered somewhere in this band
     std::string lost_by;
     std::vector<std::pair<double, double>> line;
     std::string serial, enters, leaves;
@@ -960,7 +963,9 @@ void run(Run& r) {
                     g.route = p.id, g.name = p.name, g.band = bands[b];
                     g.from_km = i == 0 ? 0 : (km[i - 1] + km[i]) / 2;
                     while (j < km.size() && !covered(j)) {
-                        g.height_needed_m = std::max(g.height_needed_m, pcs[j].lowest_m);
+                        if (std::isfinite(pcs[j].lowest_m))
+                            g.height_needed_m = std::max(g.height_needed_m, pcs[j].lowest_m);
+                        else g.beyond_range = true;
                         g.line.emplace_back(ll[2 * j], ll[2 * j + 1]);
                         ++j;
                     }
@@ -973,6 +978,7 @@ void run(Run& r) {
                         g.enters = format_time(*depart + (*arrive - *depart) * g.from_km / length_km);
                         g.leaves = format_time(*depart + (*arrive - *depart) * g.to_km / length_km);
                     }
+                    g.on_covered_route = row.covered_km > 0;
                     gaps.push_back(std::move(g));
                     i = j;
                 }
@@ -992,7 +998,7 @@ void run(Run& r) {
             .numbers("length", t_len, "km")
             .numbers("covered", t_cov, "km")
             .numbers("covered_pct", t_pct, "%");
-        std::vector<std::string> g_route, g_name, g_lost, g_serial, g_enters, g_leaves;
+        std::vector<std::string> g_route, g_name, g_lost, g_serial, g_enters, g_leaves, g_beyond;
         std::vector<double> g_band, g_from, g_to, g_len, g_need;
         // Dark red: the session turns a line colour near a base layer's (#d62728 is near the
         // orange roads the gaps lie on) into its magenta highlight.
@@ -1003,8 +1009,11 @@ void run(Run& r) {
             g_serial.push_back(g.serial), g_enters.push_back(g.enters), g_leaves.push_back(g.leaves);
             g_band.push_back(g.band), g_from.push_back(g.from_km), g_to.push_back(g.to_km);
             g_len.push_back(g.to_km - g.from_km);
-            g_need.push_back(std::isfinite(g.height_needed_m) ? g.height_needed_m
-                                                              : std::numeric_limits<double>::quiet_NaN());
+            g_need.push_back(g.height_needed_m >= 0 ? g.height_needed_m : std::numeric_limits<double>::quiet_NaN());
+            g_beyond.push_back(g.beyond_range ? "yes" : "no");
+            // On the map only the gaps of routes covered somewhere in the band: a route wholly
+            // out of every range is a row of the table, not a red line across the country.
+            if (!g.on_covered_route) continue;
             auto& f = gap_layer.add(g.route + ":" + band_label(g.band) + ":gap" + std::to_string(i + 1),
                                     Geometry::line(g.line));
             f.set("route", g.route)
@@ -1014,7 +1023,7 @@ void run(Run& r) {
                 .set("length_km", g.to_km - g.from_km)
                 .set("lost_by", g.lost_by)
                 .set("label", g.route + " " + band_label(g.band) + " km " + fmt(g.from_km) + "-" + fmt(g.to_km));
-            if (std::isfinite(g.height_needed_m)) f.set("height_needed_m", g.height_needed_m);
+            f.set("height_needed_m", g.height_needed_m).set("beyond_range", g.beyond_range);
             if (!g.serial.empty()) f.set("serial", g.serial).set("enters", g.enters).set("leaves", g.leaves);
         }
         r.table("route_gaps")
@@ -1025,6 +1034,7 @@ void run(Run& r) {
             .numbers("to", g_to, "km")
             .numbers("length", g_len, "km")
             .numbers("height_needed", g_need, "m")
+            .texts("beyond_range", g_beyond)
             .texts("lost_by", g_lost)
             .texts("serial", g_serial)
             .texts("enters", g_enters)

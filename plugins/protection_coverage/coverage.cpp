@@ -121,6 +121,7 @@ PointCoverage point_coverage(const Dem& dem, const std::vector<System>& systems,
     p.cls.assign(bands_m.size(), 0);
     p.seen_by.assign(bands_m.size(), {});
     p.lowest_m = std::numeric_limits<double>::infinity();
+    if (!dem.contains(x, y)) return p;  // off the terrain: seen by none
     const double ground = dem.elevation(x, y);
     for (std::size_t i = 0; i < systems.size(); ++i) {
         const System& s = systems[i];

@@ -71,7 +71,7 @@ CoverageGrids combine(const Dem& dem, const std::vector<System>& systems, const 
 
 /// What one point sees, by exact line of sight: per band whether it is detected and
 /// engageable, which systems see it, and the lowest height above ground any system sees
-/// there (+inf: none in range).
+/// there (+inf: none in range). A point off the DEM is seen by none.
 struct PointCoverage {
     std::vector<std::uint8_t> cls;                  ///< per band: 0, 1 or 2 as CoverageGrids::cls
     std::vector<std::vector<std::size_t>> seen_by;  ///< per band: the systems that see it

@@ -199,23 +199,16 @@ std::vector<Placed> read_systems(Run& r, double k_override) {
         Placed p;
         p.lon = at.lon, p.lat = at.lat, p.at = at.label();
         pcov::System& s = p.sys;
-        s.type = type;
+        s = type_system(r, type, k_override);  // the type's figures, then the record's own
         s.name = "S" + std::to_string(i + 1) + " " + type + "@" + p.at;
-        s.sensor = r.table_text(kSystemsTable, row, "role") == "sensor";
-        s.needs_los = s.sensor || r.table_text(kSystemsTable, row, "needs_los") != "false";
-        auto field = [&](const char* name, const char* column, double fallback) {
+        auto given = [&](const char* name, double& value, double scale = 1) {
             const std::string key = path("systems", i, name);
-            return r.has(key) ? r.number(key) : table_number(r, row, column, fallback);
+            if (r.has(key)) value = r.number(key) * scale;
         };
-        s.mast_m = field("mast_m", "mast_m", 10);
-        s.range_m = field("range_km", "range_km", 0) * 1000;
-        s.azimuth_deg = field("azimuth_deg", "azimuth_deg", 0);
-        s.sector_deg = field("sector_deg", "sector_deg", 360);
-        s.min_range_m = table_number(r, row, "min_range_km", 0) * 1000;
-        s.min_alt_m = table_number(r, row, "min_alt_m", 0);
-        s.max_alt_m = table_number(r, row, "max_alt_m", 1e9);
-        s.max_elevation_deg = table_number(r, row, "max_elevation_deg", 90);
-        s.k = k_override > 0 ? k_override : table_number(r, row, "k", 4.0 / 3.0);
+        given("mast_m", s.mast_m);
+        given("range_km", s.range_m, 1000);
+        given("azimuth_deg", s.azimuth_deg);
+        given("sector_deg", s.sector_deg);
         if (!(s.range_m > 0))
             throw InputFailure(where + ".range_km: type '" + type + "' has no default range: give range_km");
         if (!(s.sector_deg > 0) || s.sector_deg > 360)
@@ -861,11 +854,7 @@ void run(Run& r) {
         }
         if (!area) {
             const std::vector<double> xy = to_crs(r, grid.crs, {a.lon, a.lat});
-            const pcov::PointCoverage pc =
-                dem.contains(xy[0], xy[1]) ? pcov::point_coverage(dem, systems, xy[0], xy[1], bands)
-                                           : pcov::PointCoverage{std::vector<std::uint8_t>(bands.size(), 0),
-                                                                 std::vector<std::vector<std::size_t>>(bands.size()),
-                                                                 std::numeric_limits<double>::infinity()};
+            const pcov::PointCoverage pc = pcov::point_coverage(dem, systems, xy[0], xy[1], bands);
             for (std::size_t b = 0; b < bands.size(); ++b) {
                 det[b] = pc.cls[b] >= 1 ? 100 : 0, eng[b] = pc.cls[b] == 2 ? 100 : 0;
                 minimum[b] = static_cast<double>(pc.seen_by[b].size());
@@ -934,14 +923,8 @@ void run(Run& r) {
             if (km.empty()) continue;
             const std::vector<double> xy = to_crs(r, grid.crs, ll);
             std::vector<pcov::PointCoverage> pcs(km.size());
-            for (std::size_t i = 0; i < km.size(); ++i) {
-                if (dem.contains(xy[2 * i], xy[2 * i + 1]))
-                    pcs[i] = pcov::point_coverage(dem, systems, xy[2 * i], xy[2 * i + 1], bands);
-                else
-                    pcs[i] = {std::vector<std::uint8_t>(bands.size(), 0),
-                              std::vector<std::vector<std::size_t>>(bands.size()),
-                              std::numeric_limits<double>::infinity()};
-            }
+            for (std::size_t i = 0; i < km.size(); ++i)
+                pcs[i] = pcov::point_coverage(dem, systems, xy[2 * i], xy[2 * i + 1], bands);
             const auto depart = parse_time(p.depart), arrive = parse_time(p.arrive);
             for (std::size_t b = 0; b < bands.size(); ++b) {
                 RouteRow row{p.id, p.name, bands[b], length_km, 0};

@@ -2,7 +2,6 @@
 // enablement-gui headless under xvfb-run: the picture it writes is checked pixel by
 // pixel. Skips (exit 77) when xvfb-run is missing.
 #include <catch2/catch.hpp>
-#include <stb_image.h>
 
 #include <algorithm>
 #include <array>
@@ -21,6 +20,7 @@
 #include "mp/data/default_data.hpp"
 #include "mp/geo/crs.hpp"
 #include "mp/io/ogr_io.hpp"
+#include "png_support.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -58,26 +58,9 @@ int run_gui(const mp::test::TempDir& tmp, const std::string& args) {
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-struct Image {
-    int w = 0, h = 0;
-    std::unique_ptr<unsigned char, void (*)(void*)> px{nullptr, stbi_image_free};
-    std::array<int, 3> at(int x, int y) const {
-        const unsigned char* p = px.get() + (static_cast<std::size_t>(y) * w + x) * 3;
-        return {p[0], p[1], p[2]};
-    }
-};
-
-Image load_png(const std::string& path) {
-    Image img;
-    int n = 0;
-    img.px.reset(stbi_load(path.c_str(), &img.w, &img.h, &n, 3));
-    REQUIRE(img.px);
-    return img;
-}
-
-bool near(const std::array<int, 3>& c, const std::array<int, 3>& ref, int tol) {
-    return std::abs(c[0] - ref[0]) <= tol && std::abs(c[1] - ref[1]) <= tol && std::abs(c[2] - ref[2]) <= tol;
-}
+using mp::test::Image;
+using mp::test::load_png;
+using mp::test::near;
 
 // The symbol frame fill of shaders/map_symbol.frag (APP-6 friendly crystal blue).
 constexpr std::array<int, 3> kSymbolFill{128, 224, 255};

@@ -5,7 +5,6 @@
 // pixel where the plugin's closed-form results say what must be there. Skips (exit 77)
 // when xvfb-run is missing.
 #include <catch2/catch.hpp>
-#include <stb_image.h>
 
 #include <array>
 #include <cmath>
@@ -20,6 +19,7 @@
 #include "map/forms.hpp"
 #include "map/view.hpp"
 #include "mp/geo/crs.hpp"
+#include "png_support.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -44,26 +44,9 @@ int run_typed(const mp::test::TempDir& tmp, const std::string& name, const std::
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
-struct Image {
-    int w = 0, h = 0;
-    std::unique_ptr<unsigned char, void (*)(void*)> px{nullptr, stbi_image_free};
-    std::array<int, 3> at(int x, int y) const {
-        const unsigned char* p = px.get() + (static_cast<std::size_t>(y) * w + x) * 3;
-        return {p[0], p[1], p[2]};
-    }
-};
-
-Image load_png(const std::string& path) {
-    Image img;
-    int n = 0;
-    img.px.reset(stbi_load(path.c_str(), &img.w, &img.h, &n, 3));
-    REQUIRE(img.px);
-    return img;
-}
-
-bool near(const std::array<int, 3>& c, const std::array<int, 3>& ref, int tol) {
-    return std::abs(c[0] - ref[0]) <= tol && std::abs(c[1] - ref[1]) <= tol && std::abs(c[2] - ref[2]) <= tol;
-}
+using mp::test::Image;
+using mp::test::load_png;
+using mp::test::near;
 
 std::array<int, 3> rgb(const std::array<float, 4>& c) {
     return {static_cast<int>(std::lround(c[0] * 255)), static_cast<int>(std::lround(c[1] * 255)),

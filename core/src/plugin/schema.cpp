@@ -491,19 +491,14 @@ ParamValues validate_params(const std::vector<ParamDef>& schema, const nlohmann:
     ParamValues out = nlohmann::json::object();
     if (raw.is_object()) {
         for (const auto& [key, value] : raw.items()) {
-            const auto def =
-                std::find_if(schema.begin(), schema.end(), [&key = key](const ParamDef& d) { return d.key == key; });
-            if (def == schema.end() || def->retired()) {
-                if (def != schema.end()) throw UsageError("parameter '" + key + "' was replaced: " + def->replaced_by);
+            if (std::none_of(schema.begin(), schema.end(), [&key = key](const ParamDef& d) { return d.key == key; })) {
                 std::string known;
-                for (const auto& d : schema)
-                    if (!d.retired()) known += (known.empty() ? "" : ", ") + d.key;
+                for (const auto& d : schema) known += (known.empty() ? "" : ", ") + d.key;
                 throw UsageError("unknown parameter '" + key + "'", "known: " + (known.empty() ? "none" : known));
             }
         }
     }
     for (const auto& d : schema) {
-        if (d.retired()) continue;
         if (raw.is_object() && raw.contains(d.key) && !raw[d.key].is_null()) {
             out[d.key] = value_from(d, raw[d.key], ws);
         } else if (d.default_value) {

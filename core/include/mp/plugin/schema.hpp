@@ -88,7 +88,8 @@ using ParamValues = nlohmann::json;
 /// Throws mp::UsageError naming the key: unknown key, wrong type, out of range, missing
 /// required value; and mp::InputError naming the key and value for input that does not
 /// exist or cannot be read: an unknown place, a file that is not there, a raster source
-/// that is not a raster or has no CRS.
+/// that is not a raster or has no CRS. `schema` holds the live parameters: retired ones
+/// are split off (split_retired) and refused first (refuse_retired), as Registry::run does.
 ParamValues validate_params(const std::vector<ParamDef>& schema, const nlohmann::json& raw, const data::Workspace* ws);
 
 /// The schema as JSON (for `enablement plugins --format json` and the GUI).

@@ -815,8 +815,7 @@ TEST_CASE("the cursor readout over protection coverage names exactly the systems
     REQUIRE(both.j.contains("cursor"));
     CHECK(std::abs(both.j["cursor"]["lon"].get<double>() - 4.40) < 0.01);
     CHECK(std::abs(both.j["cursor"]["lat"].get<double>() - 51.24) < 0.01);
-    CHECK(readout_starting(both, "seen_by_30m: ") ==
-          "seen_by_30m: S1 shorad@port-antwerp, S2 radar@4.400000,51.220000");
+    CHECK(readout_starting(both, "seen_by_30m: ") == "seen_by_30m: S1 shorad@port-antwerp, S2 radar@4.4,51.22");
     CHECK(readout_starting(both, "count_30m: ") == "count_30m: 2 systems");
     // The height chosen in the selector; both see it and the SHORAD engages it (class 2).
     CHECK(readout_starting(both, "coverage_class at ") == "coverage_class at 30 m above ground: 2");
@@ -861,7 +860,7 @@ TEST_CASE("the cursor readout over protection coverage names exactly the systems
                              tmp.file("radar.png") + " --dump-view " + tmp.file("radar.json")) == 0);
     const Dump radar = load_dump(tmp.file("radar.json"));
     INFO(radar.j["cursor_readout"].dump(1));
-    CHECK(readout_starting(radar, "seen_by_30m: ") == "seen_by_30m: S2 radar@4.400000,51.220000");
+    CHECK(readout_starting(radar, "seen_by_30m: ") == "seen_by_30m: S2 radar@4.4,51.22");
     CHECK(readout_starting(radar, "count_30m: ") == "count_30m: 1 systems");
     CHECK(readout_starting(radar, "coverage_class at ") == "coverage_class at 10 m above ground: 1");
 }

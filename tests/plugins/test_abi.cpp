@@ -190,7 +190,7 @@ TEST_CASE("Record lists, places, host choices and files validate and read by pat
     const std::string m = all_messages(r);
     CHECK(m.find("at port-zeebrugge") != std::string::npos);
     CHECK(m.find("S1 shorad at port-antwerp mast 12.000 m, range 12.000 km") != std::string::npos);
-    CHECK(m.find("S2 cuas at 3.200000,51.300000 mast 10.000 m, range 4.500 km") != std::string::npos);
+    CHECK(m.find("S2 cuas at 3.2,51.3 mast 10.000 m, range 4.500 km") != std::string::npos);
     CHECK(m.find("vehicle wheeled-truck mlc 32.000") != std::string::npos);
     const auto& feats = r.layers.at(0).layer.features;
     REQUIRE(feats.size() == 2);

@@ -531,12 +531,21 @@ inline std::string path(const std::string& key, std::size_t index, const std::st
 struct Place {
     double lon = 0, lat = 0;
     std::string site;
-    /// The site's id, or "lon,lat".
+    /// The site's id, or "lon,lat" in degrees to 6 decimals (0.1 m) without trailing
+    /// zeros: "4.4,51.22".
     std::string label() const {
         if (!site.empty()) return site;
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%.6f,%.6f", lon, lat);
-        return buf;
+        auto degrees = [](double v) {
+            char buf[40];
+            std::snprintf(buf, sizeof buf, "%.6f", v);
+            std::string t = buf;
+            if (t.find('.') != std::string::npos) {
+                t.erase(t.find_last_not_of('0') + 1);
+                if (t.back() == '.') t.pop_back();
+            }
+            return t == "-0" ? std::string("0") : t;
+        };
+        return degrees(lon) + "," + degrees(lat);
     }
 };
 

@@ -3,10 +3,14 @@
 // GDAL's viewshed (GDALViewshedGenerate, GVOT_MIN_TARGET_HEIGHT_FROM_GROUND, the same
 // curvature as 1/k), in one run on the same DEM:
 //   single    one sensor, 20 km range at the DEM's cell size: ours vs GDAL in process
-//   100       100 sensors x 12 km, 5 bands: ours on every thread (windows + per-band
-//             counts) vs 100 sequential GDAL viewsheds
-//   move_one  moving one sensor: its window again and the counts updated
-//   memory    bytes our 100-sensor state holds (windows, counts, DEM) and the peak RSS
+//   100       100 sensors x 12 km, 5 bands: ours on every thread, what the plugin runs
+//             (every window, then combine(): per band the counts, classes and the set
+//             of sensors of every cell, the lowest visible height) vs 100 sequential
+//             GDAL viewsheds
+//   move_one  moving one sensor as the plugin does it: its window again (the others
+//             come from the cache) and combine() again
+//   memory    bytes our 100-sensor state holds (windows, combined grids, DEM) and the
+//             peak RSS
 //   agreement % of in-range cells whose visibility at 30 m equals GDAL's (all 100)
 // Usage: bench-coverage [--dem FILE] [--sensors N]
 //   without --dem: a synthetic 48 x 48 km relief at 25 m (hills and valleys of 100-150 m)
@@ -29,6 +33,7 @@
 #include <thread>
 #include <vector>
 
+#include "coverage.hpp"
 #include "viewshed.hpp"
 
 using namespace pcov;
@@ -218,37 +223,72 @@ int main(int argc, char** argv) {
     std::mt19937 rng(5);
     std::uniform_real_distribution<double> ux(d.x0 + 12000, d.x0 + d.width * d.cell - 12000);
     std::uniform_real_distribution<double> uy(d.y0 - d.height * d.cell + 12000, d.y0 - 12000);
+    // Surveillance radars as the systems library has them (data/air_defence_systems.json:
+    // 200 m minimum range, 70 degrees top elevation), on 10 m masts, 12 km.
     std::vector<Site> sites(static_cast<std::size_t>(sensors));
-    for (auto& s : sites) s.x = ux(rng), s.y = uy(rng), s.mast_m = 10, s.range_m = 12000;
+    std::vector<System> systems;
+    for (auto& s : sites) {
+        s.x = ux(rng), s.y = uy(rng), s.mast_m = 10, s.range_m = 12000;
+        System sys;
+        sys.name = "radar " + std::to_string(systems.size() + 1);
+        sys.type = "radar";
+        sys.sensor = true;
+        sys.x = s.x, sys.y = s.y, sys.mast_m = s.mast_m, sys.range_m = s.range_m, sys.k = s.k;
+        sys.min_range_m = 200, sys.max_alt_m = 10000, sys.max_elevation_deg = 70;
+        systems.push_back(sys);
+    }
     const double t0 = now_ms();
     std::vector<HeightWindow> windows = lowest_visible_all(d, sites);
     const double t_windows = now_ms() - t0;
-    auto counts = count_per_band(d, windows, bands);
-    const double many_ours = now_ms() - t0;
-    std::printf("%d sensors: windows %.0f ms, counts %.0f ms\n", sensors, t_windows, many_ours - t_windows);
-    std::size_t held = d.z.capacity() * sizeof(float);
+    CoverageGrids grids = combine(d, systems, windows, bands);
+    const double t_combine = now_ms() - t0 - t_windows;
+    // The sets of sensors that see each cell, band after band, as the plugin writes them.
+    // Into one raster's planes, cleared before each band (the plugin's raster result).
+    std::vector<std::uint64_t> sets(d.z.size() * ((systems.size() + 63) / 64));
+    const std::size_t set_bytes = sets.capacity() * sizeof(std::uint64_t);
+    std::size_t any_seen = 0;
+    double t_sets = 0;
+    for (std::size_t b = 0; b < bands.size(); ++b) {
+        const double s0 = now_ms();
+        std::fill(sets.begin(), sets.end(), 0);
+        seen_by(d, systems, windows, bands, b, sets.data());
+        t_sets += now_ms() - s0;
+        any_seen += static_cast<std::size_t>(std::count_if(sets.begin(), sets.end(), [](auto v) { return v != 0; }));
+    }
+    const double many_ours = t_windows + t_combine + t_sets;
+    std::printf("%d sensors: windows %.0f ms, combine %.0f ms, sets of sensors %.0f ms (%zu non-empty words)\n",
+                sensors, t_windows, t_combine, t_sets, any_seen);
+    auto grid_bytes = [](const CoverageGrids& g) {
+        std::size_t n = g.lowest.capacity() * sizeof(float) + g.in_range.capacity();
+        for (const auto& v : g.count) n += v.capacity();
+        for (const auto& v : g.cls) n += v.capacity();
+        return n;
+    };
+    // What is held at once: the DEM, the windows, the combined grids and one band's sets.
+    std::size_t held = d.z.capacity() * sizeof(float) + grid_bytes(grids) + set_bytes;
     for (const auto& w : windows) held += w.memory_bytes();
-    held += counts.v.capacity();
     const double rss = peak_rss_mb();
 
-    // Moving one sensor: its window again, the counts updated.
+    // Moving one sensor: its window again, the others as they are (the plugin's window
+    // cache), combine() again.
     std::vector<double> move_ms;
     for (int rep = 0; rep < 5; ++rep) {
-        Site moved = sites[static_cast<std::size_t>(rep)];
+        const auto k = static_cast<std::size_t>(rep);
+        Site moved = sites[k];
         moved.x += 500;
         const double m0 = now_ms();
-        update_counts(counts, d, windows[static_cast<std::size_t>(rep)], bands, -1);
-        windows[static_cast<std::size_t>(rep)] = lowest_visible(d, moved);
-        update_counts(counts, d, windows[static_cast<std::size_t>(rep)], bands, +1);
+        windows[k] = lowest_visible(d, moved);
+        systems[k].x = moved.x;
+        grids = combine(d, systems, windows, bands);
         move_ms.push_back(now_ms() - m0);
-        sites[static_cast<std::size_t>(rep)] = moved;
+        sites[k] = moved;
     }
 
     std::size_t cells = 0, same = 0;
     double many_gdal = 0;
     for (std::size_t i = 0; i < sites.size(); ++i)
         many_gdal += gdal_viewshed(band, d, sites[i], &windows[i], 30, &cells, &same);
-    std::printf("%d sensors: ours %.0f ms (%u threads, windows + counts of %zu bands), GDAL %.0f ms sequential\n",
+    std::printf("%d sensors: ours %.0f ms (%u threads, windows + combine of %zu bands), GDAL %.0f ms sequential\n",
                 sensors, many_ours, std::max(1u, std::thread::hardware_concurrency()), bands.size(), many_gdal);
     const double agreement = cells ? 100.0 * static_cast<double>(same) / static_cast<double>(cells) : 0;
     std::printf("agreement at 30 m: %.3f %% of %zu in-range cells\n", agreement, cells);

@@ -48,17 +48,15 @@ struct System {
 /// What the systems cover, per band, over the whole DEM grid (row-major cells).
 struct CoverageGrids {
     std::vector<double> bands_m;
-    std::size_t words = 0;  ///< 64-bit words of the per-cell system set
+    std::size_t words = 0;  ///< 64-bit words of the per-cell system set (seen_by())
     /// Per band: number of systems that see the cell (saturating at 255).
     std::vector<std::vector<std::uint8_t>> count;
     /// Per band: 0 not detected, 1 detected, 2 detected and engageable (also 2 where an
     /// effector engages on its own sight without a sensor).
     std::vector<std::vector<std::uint8_t>> cls;
-    /// Per band: the set of systems that see the cell, `words` words per cell (bit i of
-    /// word i / 64 is system i).
-    std::vector<std::vector<std::uint64_t>> seen_by;
     /// The lowest height above ground at which any system sees the cell (inside its
-    /// footprint, whatever its altitude limits); +inf where none does.
+    /// footprint, whatever its altitude limits), rounded up as the windows hold it (to
+    /// 0.1 m up to 3000 m); +inf where none does.
     std::vector<float> lowest;
     /// Whether the cell is inside some system's footprint.
     std::vector<std::uint8_t> in_range;
@@ -68,6 +66,15 @@ struct CoverageGrids {
 /// need line of sight may have an empty window) into the grids.
 CoverageGrids combine(const Dem& dem, const std::vector<System>& systems, const std::vector<HeightWindow>& windows,
                       const std::vector<double>& bands_m);
+
+/// Adds to `out` the set of systems that see each cell in band bands_m[band], as
+/// `words` planes of cells (bit i % 64 of plane i / 64 is system i: cell c's word w is
+/// out[w * cells + c]; the planes of a bitmask raster), by the same rules as combine().
+/// One band at a time, written where the caller keeps it: the sets of every band of
+/// many systems would not fit in memory together (100 systems, 5 bands, 48 x 48 km at
+/// 25 m: 295 MB).
+void seen_by(const Dem& dem, const std::vector<System>& systems, const std::vector<HeightWindow>& windows,
+             const std::vector<double>& bands_m, std::size_t band, std::uint64_t* out);
 
 /// What one point sees, by exact line of sight: per band whether it is detected and
 /// engageable, which systems see it, and the lowest height above ground any system sees

@@ -787,10 +787,7 @@ void run(Run& r) {
     for (const auto& s : systems) system_names.push_back(s.name);
     for (std::size_t b = 0; b < bands.size(); ++b) {
         auto seen = RasterResult::of<std::uint64_t>("seen_by_" + band_label(bands[b]), grid, cov.words);
-        for (std::size_t wd = 0; wd < cov.words; ++wd) {
-            std::uint64_t* v = seen.cells<std::uint64_t>(wd);
-            for (std::size_t i = 0; i < cells; ++i) v[i] = cov.seen_by[b][i * cov.words + wd];
-        }
+        pcov::seen_by(dem, systems, win.windows, bands, b, seen.cells<std::uint64_t>(0));  // the planes follow
         r.raster(seen.bitmask(system_names));
     }
 
@@ -1178,7 +1175,7 @@ void place_systems(Run& r, const Work& work, const std::vector<pcov::System>& ex
             const double rise =
                 dem.elevation(t.x, t.y) + band - pcov::curvature_drop(d, s.k, dem.semi_major_m) - z_sensor;
             if (!s.in_altitudes(band, d, rise)) continue;
-            const bool ok = s.needs_los ? win.windows[o].at(dem.column_of(t.x), dem.row_of(t.y)) <= band
+            const bool ok = s.needs_los ? win.windows[o].seen(dem.column_of(t.x), dem.row_of(t.y), band)
                                         : cov.cls[bi][t.cell] >= 1;  // fires on an existing sensor's track
             if (ok) covers.push_back(static_cast<std::uint32_t>(j));
         }

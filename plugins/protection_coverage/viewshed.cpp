@@ -29,15 +29,9 @@ namespace {
 // observable heights of its neighbours on the sensor's side along the ray through it.
 
 // The sight line through a cell on the sensor's row, column or diagonal, from the
-// observable height z_prev of the cell one step closer on the same line.
-inline double along_line(int offset, double z_prev) { return z_prev * offset / (offset - 1); }
-
-// Edge interpolation (GDAL's GVM_Edge): the ray to (i, j) with i < j crosses the column
-// (row) j - 1 between the diagonal neighbour z_diag (i - 1, j - 1) and the straight one
-// z_straight (i, j - 1).
-inline double edge(int i, int j, double z_diag, double z_straight) {
-    return (z_diag * i + z_straight * (j - i)) / (j - 1);
-}
+// observable height z_prev of the cell one step closer on the same line:
+// z_prev * offset / (offset - 1), with inv[k] = 1 / k.
+inline double along_line(int offset, double z_prev, const double* inv) { return z_prev * offset * inv[offset - 1]; }
 
 struct Sweep {
     const Dem& dem;
@@ -49,27 +43,24 @@ struct Sweep {
     double range2, cell2;
 
     // Loads row r as heights relative to the sensor, lowered by curvature; returns the
-    // in-range part [left, right) (empty when the row is wholly out of range).
+    // in-range part [left, right) (empty when the row is wholly out of range). The
+    // half-width comes from a square root, then is settled on the exact test
+    // dx^2 + dy^2 <= range^2 so that the loop below has no test.
     std::pair<int, int> load(int r, std::vector<double>& rel) const {
         const double dy = static_cast<double>(r - oy);
         const double dy2 = dy * dy * cell2;
         if (dy2 > range2) return {X, X};
+        int n = static_cast<int>(std::sqrt((range2 - dy2) / cell2));
+        auto inside = [&](int k) { return static_cast<double>(k) * k * cell2 + dy2 <= range2; };
+        while (inside(n + 1)) ++n;
+        while (n > 0 && !inside(n)) --n;
+        const int left = std::max(0, X - n), right = std::min(cols, X + n + 1);
         const float* row = &dem.z[static_cast<std::size_t>(r) * static_cast<std::size_t>(dem.width) + c0];
-        // The sensor's column is in range whenever the row is: dx = 0 there.
-        int left = X, right = X + 1;
-        for (int i = X; i >= 0; --i) {
+        double* out = rel.data();
+        const double zs = z_sensor, f = drop_factor, c2 = cell2;
+        for (int i = left; i < right; ++i) {
             const double dx = static_cast<double>(i - X);
-            const double d2 = dx * dx * cell2 + dy2;
-            if (d2 > range2) break;
-            rel[i] = row[i] - drop_factor * d2 - z_sensor;
-            left = i;
-        }
-        for (int i = X + 1; i < cols; ++i) {
-            const double dx = static_cast<double>(i - X);
-            const double d2 = dx * dx * cell2 + dy2;
-            if (d2 > range2) break;
-            rel[i] = row[i] - drop_factor * d2 - z_sensor;
-            right = i + 1;
+            out[i] = row[i] - f * (dx * dx * c2 + dy2) - zs;
         }
         return {left, right};
     }
@@ -77,14 +68,14 @@ struct Sweep {
 
 // Records the lowest visible height of a cell whose sight-line height is z and raises
 // the cell to its observable height.
-inline void settle(double& cell, double z, float& out) {
-    out = static_cast<float>(std::max(0.0, z - cell));
+inline void settle(double& cell, double z, std::uint16_t& out) {
+    out = HeightWindow::encode(z - cell);
     cell = std::max(cell, z);
 }
 
 }  // namespace
 
-HeightWindow lowest_visible(const Dem& dem, const Site& site, const std::atomic<bool>* cancel) {
+PCOV_VECTOR_CLONES HeightWindow lowest_visible(const Dem& dem, const Site& site, const std::atomic<bool>* cancel) {
     HeightWindow w;
     if (dem.width <= 0 || dem.height <= 0 || !dem.contains(site.x, site.y) || !(site.range_m > 0)) return w;
     const int ox = dem.column_of(site.x), oy = dem.row_of(site.y);
@@ -93,7 +84,7 @@ HeightWindow lowest_visible(const Dem& dem, const Site& site, const std::atomic<
     w.row0 = std::max(0, oy - reach);
     w.cols = std::min(dem.width, ox + reach + 1) - w.col0;
     w.rows = std::min(dem.height, oy + reach + 1) - w.row0;
-    w.h.assign(static_cast<std::size_t>(w.cols) * static_cast<std::size_t>(w.rows), kNotSeen);
+    w.code.assign(static_cast<std::size_t>(w.cols) * static_cast<std::size_t>(w.rows), HeightWindow::kOutOfRange);
 
     const Sweep s{dem,
                   ox,
@@ -106,21 +97,35 @@ HeightWindow lowest_visible(const Dem& dem, const Site& site, const std::atomic<
                   site.range_m * site.range_m,
                   dem.cell * dem.cell};
     const int X = s.X;
-    auto out_row = [&](int r) { return &w.h[static_cast<std::size_t>(r - w.row0) * static_cast<std::size_t>(w.cols)]; };
+    auto out_row = [&](int r) {
+        return &w.code[static_cast<std::size_t>(r - w.row0) * static_cast<std::size_t>(w.cols)];
+    };
+    // Reciprocals: the sweep multiplies where the formulas divide, which keeps divisions
+    // off the chain of dependent cells along a row.
+    std::vector<double> inv_table(static_cast<std::size_t>(std::max(w.cols, w.rows) + 2));
+    inv_table[0] = 0;
+    for (std::size_t k = 1; k < inv_table.size(); ++k) inv_table[k] = 1.0 / static_cast<double>(k);
+    const double* inv = inv_table.data();
 
     // The sensor's own row: outward along it.
     std::vector<double> first(static_cast<std::size_t>(w.cols));
     {
         const auto [left, right] = s.load(oy, first);
-        float* out = out_row(oy);
+        std::uint16_t* out = out_row(oy);
         out[X] = 0;
         if (X - 1 >= left) out[X - 1] = 0;
         if (X + 1 < right) out[X + 1] = 0;
-        for (int i = X - 2; i >= left; --i) settle(first[i], along_line(X - i, first[i + 1]), out[i]);
-        for (int i = X + 2; i < right; ++i) settle(first[i], along_line(i - X, first[i - 1]), out[i]);
+        for (int i = X - 2; i >= left; --i) settle(first[i], along_line(X - i, first[i + 1], inv), out[i]);
+        for (int i = X + 2; i < right; ++i) settle(first[i], along_line(i - X, first[i - 1], inv), out[i]);
     }
 
-    // Then row by row away from it, up and down.
+    // Then row by row away from it, up and down. In a row yoff away, a cell xoff away
+    // takes its sight line from the row before (`last`) where xoff < yoff (the ray
+    // crosses that row between the straight and the diagonal neighbour: GDAL's
+    // GVM_Edge), along the diagonal where xoff == yoff, and from the row before and its
+    // own neighbour towards the sensor's column where xoff > yoff (the ray crosses the
+    // column xoff - 1). Only that last part chains cell to cell; its left and right
+    // halves are independent and run interleaved.
     std::vector<double> last, cur(static_cast<std::size_t>(w.cols));
     for (const int dir : {-1, 1}) {
         last = first;
@@ -129,24 +134,39 @@ HeightWindow lowest_visible(const Dem& dem, const Site& site, const std::atomic<
             const int yoff = std::abs(r - oy);
             const auto [left, right] = s.load(r, cur);
             if (left >= right) break;  // farther rows are out of range too
-            float* out = out_row(r);
-            settle(cur[X], yoff == 1 ? cur[X] : along_line(yoff, last[X]), out[X]);
-            for (int i = X - 1; i >= left; --i) {
-                const int xoff = X - i;
-                double z;
-                if (xoff == yoff) z = xoff == 1 ? cur[i] : along_line(xoff, last[i + 1]);
-                else if (xoff > yoff) z = edge(yoff, xoff, last[i + 1], cur[i + 1]);
-                else z = edge(xoff, yoff, last[i + 1], last[i]);
-                settle(cur[i], z, out[i]);
+            std::uint16_t* out = out_row(r);
+            double* c = cur.data();
+            const double* l = last.data();
+            settle(c[X], yoff == 1 ? c[X] : along_line(yoff, l[X], inv), out[X]);
+            const int nl = X - left, nr = right - 1 - X;  // cells in range to each side
+            // xoff < yoff: from the row before only.
+            const double inv_y = inv[yoff - 1];
+            for (int xoff = 1, n = std::min(nl, yoff - 1); xoff <= n; ++xoff) {
+                const int i = X - xoff;
+                settle(c[i], (l[i + 1] * xoff + l[i] * (yoff - xoff)) * inv_y, out[i]);
             }
-            for (int i = X + 1; i < right; ++i) {
-                const int xoff = i - X;
-                double z;
-                if (xoff == yoff) z = xoff == 1 ? cur[i] : along_line(xoff, last[i - 1]);
-                else if (xoff > yoff) z = edge(yoff, xoff, last[i - 1], cur[i - 1]);
-                else z = edge(xoff, yoff, last[i - 1], last[i]);
-                settle(cur[i], z, out[i]);
+            for (int xoff = 1, n = std::min(nr, yoff - 1); xoff <= n; ++xoff) {
+                const int i = X + xoff;
+                settle(c[i], (l[i - 1] * xoff + l[i] * (yoff - xoff)) * inv_y, out[i]);
             }
+            // xoff == yoff: the diagonal.
+            if (yoff <= nl)
+                settle(c[X - yoff], yoff == 1 ? c[X - yoff] : along_line(yoff, l[X - yoff + 1], inv), out[X - yoff]);
+            if (yoff <= nr)
+                settle(c[X + yoff], yoff == 1 ? c[X + yoff] : along_line(yoff, l[X + yoff - 1], inv), out[X + yoff]);
+            // xoff > yoff: the chain, both halves at once.
+            auto step = [&](int i, int towards, int xoff) {
+                const double q = inv[xoff - 1];
+                settle(c[i], l[i + towards] * (yoff * q) + c[i + towards] * ((xoff - yoff) * q), out[i]);
+            };
+            const int both = std::min(nl, nr);
+            int xoff = yoff + 1;
+            for (; xoff <= both; ++xoff) {
+                step(X - xoff, +1, xoff);
+                step(X + xoff, -1, xoff);
+            }
+            for (int k = xoff; k <= nl; ++k) step(X - k, +1, k);
+            for (int k = xoff; k <= nr; ++k) step(X + k, -1, k);
             std::swap(last, cur);
         }
     }
@@ -202,74 +222,6 @@ std::vector<HeightWindow> lowest_visible_all(const Dem& dem, const std::vector<S
     work();
     for (auto& t : pool) t.join();
     return out;
-}
-
-std::vector<std::uint8_t> BandCounts::band(std::size_t b) const {
-    std::vector<std::uint8_t> out(bands ? v.size() / bands : 0);
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = v[i * bands + b];
-    return out;
-}
-
-namespace {
-
-// Adds or removes one window's contribution to the counts of DEM rows [row_lo, row_hi).
-void update_rows(BandCounts& counts, const Dem& dem, const HeightWindow& w, const std::vector<float>& band, int sign,
-                 int row_lo, int row_hi) {
-    const std::size_t nb = counts.bands;
-    const int r0 = std::max(w.row0, row_lo), r1 = std::min(w.row0 + w.rows, row_hi);
-    for (int dr = r0; dr < r1; ++dr) {
-        const float* h = &w.h[static_cast<std::size_t>(dr - w.row0) * static_cast<std::size_t>(w.cols)];
-        std::uint8_t* out =
-            &counts.v[(static_cast<std::size_t>(dr) * static_cast<std::size_t>(dem.width) + w.col0) * nb];
-        const float top = band.back();
-        if (sign > 0) {
-            for (int i = 0; i < w.cols; ++i, out += nb) {
-                const float hi = h[i];
-                if (hi > top) continue;  // seen in no band (or out of range)
-                for (std::size_t b = 0; b < nb; ++b)
-                    out[b] = static_cast<std::uint8_t>(out[b] + (hi <= band[b] && out[b] < 255));
-            }
-        } else {
-            for (int i = 0; i < w.cols; ++i, out += nb) {
-                const float hi = h[i];
-                if (hi > top) continue;
-                for (std::size_t b = 0; b < nb; ++b)
-                    out[b] = static_cast<std::uint8_t>(out[b] - (hi <= band[b] && out[b] > 0));
-            }
-        }
-    }
-}
-
-}  // namespace
-
-void update_counts(BandCounts& counts, const Dem& dem, const HeightWindow& w, const std::vector<double>& bands_m,
-                   int sign) {
-    if (counts.bands == 0) return;
-    const std::vector<float> band(bands_m.begin(), bands_m.end());
-    update_rows(counts, dem, w, band, sign, 0, dem.height);
-}
-
-BandCounts count_per_band(const Dem& dem, const std::vector<HeightWindow>& windows, const std::vector<double>& bands_m,
-                          unsigned threads) {
-    BandCounts counts;
-    counts.bands = bands_m.size();
-    counts.v.assign(static_cast<std::size_t>(dem.width) * static_cast<std::size_t>(dem.height) * counts.bands, 0);
-    if (counts.bands == 0) return counts;
-    const std::vector<float> band(bands_m.begin(), bands_m.end());
-    // Each thread owns a stripe of DEM rows and adds every window's part in it: no two
-    // threads write the same cell.
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    threads = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(dem.height)));
-    auto stripe = [&](unsigned t) {
-        const int lo = static_cast<int>(static_cast<long long>(dem.height) * t / threads);
-        const int hi = static_cast<int>(static_cast<long long>(dem.height) * (t + 1) / threads);
-        for (const auto& w : windows) update_rows(counts, dem, w, band, +1, lo, hi);
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(stripe, t);
-    stripe(0);
-    for (auto& t : pool) t.join();
-    return counts;
 }
 
 }  // namespace pcov

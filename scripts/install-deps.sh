@@ -12,7 +12,7 @@ packages=(
   libgeographiclib-dev libosmium2-dev libprotozero-dev libbz2-dev zlib1g-dev libexpat1-dev
   libimgui-dev libglfw3-dev libglew-dev libgl-dev libgl1-mesa-dri libstb-dev
   xvfb xauth xdotool clang-format
-  clang libclang-rt-14-dev libglpk-dev
+  clang libclang-rt-14-dev libglpk-dev glpk-utils coinor-libclp-dev
   libglu1-mesa-dev fonts-dejavu-core
   postgresql-15 postgresql-15-postgis-3
 )

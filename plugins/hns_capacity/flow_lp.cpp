@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: MIT
+#include "flow_lp.hpp"
+
+#include <ClpSimplex.hpp>
+#include <CoinPackedMatrix.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <stdexcept>
+
+namespace hns {
+
+namespace {
+
+std::string name_of(const char* kind, std::initializer_list<int> ids) {
+    std::string s = kind;
+    for (const int i : ids) s += "_" + std::to_string(i);
+    return s;
+}
+
+}  // namespace
+
+int FlowSolution::last_delivery(std::size_t k, double tolerance) const {
+    if (k >= delivered.size() || undelivered[k] > tolerance) return -1;
+    for (std::size_t p = delivered[k].size(); p-- > 0;)
+        if (delivered[k][p] > tolerance) return static_cast<int>(p);
+    return -1;
+}
+
+struct FlowLp::Impl {
+    ClpSimplex clp;
+    // Column indices: x[a][j][p] (arc a, its j-th commodity, leaving in period p), w[n][k][p]
+    // (waiting at n from p to p + 1; at the last period, what is left at the horizon),
+    // d[k][p] (delivered at the sink in p). -1 where there is no such column.
+    std::vector<std::vector<std::vector<int>>> x;
+    std::vector<std::vector<std::vector<int>>> w;
+    std::vector<std::vector<int>> d;
+    std::vector<std::vector<int>> resource_row;  // [r][p], -1 when nothing draws on it
+    std::vector<std::vector<char>> relevant;     // [n][k]
+    std::vector<std::string> row_names, col_names;
+    bool solved_once = false;
+};
+
+FlowLp::FlowLp(FlowModel model) : model_(std::move(model)), impl_(std::make_unique<Impl>()) {
+    const FlowModel& m = model_;
+    const int P = m.periods;
+    const int N = static_cast<int>(m.nodes.size());
+    const int K = static_cast<int>(m.commodities.size());
+    const int R = static_cast<int>(m.resources.size());
+    if (P <= 0 || P > 100000) throw std::invalid_argument("flow model: periods must be 1..100000");
+    if (!(m.step_h > 0) || !std::isfinite(m.step_h)) throw std::invalid_argument("flow model: step_h must be > 0");
+    auto finite_nonneg = [](double v) { return std::isfinite(v) && v >= 0; };
+    for (int r = 0; r < R; ++r) {
+        if (static_cast<int>(m.resources[r].cap.size()) != P)
+            throw std::invalid_argument("flow model: resource " + std::to_string(r) + " (" + m.resources[r].site + " " +
+                                        m.resources[r].key + ") has " + std::to_string(m.resources[r].cap.size()) +
+                                        " capacities for " + std::to_string(P) + " periods");
+        for (const double c : m.resources[r].cap)
+            if (!finite_nonneg(c))
+                throw std::invalid_argument("flow model: resource " + m.resources[r].site + " " + m.resources[r].key +
+                                            " has a negative or non-finite capacity");
+    }
+    for (std::size_t a = 0; a < m.arcs.size(); ++a) {
+        const FlowArc& arc = m.arcs[a];
+        const std::string what = "flow model: arc " + std::to_string(a);
+        if (arc.from < 0 || arc.from >= N || arc.to < 0 || arc.to >= N)
+            throw std::invalid_argument(what + ": bad node");
+        if (arc.delay < 0) throw std::invalid_argument(what + ": negative delay");
+        if (arc.resource < -1 || arc.resource >= R) throw std::invalid_argument(what + ": bad resource");
+        if (arc.usage.size() != arc.commodities.size())
+            throw std::invalid_argument(what + ": usage and commodities differ in size");
+        for (const int k : arc.commodities)
+            if (k < 0 || k >= K) throw std::invalid_argument(what + ": bad commodity");
+        for (const double u : arc.usage)
+            if (!finite_nonneg(u)) throw std::invalid_argument(what + ": negative or non-finite usage");
+        if (!std::isfinite(arc.cost)) throw std::invalid_argument(what + ": non-finite cost");
+    }
+    for (int n = 0; n < N; ++n) {
+        const FlowNode& node = m.nodes[n];
+        if (node.wait_resource < -1 || node.wait_resource >= R)
+            throw std::invalid_argument("flow model: node " + node.name + ": bad wait resource");
+        if (!node.wait_usage.empty() && static_cast<int>(node.wait_usage.size()) != K)
+            throw std::invalid_argument("flow model: node " + node.name + ": wait usage per commodity");
+    }
+    for (int k = 0; k < K; ++k) {
+        const FlowCommodity& c = m.commodities[k];
+        if (c.sink < 0 || c.sink >= N) throw std::invalid_argument("flow model: commodity " + c.name + ": bad sink");
+        if (!(c.weight >= 0) || !std::isfinite(c.weight))
+            throw std::invalid_argument("flow model: commodity " + c.name + ": bad weight");
+        for (const FlowSupply& s : c.supply)
+            if (s.node < 0 || s.node >= N || s.period < 0 || s.period >= P || !finite_nonneg(s.amount))
+                throw std::invalid_argument("flow model: commodity " + c.name + ": bad supply");
+    }
+
+    // Which nodes matter to which commodity: reachable from its supply and reaching its
+    // sink, over the arcs it may use.
+    auto& rel = impl_->relevant;
+    rel.assign(static_cast<std::size_t>(N), std::vector<char>(static_cast<std::size_t>(K), 0));
+    {
+        std::vector<std::vector<std::pair<int, int>>> out(static_cast<std::size_t>(N)), in(static_cast<std::size_t>(N));
+        for (const FlowArc& arc : m.arcs)
+            for (const int k : arc.commodities)
+                out[arc.from].push_back({arc.to, k}), in[arc.to].push_back({arc.from, k});
+        for (int k = 0; k < K; ++k) {
+            std::vector<char> fwd(static_cast<std::size_t>(N), 0), bwd(static_cast<std::size_t>(N), 0);
+            std::deque<int> q;
+            for (const FlowSupply& s : m.commodities[k].supply)
+                if (!fwd[s.node]) fwd[s.node] = 1, q.push_back(s.node);
+            while (!q.empty()) {
+                const int n = q.front();
+                q.pop_front();
+                for (const auto& [to, kk] : out[n])
+                    if (kk == k && !fwd[to]) fwd[to] = 1, q.push_back(to);
+            }
+            const int sink = m.commodities[k].sink;
+            bwd[sink] = 1, q.push_back(sink);
+            while (!q.empty()) {
+                const int n = q.front();
+                q.pop_front();
+                for (const auto& [from, kk] : in[n])
+                    if (kk == k && !bwd[from]) bwd[from] = 1, q.push_back(from);
+            }
+            for (const FlowSupply& s : m.commodities[k].supply)
+                if (s.amount > 0 && !bwd[s.node])
+                    throw std::invalid_argument("commodity " + m.commodities[k].name + " cannot reach " +
+                                                m.nodes[sink].name + " from " + m.nodes[s.node].name +
+                                                ": no arc it may use leads there");
+            for (int n = 0; n < N; ++n) rel[n][k] = fwd[n] && bwd[n];
+        }
+    }
+
+    // Columns.
+    std::vector<double> obj, lo, hi;
+    auto& names = impl_->col_names;
+    auto column = [&](double cost, std::string name) {
+        obj.push_back(cost), lo.push_back(0), hi.push_back(COIN_DBL_MAX);
+        names.push_back(std::move(name));
+        return static_cast<int>(obj.size()) - 1;
+    };
+    impl_->x.resize(m.arcs.size());
+    for (std::size_t a = 0; a < m.arcs.size(); ++a) {
+        const FlowArc& arc = m.arcs[a];
+        impl_->x[a].assign(arc.commodities.size(), std::vector<int>(static_cast<std::size_t>(P), -1));
+        for (std::size_t j = 0; j < arc.commodities.size(); ++j) {
+            const int k = arc.commodities[j];
+            if (!rel[arc.from][k] || !rel[arc.to][k]) continue;
+            for (int p = 0; p + arc.delay < P; ++p)
+                impl_->x[a][j][p] = column(arc.cost, name_of("x", {static_cast<int>(a), k, p}));
+        }
+    }
+    const double horizon_h = P * m.step_h;
+    impl_->w.assign(static_cast<std::size_t>(N), std::vector<std::vector<int>>(static_cast<std::size_t>(K)));
+    impl_->d.assign(static_cast<std::size_t>(K), std::vector<int>(static_cast<std::size_t>(P), -1));
+    for (int k = 0; k < K; ++k) {
+        const FlowCommodity& c = m.commodities[k];
+        const double beyond_h = m.undelivered_hours > 0 ? m.undelivered_hours : horizon_h;
+        const double left_cost =
+            c.weight * (std::max(0.0, horizon_h - c.rdd * m.step_h) + beyond_h) + 1.0;  // worse than any delivery
+        for (int n = 0; n < N; ++n) {
+            if (!rel[n][k]) continue;
+            auto& wk = impl_->w[n][k];
+            wk.assign(static_cast<std::size_t>(P), -1);
+            if (m.nodes[n].can_wait)
+                for (int p = 0; p + 1 < P; ++p) wk[p] = column(m.holding_cost, name_of("w", {n, k, p}));
+            wk[P - 1] = column(left_cost, name_of("left", {n, k}));
+        }
+        for (int p = 0; p < P; ++p) {
+            const double late_h = std::max(0, p - c.rdd) * m.step_h;
+            impl_->d[k][p] = column(c.weight * late_h + 1e-6 * p, name_of("d", {k, p}));
+        }
+    }
+
+    // Rows: conservation (= supply) and resources (<= capacity), as triplets.
+    std::vector<int> ri, ci;
+    std::vector<double> el, rlo, rhi;
+    auto& rnames = impl_->row_names;
+    auto row = [&](double l, double h, std::string name) {
+        rlo.push_back(l), rhi.push_back(h), rnames.push_back(std::move(name));
+        return static_cast<int>(rlo.size()) - 1;
+    };
+    auto put = [&](int r, int c, double v) {
+        if (c >= 0 && r >= 0) ri.push_back(r), ci.push_back(c), el.push_back(v);
+    };
+    std::vector<std::vector<std::vector<double>>> supply(
+        static_cast<std::size_t>(N),
+        std::vector<std::vector<double>>(static_cast<std::size_t>(K), std::vector<double>()));
+    for (int k = 0; k < K; ++k)
+        for (const FlowSupply& s : m.commodities[k].supply) {
+            auto& v = supply[s.node][k];
+            if (v.empty()) v.assign(static_cast<std::size_t>(P), 0);
+            v[s.period] += s.amount;
+        }
+    // conservation[n][k][p]
+    std::vector<std::vector<std::vector<int>>> cons(static_cast<std::size_t>(N),
+                                                    std::vector<std::vector<int>>(static_cast<std::size_t>(K)));
+    for (int n = 0; n < N; ++n)
+        for (int k = 0; k < K; ++k) {
+            if (!rel[n][k]) continue;
+            cons[n][k].resize(static_cast<std::size_t>(P));
+            for (int p = 0; p < P; ++p) {
+                const double s = supply[n][k].empty() ? 0 : supply[n][k][p];
+                cons[n][k][p] = row(s, s, name_of("flow", {n, k, p}));
+                put(cons[n][k][p], impl_->w[n][k][p], 1);
+                if (p > 0) put(cons[n][k][p], impl_->w[n][k][p - 1], -1);
+                if (n == m.commodities[k].sink) put(cons[n][k][p], impl_->d[k][p], 1);
+            }
+        }
+    for (std::size_t a = 0; a < m.arcs.size(); ++a) {
+        const FlowArc& arc = m.arcs[a];
+        for (std::size_t j = 0; j < arc.commodities.size(); ++j) {
+            const int k = arc.commodities[j];
+            for (int p = 0; p < P; ++p) {
+                const int c = impl_->x[a][j][p];
+                if (c < 0) continue;
+                put(cons[arc.from][k][p], c, 1);
+                put(cons[arc.to][k][p + arc.delay], c, -1);
+            }
+        }
+    }
+    impl_->resource_row.assign(static_cast<std::size_t>(R), std::vector<int>(static_cast<std::size_t>(P), -1));
+    auto resource_at = [&](int r, int p) {
+        int& row_index = impl_->resource_row[r][p];
+        if (row_index < 0) row_index = row(-COIN_DBL_MAX, m.resources[r].cap[p], name_of("cap", {r, p}));
+        return row_index;
+    };
+    for (std::size_t a = 0; a < m.arcs.size(); ++a) {
+        const FlowArc& arc = m.arcs[a];
+        if (arc.resource < 0) continue;
+        for (std::size_t j = 0; j < arc.commodities.size(); ++j)
+            for (int p = 0; p < P; ++p)
+                if (impl_->x[a][j][p] >= 0 && arc.usage[j] > 0)
+                    put(resource_at(arc.resource, p), impl_->x[a][j][p], arc.usage[j]);
+    }
+    for (int n = 0; n < N; ++n) {
+        const FlowNode& node = m.nodes[n];
+        if (node.wait_resource < 0) continue;
+        for (int k = 0; k < K; ++k) {
+            if (!rel[n][k]) continue;
+            const double u = node.wait_usage.empty() ? 1.0 : node.wait_usage[k];
+            if (u <= 0) continue;
+            for (int p = 0; p + 1 < P; ++p)
+                if (impl_->w[n][k][p] >= 0) put(resource_at(node.wait_resource, p), impl_->w[n][k][p], u);
+        }
+    }
+
+    CoinPackedMatrix matrix(true, ri.data(), ci.data(), el.data(), static_cast<CoinBigIndex>(el.size()));
+    // The matrix must span every column and row, also those without entries.
+    matrix.setDimensions(static_cast<int>(rlo.size()), static_cast<int>(obj.size()));
+    ClpSimplex& clp = impl_->clp;
+    clp.setLogLevel(0);
+    clp.loadProblem(matrix, lo.data(), hi.data(), obj.data(), rlo.data(), rhi.data());
+}
+
+FlowLp::~FlowLp() = default;
+
+int FlowLp::rows() const { return impl_->clp.numberRows(); }
+int FlowLp::columns() const { return impl_->clp.numberColumns(); }
+
+void FlowLp::set_capacity(int r, int period, double value) {
+    if (r < 0 || r >= static_cast<int>(model_.resources.size()) || period < 0 || period >= model_.periods)
+        throw std::invalid_argument("set_capacity: no such resource or period");
+    if (!(value >= 0) || !std::isfinite(value)) throw std::invalid_argument("set_capacity: bad capacity");
+    model_.resources[r].cap[period] = value;
+    const int row = impl_->resource_row[r][period];
+    if (row >= 0) impl_->clp.setRowUpper(row, value);
+}
+
+FlowSolution FlowLp::solve() {
+    ClpSimplex& clp = impl_->clp;
+    clp.dual();
+    impl_->solved_once = true;
+    FlowSolution s;
+    const int status = clp.status();
+    s.optimal = status == 0;
+    s.status = status == 0   ? "optimal"
+               : status == 1 ? "primal infeasible"
+               : status == 2 ? "dual infeasible"
+               : status == 3 ? "stopped on iterations or time"
+                             : "stopped on difficulties";
+    const FlowModel& m = model_;
+    const int P = m.periods;
+    const double* col = clp.primalColumnSolution();
+    const double* row_dual = clp.dualRowSolution();
+    const double* act = clp.primalRowSolution();
+    s.objective = clp.objectiveValue();
+    const std::size_t K = m.commodities.size();
+    s.delivered.assign(K, std::vector<double>(static_cast<std::size_t>(P), 0));
+    s.undelivered.assign(K, 0);
+    for (std::size_t k = 0; k < K; ++k) {
+        for (int p = 0; p < P; ++p) {
+            const double v = col[impl_->d[k][p]];
+            s.delivered[k][p] = v;
+            s.lateness += v * m.commodities[k].weight * std::max(0, p - m.commodities[k].rdd) * m.step_h;
+        }
+        for (std::size_t n = 0; n < m.nodes.size(); ++n)
+            if (!impl_->w[n][k].empty()) s.undelivered[k] += col[impl_->w[n][k][P - 1]];
+    }
+    const std::size_t R = m.resources.size();
+    s.used.assign(R, std::vector<double>(static_cast<std::size_t>(P), 0));
+    s.shadow_price.assign(R, std::vector<double>(static_cast<std::size_t>(P), 0));
+    for (std::size_t r = 0; r < R; ++r)
+        for (int p = 0; p < P; ++p) {
+            const int row = impl_->resource_row[r][p];
+            if (row < 0) continue;
+            s.used[r][p] = act[row];
+            s.shadow_price[r][p] = std::max(0.0, -row_dual[row]);
+        }
+    s.flow.resize(m.arcs.size());
+    for (std::size_t a = 0; a < m.arcs.size(); ++a) {
+        s.flow[a].assign(m.arcs[a].commodities.size(), std::vector<double>(static_cast<std::size_t>(P), 0));
+        for (std::size_t j = 0; j < m.arcs[a].commodities.size(); ++j)
+            for (int p = 0; p < P; ++p)
+                if (impl_->x[a][j][p] >= 0) s.flow[a][j][p] = col[impl_->x[a][j][p]];
+    }
+    return s;
+}
+
+int FlowLp::earliest_closure() {
+    // Feasibility of "everything delivered by period D" on a copy, by bisection: a plan
+    // that delivers by D also delivers by D + 1.
+    const FlowModel& m = model_;
+    const int P = m.periods;
+    ClpSimplex probe(impl_->clp);
+    probe.setLogLevel(0);
+    for (std::size_t n = 0; n < m.nodes.size(); ++n)
+        for (std::size_t k = 0; k < m.commodities.size(); ++k)
+            if (!impl_->w[n][k].empty()) probe.setColumnUpper(impl_->w[n][k][P - 1], 0);
+    auto feasible_by = [&](int D) {
+        for (std::size_t k = 0; k < m.commodities.size(); ++k)
+            for (int p = 0; p < P; ++p) probe.setColumnUpper(impl_->d[k][p], p <= D ? COIN_DBL_MAX : 0);
+        probe.dual();
+        return probe.status() == 0;
+    };
+    if (!feasible_by(P - 1)) return -1;
+    int lo = 0;
+    for (const auto& c : m.commodities)
+        for (const auto& s : c.supply)
+            if (s.amount > 0) lo = std::max(lo, s.period);
+    int hi = P - 1;  // feasible
+    while (lo < hi) {
+        const int mid = lo + (hi - lo) / 2;
+        if (feasible_by(mid)) hi = mid;
+        else lo = mid + 1;
+    }
+    return hi;
+}
+
+void FlowLp::write_mps(const std::string& path) const {
+    ClpSimplex copy(impl_->clp);
+    copy.copyNames(impl_->row_names, impl_->col_names);
+    // Written beside the target and renamed: a half-written model is never left.
+    const std::string tmp = path + ".tmp";
+    if (copy.writeMps(tmp.c_str(), 1, 1) != 0) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error("cannot write the model to " + path);
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error("cannot write the model to " + path);
+    }
+}
+
+}  // namespace hns

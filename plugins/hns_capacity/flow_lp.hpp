@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+// The optimal plan of hns-capacity 2: an hourly time-expanded, multi-commodity min-cost
+// flow, solved as a linear program with COIN-OR CLP (Debian coinor-libclp-dev).
+//
+// The network is abstract here (the plugin builds it from the deployment file, the site
+// catalogue and the host's network services): nodes are places where a commodity can
+// be (a ship at a berth, a port yard, a staging area, a rail terminal, a destination),
+// arcs move it from one node to another in a whole number of periods (discharge, a road
+// link, a train path), and resources are the capacities arcs and waiting draw on, per
+// period (a berth's discharge rate, parking places, beds, train paths), each period its
+// own value, so that a calendar exception is a change of one row's bound. A commodity
+// is a pool of serials alike (class, priority, destination) with its supply (lift
+// arrivals: node, period, amount), its sink and its required delivery period.
+//
+// The program: for every commodity, node and period, what enters equals what leaves
+// (arcs, waiting to the next period, the sink taking it); for every resource and
+// period, what the arcs draw is at most its capacity. It minimises the priority-weighted
+// lateness (weight x amount x hours late against the RDD), a small holding cost per
+// unit and period (and a smaller cost per period of delivery, so that among equal plans
+// the earliest wins), and a large cost for anything still on its way at the horizon:
+// every model has a solution, and what it could not deliver says so.
+//
+// The dual price of a resource row is the objective saved by one more unit of that
+// capacity in that period: the shadow price of the bottleneck, in weighted unit-hours.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hns {
+
+struct FlowResource {
+    std::string site, key, unit;  ///< what it is: "port-antwerp", "berths", "vehicles/h"
+    std::vector<double> cap;      ///< per period (size: the model's periods)
+};
+
+struct FlowArc {
+    int from = 0, to = 0;
+    int delay = 0;                 ///< periods from leaving `from` to reaching `to` (>= 0; 0 within one period)
+    int resource = -1;             ///< the resource it draws on, or -1
+    double cost = 0;               ///< per unit moved (e.g. a tiny preference)
+    std::vector<int> commodities;  ///< the commodities that may use it
+    std::vector<double> usage;     ///< per listed commodity: resource units per unit moved
+};
+
+struct FlowNode {
+    std::string name;
+    bool can_wait = true;            ///< whether a commodity may stay from one period to the next
+    int wait_resource = -1;          ///< what waiting draws on (parking, beds), or -1: unbounded
+    std::vector<double> wait_usage;  ///< per commodity: resource units per unit waiting (empty: 1)
+};
+
+struct FlowSupply {
+    int node = 0, period = 0;
+    double amount = 0;
+};
+
+struct FlowCommodity {
+    std::string name;
+    double weight = 1;  ///< per unit and hour late (priority)
+    int sink = 0;
+    int rdd = 0;  ///< period of the required delivery date
+    std::vector<FlowSupply> supply;
+};
+
+struct FlowModel {
+    int periods = 0;
+    double step_h = 1;
+    std::vector<FlowNode> nodes;
+    std::vector<FlowArc> arcs;
+    std::vector<FlowResource> resources;
+    std::vector<FlowCommodity> commodities;
+    double holding_cost = 1e-3;    ///< per unit and period waiting
+    double undelivered_hours = 0;  ///< lateness charged for what is still on its way at the horizon,
+                                   ///< beyond the horizon itself (0: one more horizon)
+};
+
+struct FlowSolution {
+    bool optimal = false;
+    std::string status;  ///< "optimal", or CLP's word for what stopped it
+    double objective = 0;
+    double lateness = 0;  ///< the weighted lateness part, unit-hours
+    /// Per commodity and period: the amount delivered at its sink in that period.
+    std::vector<std::vector<double>> delivered;
+    /// Per commodity: the amount still on its way at the horizon.
+    std::vector<double> undelivered;
+    /// Per resource and period: what the plan draws, and the shadow price (objective
+    /// saved per unit more capacity in that period; >= 0).
+    std::vector<std::vector<double>> used, shadow_price;
+    /// Per arc, commodity (in the arc's list) and period: the flow.
+    std::vector<std::vector<std::vector<double>>> flow;
+
+    /// The last period in which commodity k receives anything (-1: nothing), and the
+    /// period by which all its supply has arrived (-1: not all by the horizon).
+    int last_delivery(std::size_t k, double tolerance = 1e-6) const;
+};
+
+/// A model's problem, built once: solve, change capacities, solve again warm.
+class FlowLp {
+public:
+    /// Checks the model (indices, sizes, finite numbers, every supply able to reach its
+    /// sink: std::invalid_argument naming the commodity and node otherwise) and builds
+    /// the program.
+    explicit FlowLp(FlowModel model);
+    ~FlowLp();
+    FlowLp(const FlowLp&) = delete;
+    FlowLp& operator=(const FlowLp&) = delete;
+
+    const FlowModel& model() const { return model_; }
+    int rows() const;
+    int columns() const;
+
+    /// Solves (dual simplex; warm from the last basis after a change).
+    FlowSolution solve();
+    /// Sets resource r's capacity in period p (a calendar edit); the next solve() starts
+    /// from the last basis.
+    void set_capacity(int r, int period, double value);
+    /// The earliest period by which any plan delivers everything (every capacity and
+    /// link time honoured): a bound no executable schedule can beat. -1 when not even
+    /// the whole horizon suffices.
+    int earliest_closure();
+    /// Writes the program as a free MPS file (named rows and columns) for another
+    /// solver; throws std::runtime_error when it cannot.
+    void write_mps(const std::string& path) const;
+
+private:
+    struct Impl;
+    FlowModel model_;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hns

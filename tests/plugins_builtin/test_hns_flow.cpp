@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+// hns-capacity 2's optimal plan (plugins/hns_capacity/flow_lp.*): the time-expanded
+// multi-commodity flow LP on small networks whose answers are worked out by hand: a
+// discharge rate, a berth closed for 48 h, two ports with their own capacity or a shared
+// one, priorities on a shared ramp, the shadow price of a binding capacity against the
+// re-solved objective, the earliest closure, a warm re-solve after a calendar edit, the
+// MPS file read back, and a commodity that cannot reach its sink.
+#include <catch2/catch.hpp>
+
+#include <ClpSimplex.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "flow_lp.hpp"
+#include "test_support.hpp"
+
+using namespace hns;
+
+namespace {
+
+// A port (ships wait there) discharging into a staging area over one arc that takes
+// `delay` periods and draws on the berth's rate; `amount` vehicles arrive at period 0.
+FlowModel one_port(int periods, double rate, int delay, double amount, int rdd = 0) {
+    FlowModel m;
+    m.periods = periods;
+    m.nodes = {{"port", true, -1, {}}, {"staging", true, -1, {}}};
+    m.resources = {{"port", "discharge", "vehicles/h", std::vector<double>(static_cast<std::size_t>(periods), rate)}};
+    m.arcs = {{0, 1, delay, 0, 0, {0}, {1.0}}};
+    m.commodities = {{"serial-1", 1, 1, rdd, {{0, 0, amount}}}};
+    return m;
+}
+
+int first_delivery(const FlowSolution& s, std::size_t k) {
+    for (std::size_t p = 0; p < s.delivered[k].size(); ++p)
+        if (s.delivered[k][p] > 1e-6) return static_cast<int>(p);
+    return -1;
+}
+
+}  // namespace
+
+TEST_CASE("a discharge rate of 10 an hour puts 100 vehicles ashore in 10 hours, 2 hours from the staging area",
+          "[hns][lp]") {
+    FlowLp lp(one_port(48, 10, 2, 100));
+    const FlowSolution s = lp.solve();
+    REQUIRE(s.optimal);
+    // 10 a period leave in periods 0..9 and arrive in 2..11.
+    CHECK(first_delivery(s, 0) == 2);
+    CHECK(s.last_delivery(0) == 11);
+    for (int p = 2; p <= 11; ++p) CHECK(s.delivered[0][static_cast<std::size_t>(p)] == Approx(10));
+    // Lateness against an RDD at period 0: 10 x (2 + 3 + ... + 11) = 650 vehicle-hours.
+    CHECK(s.lateness == Approx(650).margin(1e-6));
+    CHECK(s.undelivered[0] == Approx(0).margin(1e-9));
+    CHECK(s.used[0][0] == Approx(10));
+    CHECK(s.used[0][10] == Approx(0).margin(1e-9));
+    CHECK(lp.earliest_closure() == 11);
+}
+
+TEST_CASE("a berth closed for 48 h delays the serial's discharge by 48 h", "[hns][lp]") {
+    FlowModel m = one_port(120, 10, 2, 100);
+    for (int p = 0; p < 48; ++p) m.resources[0].cap[static_cast<std::size_t>(p)] = 0;
+    FlowLp lp(m);
+    const FlowSolution s = lp.solve();
+    REQUIRE(s.optimal);
+    CHECK(first_delivery(s, 0) == 2 + 48);
+    CHECK(s.last_delivery(0) == 11 + 48);
+    // While the berth is closed its capacity is worth what one more vehicle ashore then
+    // saves; after the last discharge it is worth nothing.
+    CHECK(s.shadow_price[0][10] > 0);
+    CHECK(s.shadow_price[0][80] == Approx(0).margin(1e-9));
+}
+
+TEST_CASE("two ports discharging their own ships do not share capacity; one shared ramp does", "[hns][lp]") {
+    auto two_ports = [](bool shared) {
+        FlowModel m;
+        m.periods = 48;
+        m.nodes = {{"port-a", true, -1, {}}, {"port-b", true, -1, {}}, {"staging", true, -1, {}}};
+        const std::vector<double> ten(48, 10.0);
+        m.resources = {{"port-a", "discharge", "vehicles/h", ten}, {"port-b", "discharge", "vehicles/h", ten}};
+        m.arcs = {{0, 2, 1, 0, 0, {0}, {1.0}}, {1, 2, 1, shared ? 0 : 1, 0, {1}, {1.0}}};
+        m.commodities = {{"a", 1, 2, 0, {{0, 0, 100}}}, {"b", 1, 2, 0, {{1, 0, 100}}}};
+        return m;
+    };
+    {
+        FlowLp lp(two_ports(false));
+        const FlowSolution s = lp.solve();
+        CHECK(s.last_delivery(0) == 10);
+        CHECK(s.last_delivery(1) == 10);
+        CHECK(lp.earliest_closure() == 10);
+    }
+    {
+        FlowLp lp(two_ports(true));
+        const FlowSolution s = lp.solve();
+        // 200 vehicles through one ramp of 10 an hour: the last leaves in period 19.
+        CHECK(std::max(s.last_delivery(0), s.last_delivery(1)) == 20);
+        CHECK(lp.earliest_closure() == 20);
+    }
+}
+
+TEST_CASE("on a shared ramp the higher priority goes first", "[hns][lp]") {
+    FlowModel m;
+    m.periods = 48;
+    m.nodes = {{"port", true, -1, {}}, {"staging", true, -1, {}}};
+    m.resources = {{"port", "ramp", "vehicles/h", std::vector<double>(48, 10.0)}};
+    m.arcs = {{0, 1, 0, 0, 0, {0, 1}, {1.0, 1.0}}};
+    m.commodities = {{"priority-1", 10, 1, 0, {{0, 0, 50}}}, {"priority-3", 1, 1, 0, {{0, 0, 50}}}};
+    FlowLp lp(m);
+    const FlowSolution s = lp.solve();
+    REQUIRE(s.optimal);
+    CHECK(s.last_delivery(0) == 4);  // periods 0..4
+    CHECK(first_delivery(s, 1) == 5);
+    CHECK(s.last_delivery(1) == 9);
+}
+
+TEST_CASE("a binding capacity's shadow price is what one more unit of it saves", "[hns][lp]") {
+    const FlowModel m = one_port(48, 10, 2, 100);
+    FlowLp lp(m);
+    const FlowSolution s = lp.solve();
+    // One more vehicle discharged in period 3 lands 8 hours earlier than the last one:
+    // the lateness falls by 8 vehicle-hours (the dual may also count the holding cost).
+    for (const int p : {0, 3, 7}) {
+        FlowModel more = m;
+        more.resources[0].cap[static_cast<std::size_t>(p)] += 1;
+        FlowLp lp2(more);
+        const FlowSolution s2 = lp2.solve();
+        INFO("period " << p);
+        CHECK(s.lateness - s2.lateness == Approx(9 - p).margin(1e-6));
+        CHECK(s.shadow_price[0][static_cast<std::size_t>(p)] == Approx(s.objective - s2.objective).margin(1e-4));
+    }
+}
+
+TEST_CASE("a warm re-solve after a calendar edit equals a cold solve of the edited model", "[hns][lp]") {
+    FlowModel m = one_port(96, 10, 2, 100);
+    FlowLp warm(m);
+    (void)warm.solve();
+    for (int p = 4; p < 28; ++p) warm.set_capacity(0, p, 0);  // the berth closed for 24 h from period 4
+    const FlowSolution a = warm.solve();
+    for (int p = 4; p < 28; ++p) m.resources[0].cap[static_cast<std::size_t>(p)] = 0;
+    FlowLp cold(m);
+    const FlowSolution b = cold.solve();
+    CHECK(a.objective == Approx(b.objective).epsilon(1e-9));
+    // 40 ashore before the closure, the other 60 from period 28: the last leaves at 33.
+    CHECK(a.last_delivery(0) == 35);
+}
+
+TEST_CASE("the model written as MPS reads back into CLP with the same optimum", "[hns][lp]") {
+    FlowLp lp(one_port(48, 10, 2, 100));
+    const FlowSolution s = lp.solve();
+    mp::test::TempDir dir;
+    const std::string path = dir.file("model.mps");
+    lp.write_mps(path);
+    ClpSimplex again;
+    again.setLogLevel(0);
+    REQUIRE(again.readMps(path.c_str(), true, false) == 0);
+    again.dual();
+    REQUIRE(again.status() == 0);
+    CHECK(again.objectiveValue() == Approx(s.objective).epsilon(1e-9));
+    CHECK(again.numberRows() == lp.rows());
+    CHECK(again.numberColumns() == lp.columns());
+    CHECK(std::string(again.getColumnName(0)).rfind("x_", 0) == 0);
+}
+
+TEST_CASE("a commodity that cannot reach its sink names why; a bad model is refused", "[hns][lp]") {
+    FlowModel m = one_port(24, 10, 2, 100);
+    m.nodes.push_back({"elsenborn", true, -1, {}});
+    m.commodities[0].sink = 2;  // no arc leads there
+    try {
+        FlowLp lp(m);
+        FAIL("accepted a commodity without a way to its sink");
+    } catch (const std::invalid_argument& e) {
+        CHECK(std::string(e.what()) ==
+              "commodity serial-1 cannot reach elsenborn from port: no arc it may use leads there");
+    }
+    FlowModel bad = one_port(24, 10, 2, 100);
+    bad.resources[0].cap.pop_back();
+    CHECK_THROWS_AS(FlowLp(bad), std::invalid_argument);
+    bad = one_port(24, 10, 2, 100);
+    bad.resources[0].cap[3] = std::nan("");
+    CHECK_THROWS_AS(FlowLp(bad), std::invalid_argument);
+}
+
+TEST_CASE("what cannot arrive by the horizon is reported undelivered, never lost", "[hns][lp]") {
+    FlowLp lp(one_port(8, 10, 2, 100));  // 8 periods: at most 60 arrive (periods 2..7)
+    const FlowSolution s = lp.solve();
+    REQUIRE(s.optimal);
+    double got = 0;
+    for (const double v : s.delivered[0]) got += v;
+    CHECK(got == Approx(60));
+    CHECK(s.undelivered[0] == Approx(40));
+    CHECK(s.last_delivery(0) == -1);
+    CHECK(lp.earliest_closure() == -1);
+}

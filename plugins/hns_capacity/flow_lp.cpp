@@ -76,6 +76,26 @@ FlowLp::FlowLp(FlowModel model) : model_(std::move(model)), impl_(std::make_uniq
         for (const double u : arc.usage)
             if (!finite_nonneg(u)) throw std::invalid_argument(what + ": negative or non-finite usage");
         if (!std::isfinite(arc.cost)) throw std::invalid_argument(what + ": non-finite cost");
+        if (arc.first_period < 0) throw std::invalid_argument(what + ": negative first period");
+        for (const FlowDraw& d : arc.draws) {
+            if (d.resource < 0 || d.resource >= R) throw std::invalid_argument(what + ": draw on a bad resource");
+            if (d.first < 0 || d.last < d.first) throw std::invalid_argument(what + ": bad draw offsets");
+            if (d.usage.size() != arc.commodities.size())
+                throw std::invalid_argument(what + ": draw usage and commodities differ in size");
+            for (const double u : d.usage)
+                if (!finite_nonneg(u)) throw std::invalid_argument(what + ": negative or non-finite draw usage");
+        }
+    }
+    for (const FlowCoupling& c : m.couplings) {
+        for (const auto* side : {&c.a, &c.b})
+            for (const auto& [a, k] : *side) {
+                const bool arc_ok = a >= 0 && a < static_cast<int>(m.arcs.size());
+                if (!arc_ok || std::find(m.arcs[a].commodities.begin(), m.arcs[a].commodities.end(), k) ==
+                                   m.arcs[a].commodities.end())
+                    throw std::invalid_argument("flow model: coupling " + c.name + ": no such arc and commodity");
+            }
+        if (!std::isfinite(c.a_coef) || !std::isfinite(c.b_coef))
+            throw std::invalid_argument("flow model: coupling " + c.name + ": non-finite coefficient");
     }
     for (int n = 0; n < N; ++n) {
         const FlowNode& node = m.nodes[n];
@@ -146,7 +166,7 @@ FlowLp::FlowLp(FlowModel model) : model_(std::move(model)), impl_(std::make_uniq
         for (std::size_t j = 0; j < arc.commodities.size(); ++j) {
             const int k = arc.commodities[j];
             if (!rel[arc.from][k] || !rel[arc.to][k]) continue;
-            for (int p = 0; p + arc.delay < P; ++p)
+            for (int p = arc.first_period; p + arc.delay < P; ++p)
                 impl_->x[a][j][p] = column(arc.cost, name_of("x", {static_cast<int>(a), k, p}));
         }
     }
@@ -227,11 +247,31 @@ FlowLp::FlowLp(FlowModel model) : model_(std::move(model)), impl_(std::make_uniq
     };
     for (std::size_t a = 0; a < m.arcs.size(); ++a) {
         const FlowArc& arc = m.arcs[a];
-        if (arc.resource < 0) continue;
         for (std::size_t j = 0; j < arc.commodities.size(); ++j)
-            for (int p = 0; p < P; ++p)
-                if (impl_->x[a][j][p] >= 0 && arc.usage[j] > 0)
-                    put(resource_at(arc.resource, p), impl_->x[a][j][p], arc.usage[j]);
+            for (int p = 0; p < P; ++p) {
+                const int c = impl_->x[a][j][p];
+                if (c < 0) continue;
+                if (arc.resource >= 0 && arc.usage[j] > 0) put(resource_at(arc.resource, p), c, arc.usage[j]);
+                for (const FlowDraw& d : arc.draws)
+                    if (d.usage[j] > 0)
+                        for (int q = p + d.first; q <= p + d.last && q < P; ++q)
+                            put(resource_at(d.resource, q), c, d.usage[j]);
+            }
+    }
+    for (std::size_t cu = 0; cu < m.couplings.size(); ++cu) {
+        const FlowCoupling& c = m.couplings[cu];
+        for (int p = 0; p < P; ++p) {
+            const int r = row(0, 0, name_of("together", {static_cast<int>(cu), p}));
+            auto side = [&](const std::vector<std::pair<int, int>>& flows, double coef) {
+                for (const auto& [a, k] : flows) {
+                    const auto& list = m.arcs[a].commodities;
+                    const auto j = static_cast<std::size_t>(std::find(list.begin(), list.end(), k) - list.begin());
+                    put(r, impl_->x[a][j][p], coef);
+                }
+            };
+            side(c.a, c.a_coef);
+            side(c.b, -c.b_coef);
+        }
     }
     for (int n = 0; n < N; ++n) {
         const FlowNode& node = m.nodes[n];

@@ -55,12 +55,19 @@ struct Capacity {
 /// How one serial can go, resolved.
 struct Itinerary {
     std::size_t serial = 0;  ///< index in Deployment::serials
-    std::size_t lift = 0;    ///< index in Deployment::lift
+    std::size_t lift = 0;    ///< index in Deployment::lift: the lift bringing its cargo
     std::string entry;       ///< the lift's site
     int arrival = 0;         ///< period of the lift's ETA
+    /// The lift bringing its personnel: the same as `lift`, unless the serial is also on
+    /// an air lift (cargo by sea, rail or road, personnel flown in: they marry up in
+    /// staging).
+    std::size_t pax_lift = 0;
+    std::string pax_entry;
+    int pax_arrival = 0;
     struct Staging {
         std::string site;
-        Link from_entry;  ///< road from the entry site
+        Link from_entry;      ///< road from the entry site
+        Link from_pax_entry;  ///< road from the personnel's entry site
     };
     std::vector<Staging> staging;  ///< the serial's own, or every staging or training area it can reach
     struct Way {

@@ -211,7 +211,7 @@ Plan build_plan(const Rsom& rsom) {
     return std::move(b.plan);
 }
 
-PlanResult read_plan(const Rsom& rsom, const Plan& plan, FlowLp& lp) {
+PlanResult read_plan(const Rsom& rsom, const Plan& plan, FlowLp& lp, bool closure_bound) {
     const Deployment& dep = *rsom.deployment;
     PlanResult out;
     out.solution = lp.solve();
@@ -255,8 +255,64 @@ PlanResult read_plan(const Rsom& rsom, const Plan& plan, FlowLp& lp) {
     }
     std::stable_sort(out.bottlenecks.begin(), out.bottlenecks.end(),
                      [](const Bottleneck& a, const Bottleneck& b) { return a.shadow_price > b.shadow_price; });
+    if (!closure_bound) return out;
     out.closure_lp = lp.earliest_closure();
     if (out.closure_lp >= 0) out.closure_lp_h = (out.closure_lp + 1) * rsom.step_h;
+    return out;
+}
+
+std::vector<Suggestion> suggest(const Rsom& rsom, const Plan& plan, FlowLp& lp, const PlanResult& base,
+                                std::size_t tries) {
+    std::vector<Suggestion> out;
+    const Deployment& dep = *rsom.deployment;
+    const auto& res = plan.model.resources;
+    auto c_day = [&](Time t) { return "C+" + std::to_string(static_cast<long long>((t - dep.start) / 86400)); };
+    for (std::size_t i = 0; i < base.bottlenecks.size() && i < tries; ++i) {
+        const Bottleneck& bn = base.bottlenecks[i];
+        int r = -1;
+        for (std::size_t k = 0; k < res.size(); ++k)
+            if (res[k].site == bn.site && res[k].key == bn.resource) r = static_cast<int>(k);
+        if (r < 0) continue;
+        const int c = rsom.capacity(bn.site, bn.resource);
+        const bool stock = c >= 0 ? rsom.capacities[static_cast<std::size_t>(c)].stock
+                                  : bn.resource == "wagons";  // the deployment's own: wagons are held
+        const int p0 = rsom.period_of(bn.from), p1 = rsom.period_of(bn.to);
+        double peak = 0;
+        for (int p = p0; p < p1; ++p) peak = std::max(peak, res[static_cast<std::size_t>(r)].cap[static_cast<std::size_t>(p)]);
+        // A daily rate gets one more a day; the march units an hour one more an hour; a
+        // stock a tenth more (at least one).
+        const bool hourly = bn.resource == "march_units";
+        const double more = stock ? std::max(1.0, std::round(0.1 * peak)) : 1.0;
+        const double per_period = stock ? more : hourly ? more * rsom.step_h : more * rsom.step_h / 24.0;
+        std::vector<double> saved(static_cast<std::size_t>(p1 - p0));
+        for (int p = p0; p < p1; ++p) {
+            const double v = res[static_cast<std::size_t>(r)].cap[static_cast<std::size_t>(p)];
+            saved[static_cast<std::size_t>(p - p0)] = v;
+            lp.set_capacity(r, p, v + per_period);
+        }
+        const PlanResult more_plan = read_plan(rsom, plan, lp, false);
+        for (int p = p0; p < p1; ++p) lp.set_capacity(r, p, saved[static_cast<std::size_t>(p - p0)]);
+        Suggestion sg;
+        sg.site = bn.site, sg.resource = bn.resource, sg.from = bn.from, sg.to = bn.to, sg.more = more;
+        for (std::size_t k = 0; k < base.serials.size(); ++k) {
+            const Time a = base.serials[k].closed, b = more_plan.serials[k].closed;
+            if (a > 0 && b > 0) sg.serial_days += static_cast<double>(a - b) / 86400.0;
+        }
+        sg.lateness_h = base.solution.lateness - more_plan.solution.lateness;
+        if (sg.serial_days <= 1e-9 && sg.lateness_h <= 1e-6) continue;
+        char amount[32];
+        std::snprintf(amount, sizeof amount, "%g", more);
+        sg.more_text = std::string("+") + amount + " " + bn.resource + (stock ? "" : hourly ? " an hour" : " a day");
+        char saves[64];
+        std::snprintf(saves, sizeof saves, "%.1f serial-days", sg.serial_days);
+        sg.text = sg.more_text + " at " + bn.site + " on " + c_day(bn.from) + ".." + c_day(bn.to - 1) + " saves " + saves;
+        out.push_back(sg);
+    }
+    // Put the plan back as it was for the caller.
+    (void)lp.solve();
+    std::stable_sort(out.begin(), out.end(), [](const Suggestion& a, const Suggestion& b) {
+        return a.serial_days != b.serial_days ? a.serial_days > b.serial_days : a.lateness_h > b.lateness_h;
+    });
     return out;
 }
 

@@ -53,7 +53,27 @@ struct PlanResult {
     double closure_lp_h = -1;             ///< hours after start (end of that period)
 };
 
-/// Solves a plan and reads it back. `lp` must have been built from plan.model.
-PlanResult read_plan(const Rsom& rsom, const Plan& plan, FlowLp& lp);
+/// Solves a plan and reads it back. `lp` must have been built from plan.model. With
+/// `closure_bound`, also the earliest closure any plan reaches (a bisection of solves).
+PlanResult read_plan(const Rsom& rsom, const Plan& plan, FlowLp& lp, bool closure_bound = true);
+
+/// One capacity change worth making: what it is and what it saves.
+struct Suggestion {
+    std::string site, resource;
+    Time from = 0, to = 0;
+    double more = 0;            ///< the extra capacity tried, in the catalogue's unit ("a day" for rates)
+    std::string more_text;      ///< "+1 trains_per_day", "+10 vehicle_parking"
+    double serial_days = 0;     ///< serial-days of closure saved (sum over serials)
+    double lateness_h = 0;      ///< weighted lateness saved, unit-hours
+    std::string text;           ///< "+1 trains_per_day at leopoldsburg-rail-terminal on C+4..C+9 saves 31 serial-days"
+};
+
+/// The few capacity changes that save the most: for each of the `tries` bottleneck runs
+/// with the highest shadow prices, the plan re-solved (warm) with a planner-sized step
+/// more over the run (one more a day for a daily rate; a tenth more, at least one, for
+/// a stock), the closures compared, and the capacity put back. Sorted by serial-days
+/// saved, then lateness; changes that save nothing are left out.
+std::vector<Suggestion> suggest(const Rsom& rsom, const Plan& plan, FlowLp& lp, const PlanResult& base,
+                                std::size_t tries = 8);
 
 }  // namespace hns

@@ -351,7 +351,7 @@ private:
         const auto it = sites_.find(id);
         if (it == sites_.end()) fail(o.at(key), "unknown site " + in_quotes(id) + " (not in the site catalogue)");
         if (kinds && std::find(kinds->begin(), kinds->end(), it->second) == kinds->end())
-            fail(o.at(key), "site " + in_quotes(id) + " is a " + it->second + ", expected " + join(*kinds));
+            fail(o.at(key), "site " + in_quotes(id) + " is of kind " + it->second + ", expected " + join(*kinds));
         return id;
     }
 
@@ -359,9 +359,11 @@ private:
         const auto key = o.string("key");
         const auto& kind = sites_.at(site_id);
         const auto* keys = capacity_keys(kind);
-        if (!keys) fail(o.at("key"), "site " + in_quotes(site_id) + " is a " + kind + ", which has no capacity keys");
+        if (!keys)
+            fail(o.at("key"), "site " + in_quotes(site_id) + " is of kind " + kind + ", which has no capacity keys");
         if (std::find(keys->begin(), keys->end(), key) == keys->end())
-            fail(o.at("key"), "unknown capacity key " + in_quotes(key) + " for a " + kind + " (" + join(*keys) + ")");
+            fail(o.at("key"),
+                 "unknown capacity key " + in_quotes(key) + " for kind " + kind + " (" + join(*keys) + ")");
         return key;
     }
 
@@ -734,6 +736,13 @@ Deployment read_deployment(const std::string& text, const SiteKinds& sites) {
         if (cut != std::string::npos) reason = reason.substr(cut + 2);
         throw DeploymentError("", "JSON syntax error at line " + std::to_string(line) + ", column " +
                                       std::to_string(column) + ": " + reason);
+    } catch (const json::exception& e) {
+        // A number too large for a double ("1e999") is nlohmann's out_of_range.406,
+        // which carries no position; its message names the number.
+        std::string reason = e.what();
+        const auto cut = reason.find("] ");
+        if (cut != std::string::npos) reason = reason.substr(cut + 2);
+        throw DeploymentError("", "JSON not readable: " + reason);
     }
     return Reader(sites).read(root);
 }

@@ -717,10 +717,67 @@ const Serial* Deployment::serial(const std::string& id) const {
     return nullptr;
 }
 
+namespace {
+// nlohmann keeps the last of two equal keys in an object without a word; in a
+// hand-edited file a second "eta" is a mistake, so the parse callback refuses it. It
+// tracks the path of the value being parsed so the error can name where.
+class DuplicateKeys {
+public:
+    void on(json::parse_event_t event, const json& parsed) {
+        using E = json::parse_event_t;
+        switch (event) {
+            case E::object_start:
+            case E::array_start:
+                // The format nests five levels deep; a file nesting thousands is hostile.
+                if (stack_.size() >= kMaxDepth)
+                    throw DeploymentError(path(), "nested deeper than " + std::to_string(kMaxDepth) + " levels");
+                stack_.push_back(Frame{event == E::array_start, 0, {}, {}});
+                break;
+            case E::key: {
+                auto& top = stack_.back();
+                top.key = parsed.get<std::string>();
+                if (!top.keys.insert(top.key).second)
+                    throw DeploymentError(path(), "duplicate key " + in_quotes(top.key) + " (keys must be unique)");
+                break;
+            }
+            case E::value: next(); break;
+            case E::object_end:
+            case E::array_end:
+                stack_.pop_back();
+                next();
+                break;
+        }
+    }
+
+private:
+    struct Frame {
+        bool array;
+        std::size_t index;
+        std::string key;
+        std::set<std::string> keys;
+    };
+    // A value ended: the next one of an array has the next index.
+    void next() {
+        if (!stack_.empty() && stack_.back().array) ++stack_.back().index;
+    }
+    std::string path() const {
+        std::string p;
+        for (const auto& f : stack_) p = f.array ? index_path(p, f.index) : key_path(p, f.key);
+        return p;
+    }
+    static constexpr std::size_t kMaxDepth = 64;
+    std::vector<Frame> stack_;
+};
+}  // namespace
+
 Deployment read_deployment(const std::string& text, const SiteKinds& sites) {
     json root;
     try {
-        root = json::parse(text);
+        DuplicateKeys duplicates;
+        root = json::parse(text, [&duplicates](int, json::parse_event_t event, json& parsed) {
+            duplicates.on(event, parsed);
+            return true;
+        });
     } catch (const json::parse_error& e) {
         // nlohmann gives the byte position of the last character it read (1-based);
         // editors want the line and column of it.

@@ -406,6 +406,19 @@ TEST_CASE("deployment error: JSON syntax error with line and column", "[hns][dep
     CHECK(std::string(t.what()).rfind("JSON syntax error at line 2, column 13: ", 0) == 0);
 }
 
+TEST_CASE("deployment error: duplicate key in an object", "[hns][deployment]") {
+    // nlohmann would keep the second "rdd" silently; the reader names it.
+    std::string text = minimal().dump();
+    const std::string s2 = "\"id\":\"S2\",";
+    text.insert(text.find(s2) + s2.size(), "\"rdd\":\"2027-03-09\",");
+    const auto e = error_of(text);
+    CHECK(e.path() == "serials[1].rdd");
+    CHECK(std::string(e.what()) == "serials[1].rdd: duplicate key 'rdd' (keys must be unique)");
+    // Deep in arrays of arrays the index still counts containers and scalars alike.
+    const auto deep = error_of(std::string(R"({"serials": [1, [2, {}], {"a": [3, {"b": 1, "b": 2}]}]})"));
+    CHECK(deep.path() == "serials[2].a[1].b");
+}
+
 TEST_CASE("deployment error: negative count", "[hns][deployment]") {
     auto j = minimal();
     j["serials"][0]["items"][0]["count"] = -2;
@@ -491,6 +504,12 @@ TEST_CASE("deployment error: duplicates, version, ranges, sizes", "[hns][deploym
     many["serials"][0]["items"] = json::array();
     for (int i = 0; i < 10001; ++i) many["serials"][0]["items"].push_back(json::object());
     CHECK(std::string(error_of(many).what()) == "serials[0].items: holds 10001 entries (at most 10000)");
+    // Hostile nesting is refused while parsing, at the 64th level.
+    const auto deep = error_of("{\"serials\": " + std::string(100000, '[') + std::string(100000, ']') + "}");
+    std::string deep_path = "serials";  // the root object, then 63 arrays: the 64th level is refused
+    for (int i = 0; i < 63; ++i) deep_path += "[0]";
+    CHECK(deep.path() == deep_path);
+    CHECK(std::string(deep.what()).find("nested deeper than 64 levels") != std::string::npos);
     auto empty = minimal();
     empty["serials"][0]["items"] = json::array();
     CHECK(std::string(error_of(empty).what()) == "serials[0].items: must hold at least 1 entry");

@@ -267,7 +267,7 @@ public:
         Deployment d;
         const json& version = top.required("format_version");
         if (!version.is_number()) wrong_type("format_version", "an integer", version);
-        if (version.is_number_float() || version.get<std::int64_t>() != 1)
+        if (version.get<double>() != 1)  // 1.0 is 1, as for every integer of the file
             fail("format_version", "unsupported version " + version.dump() + " (this reader knows 1)");
         d.format_version = 1;
         d.start = top.time("start");

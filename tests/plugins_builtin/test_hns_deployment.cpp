@@ -515,6 +515,67 @@ TEST_CASE("deployment error: duplicates, version, ranges, sizes", "[hns][deploym
     CHECK(std::string(error_of(empty).what()) == "serials[0].items: must hold at least 1 entry");
 }
 
+namespace {
+// Reads `text`: true if it reads, false on a DeploymentError; any other exception (a
+// nlohmann type_error, std::out_of_range...) fails the test, since the reader must turn
+// every bad input into an error naming where.
+bool reads(const std::string& text) {
+    try {
+        read_deployment(text, catalogue());
+        return true;
+    } catch (const DeploymentError&) {
+        return false;
+    } catch (const std::exception& e) {
+        FAIL("not a DeploymentError: " << e.what() << " for " << text.substr(0, 200));
+    }
+    return false;
+}
+
+// Every scalar and container of `j`, with the JSON pointer reaching it.
+void leaves(const json& j, const json::json_pointer& at, std::vector<json::json_pointer>& out) {
+    out.push_back(at);
+    if (j.is_object())
+        for (const auto& [k, v] : j.items()) leaves(v, at / k, out);
+    else if (j.is_array())
+        for (std::size_t i = 0; i < j.size(); ++i) leaves(j[i], at / i, out);
+}
+}  // namespace
+
+TEST_CASE("deployment: mutated files give a DeploymentError, never another exception", "[hns][deployment]") {
+    // Every value of a full example replaced by each JSON type and by hostile numbers.
+    const auto text = slurp(MP_SOURCE_DIR "/examples/deployments/belgian-battlegroup-outbound.json");
+    const auto base = json::parse(text);
+    std::vector<json::json_pointer> at;
+    leaves(base, json::json_pointer(), at);
+    const json replacements[] = {nullptr,
+                                 true,
+                                 0,
+                                 -1,
+                                 2.5,
+                                 1e300,
+                                 -1e300,
+                                 4294967296,
+                                 "",
+                                 "x",
+                                 json::array(),
+                                 json::object(),
+                                 "2027-11-10",
+                                 json::array({1})};
+    int refused = 0, total = 0;
+    for (const auto& p : at)
+        for (const auto& r : replacements) {
+            auto j = base;
+            j[p] = r;
+            ++total;
+            if (!reads(j.dump())) ++refused;
+        }
+    // Most replacements break a rule; some are harmless (a reason text "x", a dwell of 0).
+    CHECK(refused > total / 2);
+    // Truncated at every 13th byte: all refused but the whole file.
+    for (std::size_t n = 0; n + 2 < text.size(); n += 13) CHECK_FALSE(reads(text.substr(0, n)));
+    CHECK(reads(text));
+}
+
 TEST_CASE("deployment: the examples validate against the JSON schema", "[hns][deployment]") {
     if (std::system("python3 -c 'import jsonschema' >/dev/null 2>&1") != 0) {
         WARN("SKIPPED: python3 with the jsonschema module is not available");

@@ -457,8 +457,14 @@ private:
             if (!serials[i].is_string()) wrong_type(spath, "a serial id (string)", serials[i]);
             auto id = serials[i].get<std::string>();
             if (serial_index_.find(id) == serial_index_.end()) fail(spath, "unknown serial " + in_quotes(id));
-            const auto [it, fresh] = carried_by_.emplace(id, spath);
-            if (!fresh) fail(spath, "serial " + in_quotes(id) + " is already carried by " + it->second);
+            // One surface lift (its cargo, and its people unless they fly) and one air
+            // lift (its people, when they fly in apart from their vehicles) at most.
+            const bool air = l.mode == LiftMode::Air;
+            auto& by = air ? carried_by_air_ : carried_by_;
+            const auto [it, fresh] = by.emplace(id, spath);
+            if (!fresh)
+                fail(spath, "serial " + in_quotes(id) + " is already carried by " + (air ? "an air" : "a surface") +
+                                " lift at " + it->second);
             l.serials.push_back(std::move(id));
         }
         return l;
@@ -466,7 +472,8 @@ private:
 
     void check_carriage(const Deployment& d) const {
         for (std::size_t i = 0; i < d.serials.size(); ++i)
-            if (carried_by_.find(d.serials[i].id) == carried_by_.end())
+            if (carried_by_.find(d.serials[i].id) == carried_by_.end() &&
+                carried_by_air_.find(d.serials[i].id) == carried_by_air_.end())
                 fail(index_path("serials", i), "serial " + in_quotes(d.serials[i].id) + " is carried by no lift");
     }
 
@@ -580,7 +587,8 @@ private:
     const SiteKinds& sites_;
     std::map<std::string, std::size_t> serial_index_;
     std::set<std::string> lift_ids_;
-    std::map<std::string, std::string> carried_by_;  // serial id -> path of the lift entry carrying it
+    std::map<std::string, std::string> carried_by_;      // serial id -> path of the surface lift entry carrying it
+    std::map<std::string, std::string> carried_by_air_;  // serial id -> path of the air lift entry carrying it
 };
 
 }  // namespace

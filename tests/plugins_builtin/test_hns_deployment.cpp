@@ -348,13 +348,33 @@ TEST_CASE("deployment error: site of the wrong kind", "[hns][deployment]") {
           "cargo_t_per_day, pax_per_day)");
 }
 
-TEST_CASE("deployment error: a serial in two lifts", "[hns][deployment]") {
+TEST_CASE("deployment error: a serial in two surface lifts or two air lifts", "[hns][deployment]") {
+    auto j = minimal();
+    j["lift"].push_back(
+        json::parse(R"({"id": "L2", "mode": "sea", "at": "port-zeebrugge", "eta": "2027-03-02", "serials": ["S2"]})"));
+    auto e = error_of(j);
+    CHECK(e.path() == "lift[1].serials[0]");
+    CHECK(std::string(e.what()) ==
+          "lift[1].serials[0]: serial 'S2' is already carried by a surface lift at lift[0].serials[1]");
+    j = minimal();
+    for (const char* id : {"F1", "F2"})
+        j["lift"].push_back(
+            json::parse(std::string(R"({"id": ")") + id +
+                        R"(", "mode": "air", "at": "melsbroek-air-base", "eta": "2027-03-02", "serials": ["S1"]})"));
+    e = error_of(j);
+    CHECK(std::string(e.what()) ==
+          "lift[2].serials[0]: serial 'S1' is already carried by an air lift at lift[1].serials[0]");
+}
+
+TEST_CASE("a serial's vehicles by sea and its personnel by air: one surface and one air lift", "[hns][deployment]") {
     auto j = minimal();
     j["lift"].push_back(json::parse(
-        R"({"id": "L2", "mode": "air", "at": "melsbroek-air-base", "eta": "2027-03-02", "serials": ["S2"]})"));
-    const auto e = error_of(j);
-    CHECK(e.path() == "lift[1].serials[0]");
-    CHECK(std::string(e.what()) == "lift[1].serials[0]: serial 'S2' is already carried by lift[0].serials[1]");
+        R"({"id": "F1", "mode": "air", "at": "melsbroek-air-base", "eta": "2027-03-03T12:00:00Z", "serials": ["S2"]})"));
+    const Deployment d = read_deployment(j.dump(), catalogue());
+    REQUIRE(d.lift.size() == 2);
+    CHECK(d.lift[1].mode == LiftMode::Air);
+    CHECK(d.lift[1].serials == std::vector<std::string>{"S2"});
+    CHECK(d.lift[0].serials == std::vector<std::string>{"S1", "S2"});
 }
 
 TEST_CASE("deployment error: a serial in no lift", "[hns][deployment]") {

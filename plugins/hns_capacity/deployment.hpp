@@ -16,6 +16,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hns {
@@ -63,15 +64,15 @@ struct Item {
 /// delivery date at its destination.
 struct Serial {
     std::string id, nation;
-    int priority = 1;  ///< 1 highest
-    Time rdd = 0;      ///< required delivery date at the destination
+    int priority = 1;         ///< 1 highest
+    Time rdd = 0;             ///< required delivery date at the destination
     std::string destination;  ///< a site id or a border crossing
     Onward onward = Onward::Any;
-    double dwell_h = 0;    ///< hours in staging (marry-up, preparation) before it may move on
-    std::string staging;   ///< a staging or training area; "" lets the plan choose
+    double dwell_h = 0;   ///< hours in staging (marry-up, preparation) before it may move on
+    std::string staging;  ///< a staging or training area; "" lets the plan choose
     std::vector<Item> items;
 
-    int vehicles() const;   ///< tracked + wheeled items
+    int vehicles() const;  ///< tracked + wheeled items
     int containers() const;
     int pax() const;
     double mass_t() const;  ///< everything but pax
@@ -128,7 +129,7 @@ struct RoadSettings {
 };
 
 struct Border {
-    std::string site;  ///< a border crossing
+    std::string site;       ///< a border crossing
     int slots_per_day = 4;  ///< march units (road) or trains (rail) a day
     int clearance_lead_working_days = 5;
 };
@@ -137,7 +138,7 @@ struct Border {
 /// holidays (the ten legal ones), plus any extra days off.
 struct WorkingCalendar {
     bool belgian_holidays = true;
-    std::vector<int> weekend{6, 0};  ///< days of the week off: 0 Sunday ... 6 Saturday
+    std::vector<int> weekend{6, 0};    ///< days of the week off: 0 Sunday ... 6 Saturday
     std::vector<Time> extra_days_off;  ///< midnights UTC
 };
 

@@ -47,6 +47,20 @@ const std::vector<KeyDef>& keys_of(const std::string& kind) {
     return it == defs.end() ? none : it->second;
 }
 
+Itinerary::Way way(Onward mode, const std::string& staging, const std::string& terminal, const Link& to_terminal,
+                   const Link& to_destination) {
+    Itinerary::Way w;
+    w.mode = mode, w.staging = staging, w.terminal = terminal;
+    w.to_terminal = to_terminal, w.to_destination = to_destination;
+    return w;
+}
+
+Link here() {
+    Link l;
+    l.feasible = true;
+    return l;
+}
+
 bool is_staging(const std::string& kind) { return kind == "staging_area" || kind == "training_area"; }
 
 const CatalogueSite& site_of(const Catalogue& c, const std::string& id, const std::string& serial) {
@@ -114,7 +128,7 @@ Rsom resolve(const Deployment& dep, const Catalogue& catalogue, const LinkFn& li
         for (const auto& st : candidates) {
             site_of(catalogue, st, s.id);
             auto road = [&](const std::string& from) {
-                return st == from ? Link{true, 0, 0, {}} : links(from, st, Onward::Road, s);
+                return st == from ? here() : links(from, st, Onward::Road, s);
             };
             const Link l = road(it.entry);
             const Link lp = it.pax_entry == it.entry ? l : road(it.pax_entry);
@@ -135,19 +149,19 @@ Rsom resolve(const Deployment& dep, const Catalogue& catalogue, const LinkFn& li
         std::string refusal;
         for (const auto& stage : it.staging) {
             if (stage.site == s.destination) {  // the destination is the staging area itself
-                it.onward.push_back({Onward::Road, stage.site, "", {}, Link{true, 0, 0, {}}});
+                it.onward.push_back(way(Onward::Road, stage.site, "", here(), here()));
                 continue;
             }
             if (s.onward != Onward::Rail) {
                 Link l = links(stage.site, s.destination, Onward::Road, s);
-                if (l.feasible) it.onward.push_back({Onward::Road, stage.site, "", {}, l});
+                if (l.feasible) it.onward.push_back(way(Onward::Road, stage.site, "", here(), l));
                 else if (refusal.empty()) refusal = "road from " + stage.site + ": " + l.reason;
             }
             if (s.onward != Onward::Road) {
                 const std::string* best = nullptr;
                 Link best_road;
                 for (const auto& t : terminals) {
-                    Link l = t == stage.site ? Link{true, 0, 0, {}} : links(stage.site, t, Onward::Road, s);
+                    Link l = t == stage.site ? here() : links(stage.site, t, Onward::Road, s);
                     if (l.feasible && (!best || l.hours < best_road.hours)) best = &t, best_road = l;
                 }
                 if (!best) {
@@ -156,7 +170,7 @@ Rsom resolve(const Deployment& dep, const Catalogue& catalogue, const LinkFn& li
                 }
                 Link rail = links(*best, s.destination, Onward::Rail, s);
                 if (rail.feasible) {
-                    it.onward.push_back({Onward::Rail, stage.site, *best, best_road, rail});
+                    it.onward.push_back(way(Onward::Rail, stage.site, *best, best_road, rail));
                     used_sites.insert(*best);
                 } else if (refusal.empty()) {
                     refusal = "rail from " + *best + ": " + rail.reason;

@@ -110,8 +110,9 @@ TEST_CASE("personnel flown in later hold their vehicles in staging: ready a dwel
           "[hns][plan]") {
     // Vehicles by sea as before (at staging by period 17); 200 pax flown into port-b
     // (an airfield here: no pax limit in this catalogue) at 30:00, 2 h to staging (in
-    // period 32), dwell 24 h (ready 56), 3 h on with their vehicles: all at the camp at
-    // the end of period 59.
+    // period 32), dwell 24 h (ready 56). Now all 100 vehicles wait for them, and the march
+    // units take 50 an hour: they leave in periods 56 and 57 with their pax, 3 h on: all
+    // at the camp at the end of period 60.
     const Deployment d =
         deployment({serial("S1", 100, 200)}, {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}},
                                               {"flight-1", LiftMode::Air, "port-b", kStart + 30 * kHour, 0, {"S1"}}});
@@ -119,7 +120,7 @@ TEST_CASE("personnel flown in later hold their vehicles in staging: ready a dwel
     CHECK(rsom.itineraries[0].pax_entry == "port-b");
     CHECK(rsom.itineraries[0].pax_arrival == 30);
     const PlanResult r = solve(rsom);
-    CHECK(r.serials[0].closed == kStart + 60 * kHour);
+    CHECK(r.serials[0].closed == kStart + 61 * kHour);
     // On one ship together they close as the vehicles alone do.
     const Deployment one =
         deployment({serial("S1", 100, 200)}, {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}}});

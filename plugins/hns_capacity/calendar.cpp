@@ -147,7 +147,7 @@ Time earliest_crossing(const WorkingCalendar& cal, Time filed, int lead) {
     int counted = 0;
     for (int i = 0; i < kSearchDays; ++i) {
         ++day;  // the filing day never counts
-        if (day > kMaxDay) break;
+        if (day > kMaxDay) throw std::invalid_argument("earliest_crossing: the clearance would fall after 9999-12-31");
         if (working(cal, day) && ++counted == lead) return day * 86400;
     }
     throw std::invalid_argument(no_working_days(lead, "earliest_crossing"));
@@ -163,7 +163,8 @@ Time filing_deadline(const WorkingCalendar& cal, Time crossing, int lead) {
     // filed the day before it. Filing a day later leaves only lead - 1 working days.
     int counted = 0;
     for (int i = 0; i < kSearchDays; ++i, --day) {
-        if (day - 1 < kMinDay) break;
+        if (day - 1 < kMinDay)
+            throw std::invalid_argument("filing_deadline: the filing day would fall before 1583-01-01");
         if (working(cal, day) && ++counted == lead) return (day - 1) * 86400;
     }
     throw std::invalid_argument(no_working_days(lead, "filing_deadline"));

@@ -126,6 +126,10 @@ std::vector<Train> make_up_trains(const RailSettings& s, const std::vector<RailI
         throw std::invalid_argument("make_up_trains: wagons_free = " + std::to_string(wagons_free) +
                                     " (must be 0 or more)");
     const int train_wagons = length_wagons(s);
+    if (train_wagons == 0)
+        throw std::invalid_argument("rail settings: a train of " + num(s.max_train_length_m) + " m with a " +
+                                    num(s.locomotive_length_m) + " m locomotive has no room for a " +
+                                    num(s.wagon.length_m) + " m wagon");
     std::vector<Need> need(queue.size());
     for (std::size_t i = 0; i < queue.size(); ++i) need[i] = check_item(s, queue, i, train_wagons);
 

@@ -121,7 +121,7 @@ TEST_CASE("calendar: earliest crossing after the clearance lead", "[hns][calenda
     CHECK_THROWS_WITH(earliest_crossing(never, date(2027, 3, 5), 5), Contains("every day of the week"));
     CHECK_THROWS_WITH(earliest_crossing(cal, date(2027, 3, 5), 5000), Contains("fewer than 5000 working days"));
     CHECK_THROWS_AS(earliest_crossing(cal, std::numeric_limits<Time>::max(), 5), std::invalid_argument);
-    CHECK_THROWS_AS(earliest_crossing(cal, date(9999, 12, 30), 5), std::invalid_argument);
+    CHECK_THROWS_WITH(earliest_crossing(cal, date(9999, 12, 30), 5), Contains("after 9999-12-31"));
 }
 
 TEST_CASE("calendar: filing deadline", "[hns][calendar]") {
@@ -141,7 +141,7 @@ TEST_CASE("calendar: filing deadline", "[hns][calendar]") {
     CHECK(filing_deadline(cal, at(2027, 3, 31, 12), 5) == date(2027, 3, 23));
     CHECK(filing_deadline(cal, at(2027, 3, 6, 9, 30), 0) == date(2027, 3, 6));
     CHECK_THROWS_AS(filing_deadline(cal, date(2027, 3, 5), -2), std::invalid_argument);
-    CHECK_THROWS_AS(filing_deadline(cal, date(1583, 1, 3), 5), std::invalid_argument);
+    CHECK_THROWS_WITH(filing_deadline(cal, date(1583, 1, 3), 5), Contains("before 1583-01-01"));
 }
 
 TEST_CASE("calendar: filing_deadline is the exact inverse of earliest_crossing (property)", "[hns][calendar]") {
@@ -219,6 +219,10 @@ TEST_CASE("rail: wagons per train, the least of length and mass", "[hns][rail]")
     bad.locomotive_length_m = 700;
     CHECK_THROWS_WITH(wagons_per_train(bad, 10), Contains("longer than max_train_length_m"));
     CHECK_THROWS_AS(wagons_per_train(s, -1), std::invalid_argument);
+    bad = s;
+    bad.locomotive_length_m = 590;  // 10 m left: no 20 m wagon fits
+    CHECK(wagons_per_train(bad, 10) == 0);
+    CHECK_THROWS_WITH(make_up_trains(bad, {}, 1, 10, nullptr), Contains("no room for a 20 m wagon"));
     CHECK_THROWS_AS(wagons_per_train(s, std::nan("")), std::invalid_argument);
 }
 
@@ -381,4 +385,85 @@ TEST_CASE("rail: bad items are refused, naming the serial", "[hns][rail]") {
     light.max_train_mass_t = 80;  // one 70 t item on a 25 t wagon is 95 t trailing
     CHECK_THROWS_WITH(make_up_trains(light, items(1, ItemClass::Tracked, 70, 8, "HEAVY"), 1, 100, &taken),
                       Contains("HEAVY") && Contains("trailing load of 95 t"));
+}
+
+TEST_CASE("rail: a second container that would overload the train goes on the next one", "[hns][rail]") {
+    RailSettings s;
+    std::size_t taken = 0;
+    s.max_train_mass_t = 100;  // one wagon with two 30 t containers: 25 + 60 = 85 t; a second wagon: 140 t
+    auto t = make_up_trains(s, items(4, ItemClass::Container, 30, 6.06), 5, 100, &taken);
+    REQUIRE(t.size() == 2);
+    CHECK(t[0].items == range(0, 2));
+    CHECK(t[0].wagons == 1);
+    CHECK(t[0].mass_t == Approx(85));
+    CHECK(t[1].items == range(2, 4));
+    CHECK(taken == 4);
+    s.max_train_mass_t = 80;  // 25 + 30 = 55 t, the pair 85 t does not fit: one container a train
+    t = make_up_trains(s, items(3, ItemClass::Container, 30, 6.06), 5, 100, &taken);
+    REQUIRE(t.size() == 3);
+    for (const auto& tr : t) {
+        CHECK(tr.wagons == 1);
+        CHECK(tr.mass_t == Approx(55));
+    }
+}
+
+TEST_CASE("rail: trains made up from random queues keep every limit (property)", "[hns][rail]") {
+    std::mt19937_64 rng(740);
+    std::uniform_int_distribution<int> cls_of(0, 2), count_of(0, 120), trains_of(0, 6), fleet_of(0, 150);
+    std::uniform_real_distribution<double> u(0, 1);
+    const RailSettings s;  // 36 wagons, 1600 t
+    for (int n = 0; n < 500; ++n) {
+        std::vector<RailItem> q(static_cast<std::size_t>(count_of(rng)));
+        std::vector<double> trailing_of(q.size());  // what the item adds on wagons of its own
+        std::vector<int> wagons_of(q.size());
+        for (auto& it : q) {
+            const int c = cls_of(rng);
+            it.cls = c == 0 ? ItemClass::Tracked : c == 1 ? ItemClass::Wheeled : ItemClass::Container;
+            it.mass_t = c == 0 ? 40 + 30 * u(rng) : c == 1 ? 2 + 40 * u(rng) : 5 + 25 * u(rng);
+            it.length_m = c == 2 ? (u(rng) < 0.5 ? 6.06 : 12.19) : 4 + 30 * u(rng);
+        }
+        for (std::size_t i = 0; i < q.size(); ++i) {
+            wagons_of[i] = q[i].length_m > 20 ? 2 : 1;
+            trailing_of[i] = wagons_of[i] * 25 + q[i].mass_t;
+        }
+        const std::size_t max_trains = static_cast<std::size_t>(trains_of(rng));
+        const int fleet = fleet_of(rng);
+        std::size_t taken = 0;
+        const auto trains = make_up_trains(s, q, max_trains, fleet, &taken);
+        INFO("case " << n << ": " << q.size() << " items, " << max_trains << " trains, " << fleet << " wagons");
+        REQUIRE(trains.size() <= max_trains);
+        std::size_t next = 0;
+        int wagons = 0;
+        for (std::size_t k = 0; k < trains.size(); ++k) {
+            const Train& t = trains[k];
+            REQUIRE(!t.items.empty());
+            double loads = 0;
+            int own_wagons = 0;  // wagons if no container shared one
+            for (std::size_t i : t.items) {
+                REQUIRE(i == next++);  // contiguous, in queue order
+                loads += q[i].mass_t;
+                own_wagons += wagons_of[i];
+            }
+            REQUIRE(t.wagons <= 36);
+            REQUIRE(t.wagons <= own_wagons);
+            REQUIRE(2 * t.wagons >= own_wagons);  // at most two containers to a wagon
+            REQUIRE(t.length_m == Approx(20 + 20.0 * t.wagons));
+            REQUIRE(t.mass_t == Approx(25.0 * t.wagons + loads));
+            REQUIRE(t.mass_t <= 1600 + 1e-6);
+            wagons += t.wagons;
+            // A train is closed only by an item that would not fit it even on its own
+            // wagons, or sharing the last one (0 new wagons, its mass alone).
+            if (k + 1 < trains.size()) {
+                const std::size_t i = trains[k + 1].items.front();
+                const bool fits_own = t.wagons + wagons_of[i] <= 36 && t.mass_t + trailing_of[i] <= 1600;
+                REQUIRE_FALSE(fits_own);
+            }
+        }
+        REQUIRE(wagons <= fleet);
+        REQUIRE(taken == next);
+        if (taken < q.size() && trains.size() < max_trains && !trains.empty()) {
+            // Stopped with train paths left: only the fleet can have stopped it.
+            REQUIRE(wagons + wagons_of[taken] > fleet);
+        }
+    }
 }

@@ -175,6 +175,13 @@ TEST_CASE("calendar: filing_deadline is the exact inverse of earliest_crossing (
 
 namespace {
 
+// The defaults with 70 t wagons.
+RailSettings payload_70() {
+    RailSettings s;
+    s.wagon.payload_t = 70;
+    return s;
+}
+
 RailSettings issue_train() {
     RailSettings s;
     s.max_train_length_m = 600;
@@ -293,7 +300,7 @@ TEST_CASE("rail: mass binds for tracked, length for wheeled", "[hns][rail]") {
 }
 
 TEST_CASE("rail: containers pair on a wagon when their masses fit the payload", "[hns][rail]") {
-    const RailSettings s;  // payload 70 t
+    const RailSettings s = payload_70();
     std::size_t taken = 0;
     // 30+30 pair (60 t); 30 alone (30+45 = 75 > 70); 45+20 pair (65 t); 50 alone.
     std::vector<RailItem> q;
@@ -369,7 +376,7 @@ TEST_CASE("rail: an item longer than a wagon takes coupled wagons", "[hns][rail]
 }
 
 TEST_CASE("rail: bad items are refused, naming the serial", "[hns][rail]") {
-    const RailSettings s;  // payload 70 t
+    const RailSettings s = payload_70();
     std::size_t taken = 0;
     const auto q = items(3, ItemClass::Wheeled, 15, 9) + items(1, ItemClass::Tracked, 75, 10, "BE-2-TK-07");
     CHECK_THROWS_AS(make_up_trains(s, q, 1, 100, &taken), std::invalid_argument);

@@ -105,7 +105,7 @@ struct CalendarException {
 
 struct Wagon {
     double length_m = 20;   ///< over buffers
-    double payload_t = 70;  ///< the heaviest item it carries
+    double payload_t = 80;  ///< the heaviest item it carries (an M1A2 SEPv3 is about 74 t)
     double tare_t = 25;
 };
 

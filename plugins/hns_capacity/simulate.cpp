@@ -21,14 +21,26 @@ constexpr double kEps = 1e-9;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr int kMaxPeriods = 2000000;  // 228 years at step 1 h: beyond that the input is wrong
 
-Time seconds_of(double hours) { return static_cast<Time>(std::llround(hours * 3600.0)); }
-int floor_count(double x) { return x >= 1e9 ? 1000000000 : static_cast<int>(std::floor(x + kEps)); }
-
 std::string hours_text(double h) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", h);
     return buf;
 }
+
+// Hours to seconds; check() has refused what is not finite, and the clamp (11,000 years)
+// keeps llround defined whatever else comes in.
+Time seconds_of(double hours) {
+    if (!(hours == hours)) return 0;
+    return static_cast<Time>(std::llround(std::max(-1e8, std::min(1e8, hours)) * 3600.0));
+}
+
+// A figure that must be finite and at least `min` (or above it when `strict`).
+void need(double v, const std::string& what, double min = 0, bool strict = false) {
+    if (!std::isfinite(v) || v < min || (strict && v <= min))
+        throw std::invalid_argument(what + ": " + std::to_string(v) + " is not a valid figure (must be " +
+                                    (strict ? "> " : ">= ") + hours_text(min) + ")");
+}
+int floor_count(double x) { return x >= 1e9 ? 1000000000 : static_cast<int>(std::floor(x + kEps)); }
 
 // A uniform in [0, 1) from the generator's 53 high bits: std::uniform_real_distribution
 // is implementation-defined, and the same seed must give the same schedule everywhere.
@@ -155,7 +167,51 @@ public:
                 for (auto& v : c.per) v *= f;
             }
         for (auto& c : caps_) c.u.capacity = c.per;
+        check();
         setup_serials();
+    }
+
+    // The figures the run divides by or adds up, named as the files name them.
+    void check() const {
+        for (std::size_t i = 0; i < d_.serials.size(); ++i) {
+            const std::string at = "serials[" + std::to_string(i) + "]";
+            need(d_.serials[i].dwell_h, at + ".dwell_h");
+            for (std::size_t k = 0; k < d_.serials[i].items.size(); ++k) {
+                const Item& item = d_.serials[i].items[k];
+                need(item.count, at + ".items[" + std::to_string(k) + "].count");
+                need(item.mass_t, at + ".items[" + std::to_string(k) + "].mass_t");
+            }
+        }
+        for (std::size_t i = 0; i < r_.itineraries.size(); ++i) {
+            const Itinerary& t = r_.itineraries[i];
+            const std::string at = "itineraries[" + std::to_string(i) + "]";
+            for (std::size_t k = 0; k < t.staging.size(); ++k)
+                if (t.staging[k].from_entry.feasible)
+                    need(t.staging[k].from_entry.hours, at + ".staging[" + std::to_string(k) + "].from_entry.hours");
+            for (std::size_t k = 0; k < t.onward.size(); ++k) {
+                const std::string w = at + ".onward[" + std::to_string(k) + "]";
+                if (t.onward[k].to_destination.feasible)
+                    need(t.onward[k].to_destination.hours, w + ".to_destination.hours");
+                if (t.onward[k].to_terminal.feasible) need(t.onward[k].to_terminal.hours, w + ".to_terminal.hours");
+            }
+        }
+        for (std::size_t l = 0; l < d_.lift.size(); ++l)
+            need(d_.lift[l].eta_spread_h, "lift[" + std::to_string(l) + "].eta_spread_h");
+        need(d_.life_support.beds_per_person, "life_support.beds_per_person");
+        const auto rail = [](const RailSettings& rs, const std::string& at) {
+            need(rs.max_train_length_m, at + ".max_train_length_m", 0, true);
+            need(rs.max_train_mass_t, at + ".max_train_mass_t", 0, true);
+            need(rs.locomotive_length_m, at + ".locomotive_length_m");
+            need(rs.wagon_turnaround_h, at + ".wagon_turnaround_h");
+            need(rs.wagon.length_m, at + ".wagon.length_m", 0, true);
+            need(rs.wagon.payload_t, at + ".wagon.payload_t");
+            need(rs.wagon.tare_t, at + ".wagon.tare_t");
+        };
+        rail(d_.rail, "rail");
+        for (const auto& [t, rs] : d_.rail_terminal) rail(rs, "rail_terminal." + t);
+        need(d_.road.march_units_per_hour, "road.march_units_per_hour");
+        for (const auto& [site, rs] : d_.road_site)
+            need(rs.march_units_per_hour, "road_site." + site + ".march_units_per_hour");
     }
 
     Schedule run() {

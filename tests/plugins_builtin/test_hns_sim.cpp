@@ -5,6 +5,7 @@
 // and the guards (cancellation, inconsistent input).
 #include <catch2/catch.hpp>
 
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -409,6 +410,83 @@ TEST_CASE("hns sim: march units and border slots", "[hns_sim]") {
     }
 }
 
+TEST_CASE("hns sim: flights unload at the airbase's tonnage and pax rates, one MOG", "[hns_sim]") {
+    World w;
+    const auto a = w.serial("AIR1", 10, 20, 50), b = w.serial("AIR2", 5, 20, 0);
+    w.rate("MEL", "cargo_t_per_day", 1200);  // 50 t an hour
+    w.rate("MEL", "pax_per_day", 480);       // 20 an hour
+    w.stock("MEL", "mog_wide_body", 1);
+    w.lift("C17-1", LiftMode::Air, "MEL", T0 + 10 * H, {a});
+    w.lift("C17-2", LiftMode::Air, "MEL", T0 + 10 * H, {b});
+    for (auto s : {a, b}) {
+        w.staging(s, "SA1", 1);
+        w.road(s, "SA1", 3);
+    }
+    const Schedule sc = w.run();
+    // AIR1: 200 t at 50 t/h, 10:00-14:00; its 50 pax at 20/h: 20, 20, 10, off at 13:00.
+    CHECK(sc.serials[0].discharged == T0 + 14 * H);
+    CHECK(sc.serials[0].at_staging == T0 + 15 * H);
+    // AIR2 waits for the one MOG slot until 14:00, then 100 t in 2 h.
+    CHECK(sc.serials[1].discharged == T0 + 16 * H);
+    const Utilisation& mog = util(sc, "MEL", "mog_wide_body");
+    CHECK(mog.used[10] == 1);
+    CHECK(mog.queue[10] == 1);
+    CHECK(mog.queue[14] == 0);
+    CHECK(util(sc, "MEL", "pax_per_day").used[12] == Approx(10));
+    bool pax_moved = false;
+    for (const auto& m : sc.movements)
+        if (m.serial == "AIR1" && m.pax == 50 && m.elements == 0) pax_moved = m.depart == T0 + 13 * H;
+    CHECK(pax_moved);
+}
+
+TEST_CASE("hns sim: a full staging area sends the serial to the next one", "[hns_sim]") {
+    World w = reference(0);
+    w.stock("SA1", "vehicle_parking", 50);
+    w.stock("SA2", "vehicle_parking", 200);
+    w.staging(0, "SA2", 4);
+    w.road(0, "SA2", 1);
+    const Schedule sc = w.run();
+    CHECK(sc.serials[0].staging == "SA2");
+    CHECK(sc.serials[0].at_staging == T0 + 20 * H);  // 16:00 + 4 h
+    CHECK(sc.serials[0].closed == T0 + 20 * H + 90 * 60 + 1 * H);
+    // Held from 16:00 (reserved as it leaves the port), at the end of each period.
+    const Utilisation& park = util(sc, "SA2", "vehicle_parking");
+    CHECK(park.used[14] == 0);
+    CHECK(park.used[15] == 100);
+    CHECK(park.used[19] == 100);
+    CHECK(park.used[20] == 50);  // two march units left at 20:00 and 20:30
+    CHECK(park.used[21] == 0);
+    CHECK(util(sc, "SA1", "vehicle_parking").used[15] == 0);
+}
+
+TEST_CASE("hns sim: containers two to a wagon; ramps closed hold the train", "[hns_sim]") {
+    World w = rail_world(100);
+    w.d.serials[0].items = {{ItemClass::Container, 40, 30, 12.2, 2.4, 2.6, 0}};
+    w.d.rail.max_train_length_m = 740;
+    w.d.rail.wagon.payload_t = 70;
+    SECTION("18 wagons of two 30 t containers: 1,600 t / (25 + 60) t binds before 36 wagons of length") {
+        const Schedule sc = w.run();
+        REQUIRE(sc.trains.size() == 2);
+        CHECK(sc.trains[0].wagons == 18);
+        CHECK(sc.trains[0].mass_t == Approx(18 * 85));
+        CHECK(sc.trains[1].wagons == 2);
+        CHECK(sc.trains[1].departure == T0 + 18 * H);
+        int first = 0;
+        for (const auto& m : sc.movements)
+            if (m.mode == "rail" && m.depart == T0 + 12 * H) first = m.elements;
+        CHECK(first == 36);
+    }
+    SECTION("loading_ramps 0 from 12:00 to 19:00") {
+        const auto k = w.stock("TERM", "loading_ramps", 1);
+        w.close(k, 12, 19);
+        const Schedule sc = w.run();
+        REQUIRE(sc.trains.size() == 2);
+        CHECK(sc.trains[0].departure == T0 + D);  // 12:00 and 18:00 have no ramp
+        CHECK(sc.trains[1].departure == T0 + D + 6 * H);
+        CHECK(util(sc, "TERM", "loading_ramps").queue[12] == 20);
+    }
+}
+
 TEST_CASE("hns sim: a serial that cannot close says what held it", "[hns_sim]") {
     SECTION("parking too small") {
         World w = reference();
@@ -539,6 +617,14 @@ TEST_CASE("hns sim: inconsistent problems are refused with what is wrong", "[hns
         World w = reference();
         w.r.itineraries.clear();
         CHECK_THROWS_AS(w.run(), std::invalid_argument);
+    }
+    SECTION("a figure that is not finite, named by its path") {
+        World w = reference();
+        w.r.itineraries[0].onward[0].to_destination.hours = std::numeric_limits<double>::infinity();
+        CHECK_THROWS_WITH(w.run(), Catch::Contains("itineraries[0].onward[0].to_destination.hours"));
+        World v = reference();
+        v.d.serials[0].items[0].count = -3;
+        CHECK_THROWS_WITH(v.run(), Catch::Contains("serials[0].items[0].count"));
     }
     SECTION("a serial with nothing to move") {
         World w = reference();

@@ -1032,6 +1032,8 @@ private:
         if (st.all_departed && !st.why.empty() && st.why.rfind("border", 0) != 0 && st.why.rfind("slots", 0) != 0)
             return "in transit at the end of the horizon";
         if (st.is_ready && st.ready >= end_) return "dwell at " + staging_site(i) + " past the end of the horizon";
+        // One part reserved staging; the other is still being unloaded.
+        if ((!st.cargo_ashore || !st.pax_ashore) && !st.why.empty()) return st.why;
         if (st.staging >= 0 && !st.is_ready) return "on the road to " + staging_site(i) + " at the end of the horizon";
         return st.why.empty() ? "not reached by the end of the horizon" : st.why;
     }

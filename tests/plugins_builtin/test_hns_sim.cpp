@@ -574,6 +574,104 @@ TEST_CASE("hns sim: Monte Carlo replications", "[hns_sim]") {
     CHECK(w.run(o).serials[1].ready == w.run(o).serials[1].ready);
 }
 
+TEST_CASE("hns sim: invariants on a busy deployment (perturbed)", "[hns_sim]") {
+    // 60 serials through two ports and an airbase, two staging areas, a terminal and a
+    // border, all contending: no capacity is ever exceeded (rates per period, trains and
+    // slots per day, stocks at once), each timetable runs forward, trains keep to their
+    // limits and the wagon fleet.
+    World w(20);
+    w.rate("ANR", "vehicles_per_day", 300);
+    w.stock("ANR", "berths", 1);
+    w.rate("ZEE", "vehicles_per_day", 150);
+    w.stock("ZEE", "berths", 2);
+    w.rate("MEL", "cargo_t_per_day", 600);
+    w.rate("MEL", "pax_per_day", 1000);
+    w.stock("MEL", "mog_wide_body", 2);
+    w.stock("SA1", "vehicle_parking", 150);
+    w.stock("SA1", "beds", 600);
+    w.stock("SA2", "vehicle_parking", 120);
+    w.stock("SA2", "beds", 400);
+    w.rate("TERM", "trains_per_day", 3);
+    w.stock("TERM", "loading_ramps", 1);
+    w.rate("BORDER", "slots_per_day", 6);
+    w.d.rail.wagons_available = 40;
+    w.d.rail.wagon_turnaround_h = 30;
+    w.d.road.vehicles_per_march_unit = 15;
+    w.d.road.march_units_per_hour = 3;
+    const char* entries[] = {"ANR", "ZEE", "MEL"};
+    const LiftMode modes[] = {LiftMode::Sea, LiftMode::Sea, LiftMode::Air};
+    for (int k = 0; k < 60; ++k) {
+        const int e = k % 3;
+        const auto s = w.serial("S" + std::to_string(k), 5 + (k * 7) % 40, 10 + (k * 13) % 60, (k * 17) % 120,
+                                1 + k % 3, (k * 5) % 30, k % 4 == 0 ? ItemClass::Tracked : ItemClass::Wheeled);
+        w.lift("L" + std::to_string(k), modes[e], entries[e], T0 + static_cast<Time>((k * 11) % 96) * H, {s}, 18);
+        w.staging(s, "SA1", 2 + k % 3);
+        w.staging(s, "SA2", 3);
+        if (k % 2 == 0) {
+            w.rail(s, "SA1", "TERM", 1.5, 9);
+            w.rail(s, "SA2", "TERM", 2, 9);
+            w.r.itineraries[s].border = "BORDER";
+            w.d.serials[s].destination = "BORDER";
+            w.r.itineraries[s].cleared = 30;
+        } else {
+            w.road(s, "SA1", 4.5, "BORDER", 30);
+            w.road(s, "SA2", 5, "BORDER", 30);
+        }
+    }
+    w.r.deployment = &w.d;
+    for (const auto& sc : replicate(w.r, w.d, 5, 99)) {
+        for (const auto& u : sc.utilisation) {
+            const bool daily = u.key == "trains_per_day" || u.key == "slots_per_day";
+            if (!daily)
+                for (std::size_t p = 0; p < u.used.size(); ++p) CHECK(u.used[p] <= u.capacity[p] + 1e-6);
+            else
+                for (std::size_t d0 = 0; d0 + 24 <= u.used.size(); d0 += 24) {
+                    double used = 0, cap = 0;
+                    for (std::size_t p = d0; p < d0 + 24; ++p) {
+                        used += u.used[p];
+                        cap += u.capacity[p];
+                    }
+                    CHECK(used <= cap + 1e-6);
+                }
+        }
+        int closed = 0;
+        for (const auto& s : sc.serials) {
+            if (s.closed == 0) {
+                // What held it is a capacity, not a stage of the journey: the airbase is
+                // overloaded (about 40 days of tonnage for 20), the fleet is short.
+                CHECK(s.why.find("on the road") == std::string::npos);
+                CHECK(!s.why.empty());
+                continue;
+            }
+            ++closed;
+            CHECK(s.arrived <= s.discharged);
+            CHECK(s.discharged <= s.at_staging);
+            CHECK(s.at_staging <= s.ready);
+            CHECK(s.ready <= s.departed);
+            CHECK(s.departed < s.crossed);
+            CHECK(s.crossed == s.closed);
+            CHECK(s.closed >= T0 + 30 * H);  // cleared from period 30
+            CHECK((sc.closure == 0 || s.closed <= sc.closure));
+        }
+        CHECK(closed > 40);
+        for (const auto& t : sc.trains) {
+            CHECK(t.wagons <= 40);
+            CHECK(t.length_m <= 740 + 1e-9);
+            CHECK(t.mass_t <= 1600 + 1e-9);
+            // One wagon per 15 t of tare and a load of 10-69 t: the mass limit holds each train.
+            CHECK(t.mass_t >= t.wagons * 35 - 1e-9);
+        }
+        // Wagons out at any time never exceed the fleet: each train's wagons are away
+        // for 30 h from its departure.
+        for (const auto& t : sc.trains) {
+            int out = 0;
+            for (const auto& u : sc.trains)
+                if (u.departure <= t.departure && t.departure < u.departure + 30 * H) out += u.wagons;
+            CHECK(out <= 40);
+        }
+    }
+}
+
 TEST_CASE("hns sim: nearest-rank percentiles", "[hns_sim]") {
     std::vector<Schedule> runs(10);
     for (int k = 0; k < 10; ++k) {

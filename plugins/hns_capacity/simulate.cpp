@@ -179,6 +179,9 @@ public:
             for (std::size_t k = 0; k < d_.serials[i].items.size(); ++k) {
                 const Item& item = d_.serials[i].items[k];
                 need(item.count, at + ".items[" + std::to_string(k) + "].count");
+                if (item.count > 1000000)  // counts add up in int: a million a line is past any serial
+                    throw std::invalid_argument(at + ".items[" + std::to_string(k) +
+                                                "].count: " + std::to_string(item.count) + " is over 1000000");
                 need(item.mass_t, at + ".items[" + std::to_string(k) + "].mass_t");
             }
         }
@@ -381,7 +384,7 @@ private:
                 if (pax < 0 && d_.lift[l].mode == LiftMode::Air && static_cast<int>(l) != cargo)
                     pax = static_cast<int>(l);
             if (pax < 0) pax = cargo;
-            st.key_eta = d_.lift[static_cast<std::size_t>(cargo)].eta;
+            st.key_eta = lifts_[static_cast<std::size_t>(cargo)].arrived;  // as drawn, when perturbed
             if (st.elements > 0) {
                 st.cargo_lift = cargo;
                 const bool air = d_.lift[static_cast<std::size_t>(cargo)].mode == LiftMode::Air;

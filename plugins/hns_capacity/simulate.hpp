@@ -43,10 +43,12 @@
 // Staging. When the first part of a serial is ashore it reserves parking for all its
 // vehicles and containers and beds for all its pax at the first staging area of its
 // itinerary that has room for both then and a way on (staging[0] first); until one has
-// room it waits at the entry. Each part then drives the staging link (its hours) as soon
-// as it is ashore. Marry-up: ready = (the later of the two parts at staging) + dwell_h.
-// Parking is freed as march units leave (or at once when the serial drives to its rail
-// terminal); beds when its last element leaves.
+// room it waits at the entry (serials waiting are served in priority order, and one too
+// big for the room left does not hold back a smaller one behind it; reservations made in
+// a period see places freed in it from the next). Each part then drives the staging link
+// (its hours) as soon as it is ashore; pax from another entry use the same link hours. Marry-up: ready = (the later of
+// the two parts at staging) + dwell_h. Parking is freed as march units leave (or at once when the serial drives to its
+// rail terminal); beds when its last element leaves.
 //
 // Onward by road: march units of RoadSettings::vehicles_per_march_unit elements (a
 // serial of pax alone is one march unit) leave each staging area at march_units_per_hour

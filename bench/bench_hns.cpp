@@ -32,9 +32,7 @@ using namespace hns;
 
 namespace {
 
-double now_s() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now_s() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 struct Place {
     double lon = 0, lat = 0;
@@ -70,8 +68,9 @@ int main(int argc, char** argv) {
         for (const auto& [k, v] : p.items())
             if (v.is_number()) s.numbers[k] = v.get<double>();
         const auto& c = f.at("geometry").at("coordinates");
-        where[s.id] = f.at("geometry").at("type") == "Point" ? Place{c[0].get<double>(), c[1].get<double>()}
-                                                            : Place{c[0][0][0].get<double>(), c[0][0][1].get<double>()};
+        where[s.id] = f.at("geometry").at("type") == "Point"
+                          ? Place{c[0].get<double>(), c[1].get<double>()}
+                          : Place{c[0][0][0].get<double>(), c[0][0][1].get<double>()};
         cat[s.id] = s;
     }
     const std::vector<std::string> ports{"port-antwerp", "port-zeebrugge", "port-ostend", "port-ghent"};
@@ -84,7 +83,8 @@ int main(int argc, char** argv) {
                                            "border-nl-e34-arendonk", "border-lu-e25-sterpenich"};
     for (auto it = cat.begin(); it != cat.end();) {  // only the sites of the bench
         const std::string& id = it->first;
-        const bool keep = std::count(ports.begin(), ports.end(), id) || std::count(airbases.begin(), airbases.end(), id) ||
+        const bool keep = std::count(ports.begin(), ports.end(), id) ||
+                          std::count(airbases.begin(), airbases.end(), id) ||
                           std::count(staging.begin(), staging.end(), id) ||
                           std::count(borders.begin(), borders.end(), id) || it->second.kind == "rail_terminal";
         it = keep ? std::next(it) : cat.erase(it);
@@ -128,7 +128,8 @@ int main(int argc, char** argv) {
         f.id = "flight-" + std::to_string(ship + 1), f.mode = LiftMode::Air;
         f.at = airbases[static_cast<std::size_t>(ship) % airbases.size()];
         f.eta = l.eta + 12 * 3600;
-        for (int j = i; j < std::min(n_serials, i + 6); ++j) l.serials.push_back(d.serials[static_cast<std::size_t>(j)].id);
+        for (int j = i; j < std::min(n_serials, i + 6); ++j)
+            l.serials.push_back(d.serials[static_cast<std::size_t>(j)].id);
         f.serials = l.serials;
         d.lift.push_back(l), d.lift.push_back(f);
     }
@@ -150,13 +151,19 @@ int main(int argc, char** argv) {
     std::printf("CLP: %s, objective %.6f, lateness %.1f unit-h, %.2f s\n", s.status.c_str(), s.objective, s.lateness,
                 solve_s);
 
-    // A calendar edit: the first port's discharge closed for 24 h from C+1 06:00.
+    // A calendar edit: the first port's discharge closed for 24 h from its first ship's ETA.
     int res = -1;
     for (std::size_t r = 0; r < plan.model.resources.size(); ++r)
         if (plan.resource_site[r] == ports[0] && plan.resource_key[r] == "vehicles_per_day") res = static_cast<int>(r);
     double resolve_s = -1, objective_edit = 0;
     if (res >= 0) {
-        const int from = rsom.period_of(d.start + 30 * 3600);
+        Time eta = d.start;
+        for (const auto& l : d.lift)
+            if (l.at == ports[0]) {
+                eta = l.eta;
+                break;
+            }
+        const int from = rsom.period_of(eta);
         for (int p = from; p < from + static_cast<int>(24 / rsom.step_h); ++p) lp.set_capacity(res, p, 0);
         t0 = now_s();
         const FlowSolution e = lp.solve();
@@ -201,9 +208,10 @@ int main(int argc, char** argv) {
     const bool match = rc == 0 && std::abs(glpk_obj - reference) <= 1e-6 * std::max(1.0, std::abs(reference));
     std::printf("glpsol: exit %d, objective %.6f, %.2f s solving (%.2f s with reading the file)\n", rc, glpk_obj,
                 glpk_s, glpk_wall_s);
-    std::printf("RESULT solve_s=%.3f resolve_s=%.3f glpk_s=%.3f objective_match=%s speedup_vs_glpk=%.2f rows=%d "
-                "columns=%d serials=%d periods=%d\n",
-                solve_s, resolve_s, glpk_s, match ? "yes" : "no", glpk_s / solve_s, lp.rows(), lp.columns(),
-                n_serials, rsom.periods);
+    std::printf(
+        "RESULT solve_s=%.3f resolve_s=%.3f glpk_s=%.3f objective_match=%s speedup_vs_glpk=%.2f rows=%d "
+        "columns=%d serials=%d periods=%d\n",
+        solve_s, resolve_s, glpk_s, match ? "yes" : "no", glpk_s / solve_s, lp.rows(), lp.columns(), n_serials,
+        rsom.periods);
     return match ? 0 : 1;
 }

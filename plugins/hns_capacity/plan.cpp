@@ -163,8 +163,8 @@ Plan build_plan(const Rsom& rsom) {
                 const int delay = periods_for(way.to_destination.hours, step);
                 const double per_mu = std::max(1, road.vehicles_per_march_unit);
                 if (kc >= 0) {
-                    const int march = b.own(way.staging, "march_units", "vehicles",
-                                            road.march_units_per_hour * per_mu * step);
+                    const int march =
+                        b.own(way.staging, "march_units", "vehicles", road.march_units_per_hour * per_mu * step);
                     cargo_arc = b.arc(ready_c, dest, delay, kc, march, 1);
                     b.draw(cargo_arc, slots, delay, delay, 1.0 / per_mu);
                 }
@@ -186,7 +186,8 @@ Plan build_plan(const Rsom& rsom) {
                     const double wagons = (s.vehicles() + 0.5 * s.containers()) / units;
                     const int per_train = std::max(1, wagons_per_train(rail, mass_per_unit));
                     const double trains = wagons / per_train;
-                    const int train = b.arc(term_c, dest, by_rail, kc, b.capacity(way.terminal, "trains_per_day"), trains);
+                    const int train =
+                        b.arc(term_c, dest, by_rail, kc, b.capacity(way.terminal, "trains_per_day"), trains);
                     b.draw(train, b.capacity(way.terminal, "paths_per_day"), 0, 0, trains);
                     const int turnaround = std::max(1, periods_for(rail.wagon_turnaround_h, step));
                     b.draw(train, b.own(way.terminal, "wagons", "wagons", rail.wagons_available), 0, turnaround - 1,
@@ -204,8 +205,8 @@ Plan build_plan(const Rsom& rsom) {
             }
             // Personnel leave staging with their vehicles.
             if (cargo_arc >= 0 && pax_arc >= 0)
-                m.couplings.push_back({s.id + " marry-up via " + way.staging, {{cargo_arc, kc}}, {{pax_arc, kp}},
-                                       people, units});
+                m.couplings.push_back(
+                    {s.id + " marry-up via " + way.staging, {{cargo_arc, kc}}, {{pax_arc, kp}}, people, units});
         }
     }
     return std::move(b.plan);
@@ -278,7 +279,8 @@ std::vector<Suggestion> suggest(const Rsom& rsom, const Plan& plan, FlowLp& lp, 
                                   : bn.resource == "wagons";  // the deployment's own: wagons are held
         const int p0 = rsom.period_of(bn.from), p1 = rsom.period_of(bn.to);
         double peak = 0;
-        for (int p = p0; p < p1; ++p) peak = std::max(peak, res[static_cast<std::size_t>(r)].cap[static_cast<std::size_t>(p)]);
+        for (int p = p0; p < p1; ++p)
+            peak = std::max(peak, res[static_cast<std::size_t>(r)].cap[static_cast<std::size_t>(p)]);
         // A daily rate gets one more a day; the march units an hour one more an hour; a
         // stock a tenth more (at least one).
         const bool hourly = bn.resource == "march_units";
@@ -305,7 +307,8 @@ std::vector<Suggestion> suggest(const Rsom& rsom, const Plan& plan, FlowLp& lp, 
         sg.more_text = std::string("+") + amount + " " + bn.resource + (stock ? "" : hourly ? " an hour" : " a day");
         char saves[64];
         std::snprintf(saves, sizeof saves, "%.1f serial-days", sg.serial_days);
-        sg.text = sg.more_text + " at " + bn.site + " on " + c_day(bn.from) + ".." + c_day(bn.to - 1) + " saves " + saves;
+        sg.text =
+            sg.more_text + " at " + bn.site + " on " + c_day(bn.from) + ".." + c_day(bn.to - 1) + " saves " + saves;
         out.push_back(sg);
     }
     // Put the plan back as it was for the caller.

@@ -38,7 +38,7 @@ struct Bottleneck {
 
 struct Plan {
     FlowModel model;
-    std::vector<int> cargo, pax;  ///< per serial: its commodities (-1: none)
+    std::vector<int> cargo, pax;                           ///< per serial: its commodities (-1: none)
     std::vector<std::string> resource_site, resource_key;  ///< per model resource: what it is
 };
 
@@ -61,11 +61,11 @@ PlanResult read_plan(const Rsom& rsom, const Plan& plan, FlowLp& lp, bool closur
 struct Suggestion {
     std::string site, resource;
     Time from = 0, to = 0;
-    double more = 0;            ///< the extra capacity tried, in the catalogue's unit ("a day" for rates)
-    std::string more_text;      ///< "+1 trains_per_day", "+10 vehicle_parking"
-    double serial_days = 0;     ///< serial-days of closure saved (sum over serials)
-    double lateness_h = 0;      ///< weighted lateness saved, unit-hours
-    std::string text;           ///< "+1 trains_per_day at leopoldsburg-rail-terminal on C+4..C+9 saves 31 serial-days"
+    double more = 0;         ///< the extra capacity tried, in the catalogue's unit ("a day" for rates)
+    std::string more_text;   ///< "+1 trains_per_day", "+10 vehicle_parking"
+    double serial_days = 0;  ///< serial-days of closure saved (sum over serials)
+    double lateness_h = 0;   ///< weighted lateness saved, unit-hours
+    std::string text;        ///< "+1 trains_per_day at leopoldsburg-rail-terminal on C+4..C+9 saves 31 serial-days"
 };
 
 /// The few capacity changes that save the most: for each of the `tries` bottleneck runs

@@ -127,9 +127,7 @@ Rsom resolve(const Deployment& dep, const Catalogue& catalogue, const LinkFn& li
         const std::vector<std::string> candidates = s.staging.empty() ? staging_areas : std::vector{s.staging};
         for (const auto& st : candidates) {
             site_of(catalogue, st, s.id);
-            auto road = [&](const std::string& from) {
-                return st == from ? here() : links(from, st, Onward::Road, s);
-            };
+            auto road = [&](const std::string& from) { return st == from ? here() : links(from, st, Onward::Road, s); };
             const Link l = road(it.entry);
             const Link lp = it.pax_entry == it.entry ? l : road(it.pax_entry);
             if (!l.feasible || !lp.feasible) {

@@ -45,10 +45,10 @@ using LinkFn = std::function<Link(const std::string& from, const std::string& to
 /// One capacity of one site over the horizon.
 struct Capacity {
     std::string site, key;
-    std::string unit;  ///< "vehicles/h", "t/h", "pax/h", "trains/h", "march units/h", "slots/h" or a stock unit
-    bool stock = false;  ///< held at once (berths, ramps, beds, parking); else a rate per hour
+    std::string unit;       ///< "vehicles/h", "t/h", "pax/h", "trains/h", "march units/h", "slots/h" or a stock unit
+    bool stock = false;     ///< held at once (berths, ramps, beds, parking); else a rate per hour
     bool estimate = false;  ///< the catalogue labels the figure a planning estimate
-    std::vector<double> per_period;  ///< rates: units per period (per hour x step_h); stocks: units
+    std::vector<double> per_period;   ///< rates: units per period (per hour x step_h); stocks: units
     std::vector<std::string> reason;  ///< per period: the calendar exception's reason, or ""
 };
 
@@ -72,14 +72,14 @@ struct Itinerary {
     std::vector<Staging> staging;  ///< the serial's own, or every staging or training area it can reach
     struct Way {
         Onward mode = Onward::Road;  ///< Rail or Road
-        std::string staging;   ///< from which staging area
-        std::string terminal;  ///< rail: the loading terminal ("" for road)
-        Link to_terminal;      ///< rail: road from the staging area to the terminal
-        Link to_destination;   ///< rail or road to the destination
+        std::string staging;         ///< from which staging area
+        std::string terminal;        ///< rail: the loading terminal ("" for road)
+        Link to_terminal;            ///< rail: road from the staging area to the terminal
+        Link to_destination;         ///< rail or road to the destination
     };
     std::vector<Way> onward;  ///< every way on it may take
-    std::string border;          ///< the destination when it is a border crossing, else ""
-    int cleared = 0;             ///< the first period it may cross (clearance filed at start)
+    std::string border;       ///< the destination when it is a border crossing, else ""
+    int cleared = 0;          ///< the first period it may cross (clearance filed at start)
 };
 
 struct Rsom {

@@ -73,7 +73,8 @@ PlanResult solve(const Rsom& rsom) {
 }  // namespace
 
 TEST_CASE("one ship: 10 vehicles an hour ashore, 2 h to staging, a day's dwell, 3 h on", "[hns][plan]") {
-    const Deployment d = deployment({serial("S1", 100, 0)}, {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}}});
+    const Deployment d =
+        deployment({serial("S1", 100, 0)}, {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}}});
     const Rsom rsom = resolve(d, catalogue(), links);
     const PlanResult r = solve(rsom);
     REQUIRE(r.solution.optimal);
@@ -89,7 +90,8 @@ TEST_CASE("one ship: 10 vehicles an hour ashore, 2 h to staging, a day's dwell, 
 
 TEST_CASE("a berth closed for 48 h delays the plan by 48 h; two ports do not share", "[hns][plan]") {
     {
-        Deployment d = deployment({serial("S1", 100, 0)}, {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}}});
+        Deployment d =
+            deployment({serial("S1", 100, 0)}, {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}}});
         d.calendar.push_back({"port-a", "vehicles_per_day", kStart + 6 * kHour, kStart + 54 * kHour, 0, "berth works"});
         const Rsom rsom = resolve(d, catalogue(), links);
         CHECK(rsom.capacities[static_cast<std::size_t>(rsom.capacity("port-a", "vehicles_per_day"))].reason[10] ==
@@ -106,8 +108,7 @@ TEST_CASE("a berth closed for 48 h delays the plan by 48 h; two ports do not sha
     }
 }
 
-TEST_CASE("personnel flown in later hold their vehicles in staging: ready a dwell after they arrive",
-          "[hns][plan]") {
+TEST_CASE("personnel flown in later hold their vehicles in staging: ready a dwell after they arrive", "[hns][plan]") {
     // Vehicles by sea as before (at staging by period 17); 200 pax flown into port-b
     // (an airfield here: no pax limit in this catalogue) at 30:00, 2 h to staging (in
     // period 32), dwell 24 h (ready 56). Now all 100 vehicles wait for them, and the march
@@ -135,7 +136,6 @@ TEST_CASE("a serial that can go nowhere is named with the reason", "[hns][plan]"
         FAIL("resolved a serial without a way on");
     } catch (const ResolveError& e) {
         CHECK(e.serial() == "S1");
-        CHECK(std::string(e.what()) ==
-              "serial S1: no way on to border (rail from terminal: no link in this test)");
+        CHECK(std::string(e.what()) == "serial S1: no way on to border (rail from terminal: no link in this test)");
     }
 }

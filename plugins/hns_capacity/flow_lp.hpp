@@ -35,13 +35,34 @@ struct FlowResource {
     std::vector<double> cap;      ///< per period (size: the model's periods)
 };
 
+/// A further draw of an arc on a resource over periods relative to leaving: offsets
+/// [first, last] (0: the period it leaves; delay: the period it arrives). Parking held
+/// while a unit dwells in staging is a draw over [0, delay - 1]; a border slot taken on
+/// arrival is a draw at [delay, delay].
+struct FlowDraw {
+    int resource = 0;
+    int first = 0, last = 0;
+    std::vector<double> usage;  ///< per listed commodity of the arc
+};
+
 struct FlowArc {
     int from = 0, to = 0;
     int delay = 0;                 ///< periods from leaving `from` to reaching `to` (>= 0; 0 within one period)
-    int resource = -1;             ///< the resource it draws on, or -1
+    int resource = -1;             ///< the resource it draws on in the period it leaves, or -1
     double cost = 0;               ///< per unit moved (e.g. a tiny preference)
     std::vector<int> commodities;  ///< the commodities that may use it
     std::vector<double> usage;     ///< per listed commodity: resource units per unit moved
+    std::vector<FlowDraw> draws;   ///< further draws
+    int first_period = 0;          ///< the first period it may be left in (a clearance)
+};
+
+/// Flows that move together: in every period, a_coef x (the sum of the flows `a`) equals
+/// b_coef x (the sum of the flows `b`), each flow an (arc, commodity) pair. A serial's
+/// personnel leave staging with their vehicles: pax flow x vehicles = vehicle flow x pax.
+struct FlowCoupling {
+    std::string name;
+    std::vector<std::pair<int, int>> a, b;  ///< (arc index, commodity index)
+    double a_coef = 1, b_coef = 1;
 };
 
 struct FlowNode {
@@ -71,6 +92,7 @@ struct FlowModel {
     std::vector<FlowArc> arcs;
     std::vector<FlowResource> resources;
     std::vector<FlowCommodity> commodities;
+    std::vector<FlowCoupling> couplings;
     double holding_cost = 1e-3;    ///< per unit and period waiting
     double undelivered_hours = 0;  ///< lateness charged for what is still on its way at the horizon,
                                    ///< beyond the horizon itself (0: one more horizon)

@@ -21,6 +21,13 @@ using namespace hns;
 
 namespace {
 
+FlowArc arc(int from, int to, int delay, int resource, std::vector<int> commodities, std::vector<double> usage) {
+    FlowArc a;
+    a.from = from, a.to = to, a.delay = delay, a.resource = resource;
+    a.commodities = std::move(commodities), a.usage = std::move(usage);
+    return a;
+}
+
 // A port (ships wait there) discharging into a staging area over one arc that takes
 // `delay` periods and draws on the berth's rate; `amount` vehicles arrive at period 0.
 FlowModel one_port(int periods, double rate, int delay, double amount, int rdd = 0) {
@@ -28,7 +35,7 @@ FlowModel one_port(int periods, double rate, int delay, double amount, int rdd =
     m.periods = periods;
     m.nodes = {{"port", true, -1, {}}, {"staging", true, -1, {}}};
     m.resources = {{"port", "discharge", "vehicles/h", std::vector<double>(static_cast<std::size_t>(periods), rate)}};
-    m.arcs = {{0, 1, delay, 0, 0, {0}, {1.0}}};
+    m.arcs = {arc(0, 1, delay, 0, {0}, {1.0})};
     m.commodities = {{"serial-1", 1, 1, rdd, {{0, 0, amount}}}};
     return m;
 }
@@ -79,7 +86,7 @@ TEST_CASE("two ports discharging their own ships do not share capacity; one shar
         m.nodes = {{"port-a", true, -1, {}}, {"port-b", true, -1, {}}, {"staging", true, -1, {}}};
         const std::vector<double> ten(48, 10.0);
         m.resources = {{"port-a", "discharge", "vehicles/h", ten}, {"port-b", "discharge", "vehicles/h", ten}};
-        m.arcs = {{0, 2, 1, 0, 0, {0}, {1.0}}, {1, 2, 1, shared ? 0 : 1, 0, {1}, {1.0}}};
+        m.arcs = {arc(0, 2, 1, 0, {0}, {1.0}), arc(1, 2, 1, shared ? 0 : 1, {1}, {1.0})};
         m.commodities = {{"a", 1, 2, 0, {{0, 0, 100}}}, {"b", 1, 2, 0, {{1, 0, 100}}}};
         return m;
     };
@@ -104,7 +111,7 @@ TEST_CASE("on a shared ramp the higher priority goes first", "[hns][lp]") {
     m.periods = 48;
     m.nodes = {{"port", true, -1, {}}, {"staging", true, -1, {}}};
     m.resources = {{"port", "ramp", "vehicles/h", std::vector<double>(48, 10.0)}};
-    m.arcs = {{0, 1, 0, 0, 0, {0, 1}, {1.0, 1.0}}};
+    m.arcs = {arc(0, 1, 0, 0, {0, 1}, {1.0, 1.0})};
     m.commodities = {{"priority-1", 10, 1, 0, {{0, 0, 50}}}, {"priority-3", 1, 1, 0, {{0, 0, 50}}}};
     FlowLp lp(m);
     const FlowSolution s = lp.solve();
@@ -191,4 +198,67 @@ TEST_CASE("what cannot arrive by the horizon is reported undelivered, never lost
     CHECK(s.undelivered[0] == Approx(40));
     CHECK(s.last_delivery(0) == -1);
     CHECK(lp.earliest_closure() == -1);
+}
+
+TEST_CASE("a clearance opens a border arc at its first period; a dwell holds parking for its whole length",
+          "[hns][lp]") {
+    {
+        // A crossing cleared from period 30: 100 vehicles at 10 an hour cross in 30..39.
+        FlowModel m = one_port(96, 10, 2, 100);
+        m.arcs[0].first_period = 30;
+        FlowLp lp(m);
+        const FlowSolution s = lp.solve();
+        CHECK(first_delivery(s, 0) == 32);
+        CHECK(s.last_delivery(0) == 41);
+    }
+    {
+        // 100 vehicles dwell 24 h in a staging area of 50 parking places: the first 50 are
+        // ready at 24, the next 50 enter when those leave and are ready at 48.
+        FlowModel m;
+        m.periods = 96;
+        m.nodes = {{"in", true, -1, {}}, {"ready", true, -1, {}}};
+        m.resources = {{"staging", "vehicle_parking", "vehicles", std::vector<double>(96, 50.0)}};
+        FlowArc dwell = arc(0, 1, 24, -1, {0}, {0.0});
+        dwell.draws = {{0, 0, 23, {1.0}}};
+        m.arcs = {dwell};
+        m.commodities = {{"serial", 1, 1, 0, {{0, 0, 100}}}};
+        FlowLp lp(m);
+        const FlowSolution s = lp.solve();
+        REQUIRE(s.optimal);
+        CHECK(s.delivered[0][24] == Approx(50));
+        CHECK(s.delivered[0][48] == Approx(50));
+        CHECK(s.used[0][10] == Approx(50));
+        // One more place in a single period is worth nothing (a dwell needs it for 24 h
+        // running); one more over the whole first day lets one more vehicle be ready a
+        // day earlier, and the duals over that day say it is worth something.
+        double day_one = 0;
+        for (int p = 0; p < 24; ++p) day_one += s.shadow_price[0][static_cast<std::size_t>(p)];
+        CHECK(day_one > 0);
+        for (auto& c : m.resources[0].cap) c = 51;
+        FlowLp more(m);
+        CHECK(more.solve().delivered[0][24] == Approx(51));
+    }
+}
+
+TEST_CASE("personnel leave staging with their vehicles: nothing moves on before the pax are there", "[hns][lp]") {
+    // 100 vehicles in staging from period 0, their 50 pax from period 10; the onward
+    // arc takes 20 vehicles a period, the pax ride with them (coupled 1 pax : 2 vehicles).
+    FlowModel m;
+    m.periods = 48;
+    m.nodes = {{"staging", true, -1, {}}, {"border", true, -1, {}}};
+    m.resources = {{"staging", "march", "vehicles/h", std::vector<double>(48, 20.0)}};
+    m.arcs = {arc(0, 1, 1, 0, {0}, {1.0}), arc(0, 1, 1, -1, {1}, {0.0})};
+    m.commodities = {{"vehicles", 1, 1, 0, {{0, 0, 100}}}, {"pax", 1, 1, 0, {{0, 10, 50}}}};
+    m.couplings = {{"serial-1", {{0, 0}}, {{1, 1}}, 50, 100}};  // vehicles x 50 = pax x 100
+    FlowLp lp(m);
+    const FlowSolution s = lp.solve();
+    REQUIRE(s.optimal);
+    CHECK(first_delivery(s, 0) == 11);
+    CHECK(first_delivery(s, 1) == 11);
+    CHECK(s.last_delivery(0) == 15);
+    CHECK(s.last_delivery(1) == 15);
+    for (int p = 11; p <= 15; ++p) {
+        CHECK(s.delivered[0][static_cast<std::size_t>(p)] == Approx(20));
+        CHECK(s.delivered[1][static_cast<std::size_t>(p)] == Approx(10));
+    }
 }

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+// hns-capacity 2's optimal plan end to end on hand-made deployments: resolve (the
+// catalogue's capacities with overrides and calendar exceptions, the itineraries over
+// given link times), build the time-expanded flow, solve, read back per serial. The
+// answers are worked out by hand from the rates and link times.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "plan.hpp"
+#include "rsom.hpp"
+
+using namespace hns;
+
+namespace {
+
+constexpr Time kStart = 1803859200;  // 2027-03-01T00:00:00Z, a Monday
+constexpr Time kHour = 3600;
+
+Catalogue catalogue() {
+    Catalogue c;
+    auto add = [&](const std::string& id, const std::string& kind, std::map<std::string, double> numbers) {
+        c[id] = CatalogueSite{id, kind, id, std::move(numbers), {}};
+    };
+    add("port-a", "port", {{"berths", 4}, {"vehicles_per_day", 240}});
+    add("port-b", "port", {{"berths", 4}, {"vehicles_per_day", 240}});
+    add("staging", "staging_area", {{"beds", 5000}, {"vehicle_parking", 1000}});
+    add("terminal", "rail_terminal", {{"trains_per_day", 12}, {"loading_ramps", 2}});
+    add("camp", "training_area", {{"beds", 5000}, {"vehicle_parking", 5000}});
+    add("border", "border_crossing", {});
+    return c;
+}
+
+// Link times by hand: entry to staging 2 h, staging to camp 3 h by road, staging to the
+// terminal 1 h, terminal to camp 5 h by rail, staging to the border 4 h.
+Link links(const std::string& from, const std::string& to, Onward mode, const Serial&) {
+    auto ok = [](double h) { return Link{true, h, 60 * h, {}}; };
+    if ((from == "port-a" || from == "port-b") && to == "staging" && mode == Onward::Road) return ok(2);
+    if (from == "staging" && to == "camp" && mode == Onward::Road) return ok(3);
+    if (from == "staging" && to == "terminal" && mode == Onward::Road) return ok(1);
+    if (from == "terminal" && to == "camp" && mode == Onward::Rail) return ok(5);
+    if (from == "staging" && to == "border" && mode == Onward::Road) return ok(4);
+    return Link{false, 0, 0, "no link in this test"};
+}
+
+Serial serial(const std::string& id, int vehicles, int pax, Onward onward = Onward::Road,
+              const std::string& dest = "camp") {
+    Serial s;
+    s.id = id, s.nation = "US", s.priority = 1, s.rdd = kStart, s.destination = dest, s.onward = onward;
+    s.dwell_h = 24, s.staging = "staging";
+    if (vehicles > 0) s.items.push_back({ItemClass::Wheeled, vehicles, 15, 7, 2.5, 3, 20});
+    if (pax > 0) s.items.push_back({ItemClass::Pax, pax, 0, 0, 0, 0, 0});
+    return s;
+}
+
+Deployment deployment(std::vector<Serial> serials, std::vector<Lift> lift) {
+    Deployment d;
+    d.start = kStart;
+    d.horizon_days = 8;
+    d.serials = std::move(serials);
+    d.lift = std::move(lift);
+    d.road.march_units_per_hour = 2, d.road.vehicles_per_march_unit = 25;
+    return d;
+}
+
+PlanResult solve(const Rsom& rsom) {
+    const Plan plan = build_plan(rsom);
+    FlowLp lp(plan.model);
+    return read_plan(rsom, plan, lp);
+}
+
+}  // namespace
+
+TEST_CASE("one ship: 10 vehicles an hour ashore, 2 h to staging, a day's dwell, 3 h on", "[hns][plan]") {
+    const Deployment d =
+        deployment({serial("S1", 100, 0)}, {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}}});
+    const Rsom rsom = resolve(d, catalogue(), links);
+    const PlanResult r = solve(rsom);
+    REQUIRE(r.solution.optimal);
+    // Discharged in periods 6..15, at staging 8..17, ready 32..41, at the camp 35..44:
+    // closed at the end of period 44, 45 h after start.
+    CHECK(r.serials[0].closed == kStart + 45 * kHour);
+    CHECK(r.serials[0].late_h == Approx(45));
+    CHECK(r.closure_lp_h == Approx(45));
+    REQUIRE(!r.bottlenecks.empty());
+    CHECK(r.bottlenecks[0].site == "port-a");
+    CHECK(r.bottlenecks[0].resource == "vehicles_per_day");
+}
+
+TEST_CASE("a berth closed for 48 h delays the plan by 48 h; two ports do not share", "[hns][plan]") {
+    {
+        Deployment d =
+            deployment({serial("S1", 100, 0)}, {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}}});
+        d.calendar.push_back({"port-a", "vehicles_per_day", kStart + 6 * kHour, kStart + 54 * kHour, 0, "berth works"});
+        const Rsom rsom = resolve(d, catalogue(), links);
+        CHECK(rsom.capacities[static_cast<std::size_t>(rsom.capacity("port-a", "vehicles_per_day"))].reason[10] ==
+              "berth works");
+        CHECK(solve(rsom).serials[0].closed == kStart + (45 + 48) * kHour);
+    }
+    {
+        const Deployment d = deployment({serial("S1", 100, 0), serial("S2", 100, 0)},
+                                        {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}},
+                                         {"ship-2", LiftMode::Sea, "port-b", kStart + 6 * kHour, 0, {"S2"}}});
+        const PlanResult r = solve(resolve(d, catalogue(), links));
+        CHECK(r.serials[0].closed == kStart + 45 * kHour);
+        CHECK(r.serials[1].closed == kStart + 45 * kHour);
+    }
+}
+
+TEST_CASE("personnel flown in later hold their vehicles in staging: ready a dwell after they arrive", "[hns][plan]") {
+    // Vehicles by sea as before (at staging by period 17); 200 pax flown into port-b
+    // (an airfield here: no pax limit in this catalogue) at 30:00, 2 h to staging (in
+    // period 32), dwell 24 h (ready 56). Now all 100 vehicles wait for them, and the march
+    // units take 50 an hour: they leave in periods 56 and 57 with their pax, 3 h on: all
+    // at the camp at the end of period 60.
+    const Deployment d =
+        deployment({serial("S1", 100, 200)}, {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}},
+                                              {"flight-1", LiftMode::Air, "port-b", kStart + 30 * kHour, 0, {"S1"}}});
+    const Rsom rsom = resolve(d, catalogue(), links);
+    CHECK(rsom.itineraries[0].pax_entry == "port-b");
+    CHECK(rsom.itineraries[0].pax_arrival == 30);
+    const PlanResult r = solve(rsom);
+    CHECK(r.serials[0].closed == kStart + 61 * kHour);
+    // On one ship together they close as the vehicles alone do.
+    const Deployment one =
+        deployment({serial("S1", 100, 200)}, {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}}});
+    CHECK(solve(resolve(one, catalogue(), links)).serials[0].closed == kStart + 45 * kHour);
+}
+
+TEST_CASE("a serial that can go nowhere is named with the reason", "[hns][plan]") {
+    Deployment d = deployment({serial("S1", 100, 0, Onward::Rail, "border")},
+                              {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}}});
+    try {
+        (void)resolve(d, catalogue(), links);
+        FAIL("resolved a serial without a way on");
+    } catch (const ResolveError& e) {
+        CHECK(e.serial() == "S1");
+        CHECK(std::string(e.what()) == "serial S1: no way on to border (rail from terminal: no link in this test)");
+    }
+}

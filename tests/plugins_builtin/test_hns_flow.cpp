@@ -79,7 +79,7 @@ TEST_CASE("a berth closed for 48 h delays the serial's discharge by 48 h", "[hns
     CHECK(s.shadow_price[0][80] == Approx(0).margin(1e-9));
 }
 
-TEST_CASE("two ports discharging their own ships do not share capacity; one shared ramp does", "[hns][lp]") {
+TEST_CASE("two ports discharging their own ships do not share capacity, one shared ramp does", "[hns][lp]") {
     auto two_ports = [](bool shared) {
         FlowModel m;
         m.periods = 48;
@@ -169,7 +169,7 @@ TEST_CASE("the model written as MPS reads back into CLP with the same optimum", 
     CHECK(std::string(again.getColumnName(0)).rfind("x_", 0) == 0);
 }
 
-TEST_CASE("a commodity that cannot reach its sink names why; a bad model is refused", "[hns][lp]") {
+TEST_CASE("a commodity that cannot reach its sink names why, and a bad model is refused", "[hns][lp]") {
     FlowModel m = one_port(24, 10, 2, 100);
     m.nodes.push_back({"elsenborn", true, -1, {}});
     m.commodities[0].sink = 2;  // no arc leads there
@@ -200,7 +200,7 @@ TEST_CASE("what cannot arrive by the horizon is reported undelivered, never lost
     CHECK(lp.earliest_closure() == -1);
 }
 
-TEST_CASE("a clearance opens a border arc at its first period; a dwell holds parking for its whole length",
+TEST_CASE("a clearance opens a border arc at its first period, and a dwell holds parking for its whole length",
           "[hns][lp]") {
     {
         // A crossing cleared from period 30: 100 vehicles at 10 an hour cross in 30..39.

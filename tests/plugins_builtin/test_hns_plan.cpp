@@ -88,7 +88,7 @@ TEST_CASE("one ship: 10 vehicles an hour ashore, 2 h to staging, a day's dwell, 
     CHECK(r.bottlenecks[0].resource == "vehicles_per_day");
 }
 
-TEST_CASE("a berth closed for 48 h delays the plan by 48 h; two ports do not share", "[hns][plan]") {
+TEST_CASE("a berth closed for 48 h delays the plan by 48 h, and two ports do not share", "[hns][plan]") {
     {
         Deployment d =
             deployment({serial("S1", 100, 0)}, {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}}});

@@ -192,7 +192,7 @@ TEST_CASE("hns sim: a berth closed for 48 h from the ETA delays the discharge by
     CHECK(util(sc, "ANR", "berths").queue[54] == 0);
 }
 
-TEST_CASE("hns sim: two ports do not share capacity; one port's rate is shared", "[hns_sim]") {
+TEST_CASE("hns sim: two ports do not share capacity, one port's rate is shared", "[hns_sim]") {
     SECTION("two ports: both as if alone") {
         World w;
         const auto a = w.serial("A", 100, 20, 0), b = w.serial("B", 100, 20, 0);
@@ -459,7 +459,7 @@ TEST_CASE("hns sim: a full staging area sends the serial to the next one", "[hns
     CHECK(util(sc, "SA1", "vehicle_parking").used[15] == 0);
 }
 
-TEST_CASE("hns sim: containers two to a wagon; ramps closed hold the train", "[hns_sim]") {
+TEST_CASE("hns sim: containers two to a wagon, and closed ramps hold the train", "[hns_sim]") {
     World w = rail_world(100);
     w.d.serials[0].items = {{ItemClass::Container, 40, 30, 12.2, 2.4, 2.6, 0}};
     w.d.rail.max_train_length_m = 740;

@@ -7,6 +7,8 @@
 // accepts so that a misspelt key is an error instead of a silently used default.
 #include "deployment.hpp"
 
+#include "calendar.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -22,33 +24,11 @@ namespace {
 
 using nlohmann::json;
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil):
-// exact integer arithmetic, no time zone database, no locale.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2 ? 1 : 0;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-struct Civil {
-    std::int64_t y;
-    unsigned m, d;
-};
-
-Civil civil_from_days(std::int64_t z) {
-    z += 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const auto doe = static_cast<unsigned>(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
-}
+// Civil dates: calendar.hpp's days_from_civil / civil_from_days (one implementation for
+// the reader, the clearance calendar and the schedule).
+using detail::Civil;
+using detail::civil_from_days;
+using detail::days_from_civil;
 
 bool leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -600,7 +580,7 @@ std::optional<Time> parse_iso8601(const std::string& s) {
         s[p++] != '-' || !digits(s, p, 2, day))
         return std::nullopt;
     if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return std::nullopt;
-    const std::int64_t days = days_from_civil(year, month, day);
+    const std::int64_t days = days_from_civil(year, static_cast<int>(month), static_cast<int>(day));
     if (p == s.size()) return days * 86400;  // a plain date: midnight UTC
 
     unsigned hour = 0, minute = 0, second = 0;
@@ -647,7 +627,7 @@ std::string format_iso8601(Time t) {
     const std::int64_t secs = t - days * 86400;
     const Civil c = civil_from_days(days);
     char buf[48];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02d:%02d:%02dZ", static_cast<long long>(c.y), c.m, c.d,
+    std::snprintf(buf, sizeof buf, "%04lld-%02d-%02dT%02d:%02d:%02dZ", static_cast<long long>(c.year), c.month, c.day,
                   static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60));
     return buf;
 }

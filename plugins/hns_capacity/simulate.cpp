@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The RSOM discrete-event simulation (simulate.hpp): a period-by-period loop over the
 // stages, with exact times inside a period for links, march-unit headways and train
-// paths. Nothing here uses deployment.cpp or rsom.cpp: the few helpers it needs
-// (period arithmetic, capacity look-up, item counts) are private below.
+// paths. It reads the deployment through deployment.hpp (counts, rail and road settings);
+// the period arithmetic and capacity look-up it needs are below.
 #include "simulate.hpp"
 
 #include <algorithm>
@@ -45,31 +45,6 @@ int floor_count(double x) { return x >= 1e9 ? 1000000000 : static_cast<int>(std:
 // A uniform in [0, 1) from the generator's 53 high bits: std::uniform_real_distribution
 // is implementation-defined, and the same seed must give the same schedule everywhere.
 double uniform01(std::mt19937_64& g) { return static_cast<double>(g() >> 11) * (1.0 / 9007199254740992.0); }
-
-int vehicles_of(const Serial& s) {
-    int n = 0;
-    for (const auto& i : s.items)
-        if (i.cls == ItemClass::Tracked || i.cls == ItemClass::Wheeled) n += i.count;
-    return n;
-}
-int containers_of(const Serial& s) {
-    int n = 0;
-    for (const auto& i : s.items)
-        if (i.cls == ItemClass::Container) n += i.count;
-    return n;
-}
-int pax_of(const Serial& s) {
-    int n = 0;
-    for (const auto& i : s.items)
-        if (i.cls == ItemClass::Pax) n += i.count;
-    return n;
-}
-double cargo_t_of(const Serial& s) {
-    double t = 0;
-    for (const auto& i : s.items)
-        if (i.cls != ItemClass::Pax) t += i.mass_t * i.count;
-    return t;
-}
 
 // One capacity as the run sees it (rates possibly scaled) and its record.
 struct Cap {
@@ -366,9 +341,9 @@ private:
         for (std::size_t i = 0; i < s_.size(); ++i) {
             const Serial& sr = serial(i);
             SerialState& st = s_[i];
-            st.elements = vehicles_of(sr) + containers_of(sr);
-            st.pax = pax_of(sr);
-            st.cargo_t = cargo_t_of(sr);
+            st.elements = sr.vehicles() + sr.containers();
+            st.pax = sr.pax();
+            st.cargo_t = sr.mass_t();
             if (st.elements == 0 && st.pax == 0)
                 throw std::invalid_argument("serial " + sr.id + " has nothing to move");
             const auto& ls = carried[sr.id];
@@ -727,14 +702,8 @@ private:
         }
     }
 
-    const RoadSettings& road_settings(const std::string& site) const {
-        auto f = d_.road_site.find(site);
-        return f == d_.road_site.end() ? d_.road : f->second;
-    }
-    const RailSettings& rail_settings(const std::string& terminal) const {
-        auto f = d_.rail_terminal.find(terminal);
-        return f == d_.rail_terminal.end() ? d_.rail : f->second;
-    }
+    const RoadSettings& road_settings(const std::string& site) const { return d_.road_at(site); }
+    const RailSettings& rail_settings(const std::string& terminal) const { return d_.rail_at(terminal); }
     TerminalState& terminal(const std::string& t) {
         auto f = terminals_.find(t);
         if (f != terminals_.end()) return f->second;

@@ -21,7 +21,7 @@ rm -rf "$seeds"
 mkdir -p "$corpus" "$artifacts"
 "$bin/fuzz-make-corpus" "$seeds" "$PWD"
 status=0
-for target in graph_cache geojson scenario result; do
+for target in graph_cache geojson scenario result deployment; do
   mkdir -p "$corpus/$target"
   dict=()
   [ -f "tests/fuzz/$target.dict" ] && dict=(-dict="tests/fuzz/$target.dict")

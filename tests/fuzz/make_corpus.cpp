@@ -190,11 +190,15 @@ int main(int argc, char** argv) {
     }
     try {
         const fs::path out = argv[1];
-        for (const char* t : {"graph_cache", "geojson", "scenario", "result"}) fs::create_directories(out / t);
+        for (const char* t : {"graph_cache", "geojson", "scenario", "result", "deployment"})
+            fs::create_directories(out / t);
         graph_seeds(out / "graph_cache");
         geojson_seeds(out / "geojson");
         scenario_seeds(out / "scenario", argv[2]);
         result_seeds(out / "result");
+        // The worked deployment examples as they are.
+        for (const auto& e : fs::directory_iterator(fs::path(argv[2]) / "examples/deployments"))
+            if (e.path().extension() == ".json") write(out / "deployment" / e.path().filename(), slurp(e.path()));
     } catch (const std::exception& e) {
         std::cerr << "fuzz-make-corpus: " << e.what() << "\n";
         return 1;

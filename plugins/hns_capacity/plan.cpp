@@ -285,7 +285,9 @@ std::vector<Suggestion> suggest(const Rsom& rsom, const Plan& plan, FlowLp& lp, 
         // stock a tenth more (at least one).
         const bool hourly = bn.resource == "march_units";
         const double more = stock ? std::max(1.0, std::round(0.1 * peak)) : 1.0;
-        const double per_period = stock ? more : hourly ? more * rsom.step_h : more * rsom.step_h / 24.0;
+        // The march resource counts vehicles: one more march unit an hour is that many.
+        const double per_mu = hourly ? std::max(1, dep.road_at(bn.site).vehicles_per_march_unit) : 1;
+        const double per_period = stock ? more : hourly ? more * per_mu * rsom.step_h : more * rsom.step_h / 24.0;
         std::vector<double> saved(static_cast<std::size_t>(p1 - p0));
         for (int p = p0; p < p1; ++p) {
             const double v = res[static_cast<std::size_t>(r)].cap[static_cast<std::size_t>(p)];

@@ -79,7 +79,7 @@ int Rsom::capacity(const std::string& site, const std::string& key) const {
 
 int Rsom::period_of(Time t) const {
     const double h = static_cast<double>(t - deployment->start) / 3600.0;
-    return static_cast<int>(std::floor(h / step_h));
+    return static_cast<int>(std::floor(h / step_h + 1e-9));  // time_of(p) lands in p whatever the step
 }
 
 Time Rsom::time_of(int period) const {
@@ -225,7 +225,10 @@ Rsom resolve(const Deployment& dep, const Catalogue& catalogue, const LinkFn& li
                     const double f = static_cast<double>(b - a) / (r.step_h * 3600.0);
                     if (f <= 0) continue;
                     double& v = c.per_period[static_cast<std::size_t>(p)];
-                    if (k.stock) v = std::min(v, e.value);
+                    // A stock over the whole period takes the exception's value (more
+                    // beds for a week, or a berth closed); over part of it the lower.
+                    if (k.stock) v = f >= 1 ? e.value : std::min(v, e.value);
+                    else if (std::isinf(v) && f < 1) continue;  // unbounded for the rest of the period
                     else v = (std::isinf(v) ? 0.0 : v * (1 - f)) + e.value * scale * f;
                     c.reason[static_cast<std::size_t>(p)] = e.reason;
                 }

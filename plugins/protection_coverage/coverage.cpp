@@ -40,7 +40,7 @@ bool System::in_footprint(double dx, double dy) const {
     if (sector_deg >= 360) return true;
     double az = std::atan2(dx, dy) / kDeg;  // clockwise from north
     if (az < 0) az += 360;
-    const double off = std::fmod(az - azimuth_deg + 540.0, 360.0) - 180.0;
+    const double off = std::remainder(az - azimuth_deg, 360.0);  // in [-180, 180] for any azimuth
     return std::abs(off) <= sector_deg / 2;
 }
 
@@ -71,7 +71,8 @@ Plan plan_of(const Dem& dem, const System& s, std::size_t index, const HeightWin
     p.sc = dem.column_of(s.x), p.sr = dem.row_of(s.y);
     if (p.sc < 0 || p.sr < 0 || p.sc >= dem.width || p.sr >= dem.height) return p;
     p.active = true;
-    p.reach = static_cast<int>(std::ceil(s.range_m / dem.cell));
+    // In double before the cast: a range of any size stays a valid count of cells.
+    p.reach = static_cast<int>(std::min(std::ceil(s.range_m / dem.cell), 1e8));
     p.z_sensor = dem.at(p.sc, p.sr) + s.mast_m;
     p.drop_factor = 1.0 / (2 * s.k * dem.semi_major_m);
     p.word = index / 64;
@@ -79,7 +80,8 @@ Plan plan_of(const Dem& dem, const System& s, std::size_t index, const HeightWin
     p.flag = !s.needs_los ? kInCuedEnvelope : s.sensor ? kDetected : kEngagedOwnSight;
     double top_band = -std::numeric_limits<double>::infinity();
     for (std::size_t b = 0; b < bands_m.size(); ++b)
-        if (bands_m[b] >= s.min_alt_m && bands_m[b] <= s.max_alt_m) p.bands.push_back(b), top_band = bands_m[b];
+        if (bands_m[b] >= s.min_alt_m && bands_m[b] <= s.max_alt_m)
+            p.bands.push_back(b), top_band = std::max(top_band, bands_m[b]);
     // A window that does not hold the whole footprint (none computed, a range under a
     // cell) is read cell by cell, where w.at() answers "not seen" outside it.
     const int c_lo = std::max(0, p.sc - p.reach), c_hi = std::min(dem.width, p.sc + p.reach + 1);
@@ -97,7 +99,7 @@ Plan plan_of(const Dem& dem, const System& s, std::size_t index, const HeightWin
         if (!(tan_top > 0)) p.every_cell_checked = true;
         else if (rise > 0) near_m = std::max(near_m, rise / tan_top * 1.001);
     }
-    p.special = std::min(p.reach + 1, static_cast<int>(std::ceil(near_m / dem.cell)) + 1);
+    p.special = static_cast<int>(std::min<double>(p.reach + 1, std::ceil(near_m / dem.cell) + 1));
     return p;
 }
 

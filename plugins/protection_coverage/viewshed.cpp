@@ -79,7 +79,7 @@ PCOV_VECTOR_CLONES HeightWindow lowest_visible(const Dem& dem, const Site& site,
     HeightWindow w;
     if (dem.width <= 0 || dem.height <= 0 || !dem.contains(site.x, site.y) || !(site.range_m > 0)) return w;
     const int ox = dem.column_of(site.x), oy = dem.row_of(site.y);
-    const int reach = static_cast<int>(std::ceil(site.range_m / dem.cell));
+    const int reach = static_cast<int>(std::min(std::ceil(site.range_m / dem.cell), 1e8));
     w.col0 = std::max(0, ox - reach);
     w.row0 = std::max(0, oy - reach);
     w.cols = std::min(dem.width, ox + reach + 1) - w.col0;

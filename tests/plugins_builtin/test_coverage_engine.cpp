@@ -268,7 +268,10 @@ TEST_CASE("combine's runs and band planes give the plain per-cell grids for 70 s
     std::vector<HeightWindow> windows = lowest_visible_all(dem, sites, 2);
     for (std::size_t i = 0; i < systems.size(); ++i)
         if (!systems[i].needs_los) windows[i] = {};  // effectors on a track have none
-    const std::vector<double> bands{10, 30, 50, 100, 150};
+    // The bands in any order: the top elevation angle's near radius must follow the
+    // highest band, not the last one listed.
+    const std::vector<double> bands =
+        GENERATE(std::vector<double>{10, 30, 50, 100, 150}, std::vector<double>{150, 100, 10, 50, 30});
     const CoverageGrids fast = combine(dem, systems, windows, bands);
     const PlainGrids plain = plain_combine(dem, systems, windows, bands);
     REQUIRE(fast.words == 2);
@@ -289,4 +292,19 @@ TEST_CASE("combine's runs and band planes give the plain per-cell grids for 70 s
     CHECK(detected > 10000);
     CHECK(engaged > 1000);
     CHECK(multiple > 1000);
+}
+
+TEST_CASE("a sector's azimuth is read modulo 360", "[coverage]") {
+    System s;
+    s.range_m = 1000, s.sector_deg = 90;
+    const double dx = 500 * std::sin(10 * 3.14159265358979323846 / 180),
+                 dy = 500 * std::cos(10 * 3.14159265358979323846 / 180);
+    for (const double az : {0.0, 360.0, 720.0, -360.0, 1080.0}) {
+        s.azimuth_deg = az;
+        INFO("azimuth " << az);
+        CHECK(s.in_footprint(dx, dy));             // 10 degrees east of north
+        CHECK_FALSE(s.in_footprint(-dy, dx * 0));  // due west
+    }
+    s.azimuth_deg = -350;  // 10 degrees
+    CHECK(s.in_footprint(dx, dy));
 }

@@ -5,6 +5,7 @@
 // answers are worked out by hand from the rates and link times.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -138,4 +139,28 @@ TEST_CASE("a serial that can go nowhere is named with the reason", "[hns][plan]"
         CHECK(e.serial() == "S1");
         CHECK(std::string(e.what()) == "serial S1: no way on to border (rail from terminal: no link in this test)");
     }
+}
+
+TEST_CASE("calendar exceptions: a stock raised for whole periods, an unbounded rate kept outside the exception",
+          "[hns][plan]") {
+    Deployment d =
+        deployment({serial("S1", 100, 0)}, {{"ship-1", LiftMode::Sea, "port-a", kStart + 6 * kHour, 0, {"S1"}}});
+    // 2000 more beds for a day from C+1 (the catalogue has 5000).
+    d.calendar.push_back({"staging", "beds", kStart + 24 * kHour, kStart + 48 * kHour, 7000, "tented camp"});
+    // A port without a vehicles_per_day figure, limited for half of one period only.
+    Catalogue c = catalogue();
+    c["port-a"].numbers.erase("vehicles_per_day");
+    d.step_h = 2;
+    d.calendar.push_back({"port-a", "vehicles_per_day", kStart + 10 * kHour, kStart + 11 * kHour, 240, "works"});
+    const Rsom r = resolve(d, c, links);
+    const auto& beds = r.capacities[static_cast<std::size_t>(r.capacity("staging", "beds"))].per_period;
+    CHECK(beds[11] == Approx(5000));  // 22:00-24:00
+    CHECK(beds[12] == Approx(7000));  // C+1 00:00
+    CHECK(beds[23] == Approx(7000));
+    CHECK(beds[24] == Approx(5000));
+    const auto& port = r.capacities[static_cast<std::size_t>(r.capacity("port-a", "vehicles_per_day"))].per_period;
+    CHECK(std::isinf(port[5]));  // 10:00-12:00, limited for one hour of two: the other hour is unbounded
+    CHECK(std::isinf(port[4]));
+    // Periods of any step land where they begin.
+    for (int p = 0; p < r.periods; ++p) REQUIRE(r.period_of(r.time_of(p)) == p);
 }

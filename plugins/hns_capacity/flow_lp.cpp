@@ -221,7 +221,8 @@ FlowLp::FlowLp(FlowModel model) : model_(std::move(model)), impl_(std::make_uniq
         }
         const int sink_early = rel[c.sink][k] ? early[c.sink][k] : P;
         for (int p = sink_early; p < P; ++p) {
-            const double late_h = std::max(0, p - c.rdd) * m.step_h;
+            // Delivered in period p is there at its end: late by (p + 1 - rdd) periods.
+            const double late_h = std::max(0, p + 1 - c.rdd) * m.step_h;
             impl_->d[k][p] = column(c.weight * late_h + 1e-6 * p, name_of("d", {k, p}));
         }
     }
@@ -379,7 +380,7 @@ FlowSolution FlowLp::solve() {
             if (impl_->d[k][p] < 0) continue;
             const double v = col[impl_->d[k][p]];
             s.delivered[k][p] = v;
-            s.lateness += v * m.commodities[k].weight * std::max(0, p - m.commodities[k].rdd) * m.step_h;
+            s.lateness += v * m.commodities[k].weight * std::max(0, p + 1 - m.commodities[k].rdd) * m.step_h;
         }
         for (std::size_t n = 0; n < m.nodes.size(); ++n)
             if (!impl_->w[n][k].empty() && impl_->w[n][k][P - 1] >= 0) s.undelivered[k] += col[impl_->w[n][k][P - 1]];

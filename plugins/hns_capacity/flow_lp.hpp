@@ -81,7 +81,8 @@ struct FlowCommodity {
     std::string name;
     double weight = 1;  ///< per unit and hour late (priority)
     int sink = 0;
-    int rdd = 0;  ///< period of the required delivery date
+    int rdd =
+        0;  ///< the period at whose start it is due: delivered in period p (at its end), it is p + 1 - rdd periods late
     std::vector<FlowSupply> supply;
 };
 

@@ -57,8 +57,9 @@ TEST_CASE("a discharge rate of 10 an hour puts 100 vehicles ashore in 10 hours, 
     CHECK(first_delivery(s, 0) == 2);
     CHECK(s.last_delivery(0) == 11);
     for (int p = 2; p <= 11; ++p) CHECK(s.delivered[0][static_cast<std::size_t>(p)] == Approx(10));
-    // Lateness against an RDD at period 0: 10 x (2 + 3 + ... + 11) = 650 vehicle-hours.
-    CHECK(s.lateness == Approx(650).margin(1e-6));
+    // Lateness against an RDD at the start of period 0, each delivery counted at the end
+    // of its period: 10 x (3 + 4 + ... + 12) = 750 vehicle-hours.
+    CHECK(s.lateness == Approx(750).margin(1e-6));
     CHECK(s.undelivered[0] == Approx(0).margin(1e-9));
     CHECK(s.used[0][0] == Approx(10));
     CHECK(s.used[0][10] == Approx(0).margin(1e-9));

@@ -154,7 +154,8 @@ int main(int argc, char** argv) {
     // A calendar edit: the first port's discharge closed for 24 h from its first ship's ETA.
     int res = -1;
     for (std::size_t r = 0; r < plan.model.resources.size(); ++r)
-        if (plan.resource_site[r] == ports[0] && plan.resource_key[r] == "vehicles_per_day") res = static_cast<int>(r);
+        if (plan.model.resources[r].site == ports[0] && plan.model.resources[r].key == "vehicles_per_day")
+            res = static_cast<int>(r);
     double resolve_s = -1, objective_edit = 0;
     if (res >= 0) {
         Time eta = d.start;

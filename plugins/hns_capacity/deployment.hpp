@@ -178,7 +178,7 @@ struct Deployment {
 /// "airbase", "rail_terminal", "staging_area", "training_area", "border_crossing", ...).
 using SiteKinds = std::map<std::string, std::string>;
 
-/// Reads and checks a deployment file's text (`source` names it in messages). Throws
+/// Reads and checks a deployment file's text. Throws
 /// DeploymentError naming the JSON path of the first problem: a syntax error (with line
 /// and column), a missing or unknown key, a wrong type or range, an unknown site or a
 /// site of the wrong kind, an unknown class, a lift naming an unknown serial, a serial

@@ -61,7 +61,6 @@ struct Builder {
     }
     int add(FlowResource r) {
         const std::string name = r.site + "|" + r.key;
-        plan.resource_site.push_back(r.site), plan.resource_key.push_back(r.key);
         m().resources.push_back(std::move(r));
         return resource_index[name] = static_cast<int>(m().resources.size()) - 1;
     }

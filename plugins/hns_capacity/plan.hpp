@@ -38,8 +38,7 @@ struct Bottleneck {
 
 struct Plan {
     FlowModel model;
-    std::vector<int> cargo, pax;                           ///< per serial: its commodities (-1: none)
-    std::vector<std::string> resource_site, resource_key;  ///< per model resource: what it is
+    std::vector<int> cargo, pax;  ///< per serial: its commodities (-1: none)
 };
 
 /// Builds the flow model of a resolved problem.

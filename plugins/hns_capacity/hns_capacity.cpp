@@ -1,173 +1,148 @@
 // SPDX-License-Identifier: MIT
-// hns-capacity: a host-nation-support RSOM (reception, staging, onward movement)
-// throughput model. A force package flows day by day through three stages:
-//   entry (port discharge / airbase offload) -> staging (parking, beds, dwell time)
-//   -> onward movement (rail: trains/day x vehicles/train; road: convoys/day).
-// It is a deterministic daily simulation rather than an LP: every stage is a queue
-// with a daily capacity, which gives the same clearance day as a time-expanded
-// max-flow for this serial pipeline and lets planners read day by day where units
-// wait. Capacities come from the site catalogue (data/sites.geojson); where the site
-// data lists a key under "estimates" the outputs say it is a planning estimate.
+// hns-capacity 2: host-nation support, a time-phased RSOM (reception, staging, onward
+// movement) of real serials, ships and trains, with the bottleneck priced.
+//
+// The plugin is the SDK side of the libraries beside it (plain C++, tested on their own):
+//   deployment.hpp  the deployment file (-p deployment=FILE), checked key by key
+//   rsom.hpp        resolved against the host's site catalogue and network services
+//   plan.hpp        the optimal plan: a time-expanded min-cost flow LP (CLP), its
+//                   closure bound, shadow prices and capacity suggestions
+//   simulate.hpp    the executable schedule (discrete events) and its Monte Carlo
+// and turns what they give into result tables, layers and messages. Every input comes
+// through the public ABI: the site table, the road and rail networks (route per vehicle
+// profile), the vehicle presets; nothing is read behind the host's back but the
+// deployment file the planner names.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <limits>
 #include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <string>
-#include <tuple>
 #include <vector>
 
+#include "deployment.hpp"
 #include "mp/plugin.hpp"
+#include "plan.hpp"
+#include "rsom.hpp"
+#include "simulate.hpp"
 
 namespace {
 
 using mp::sdk::Failure;
+using mp::sdk::InfeasibleFailure;
 using mp::sdk::InputFailure;
 using mp::sdk::Run;
+namespace sdk = mp::sdk;
 
-constexpr double kEps = 1e-6;
-// A stage counts as binding on a day when it ran at (nearly) full capacity.
-constexpr double kBindingFraction = 0.999;
+// An empty cell in a numeric column (no limit, never reached).
+constexpr double kEmpty = std::numeric_limits<double>::quiet_NaN();
+constexpr std::uintmax_t kMaxDeploymentBytes = 64u << 20;  // a deployment of 100k serials is ~50 MB
+constexpr const char* kNetworkFiles = "*.osm;*.pbf;*.osm.bz2;*.mpgraph;*.gpkg;*.geojson;*.shp;*.fgb";
+constexpr const char* kRetired =
+    "hns-capacity 2 reads the force from a deployment file: -p deployment=FILE (worked examples in "
+    "examples/deployments/, the format in docs/hns-deployment.md)";
 
 // ---------------------------------------------------------------- schema
-MpParamDef g_params[23];
-const MpParamDef* params() {
-    static bool done = false;
-    if (done) return g_params;
-    using mp::sdk::number_param;
-    using mp::sdk::param;
-    auto integer = [](const char* key, const char* label, const char* unit, const char* def, double lo, double hi,
-                      const char* desc) {
-        MpParamDef p = param(key, label, MP_PARAM_INTEGER, def, 0, desc);
-        p.unit = unit, p.has_min = 1, p.min = lo, p.has_max = 1, p.max = hi;
-        return p;
-    };
-    auto site_list = [](const char* key, const char* label, const char* desc) {
-        MpParamDef p = param(key, label, MP_PARAM_LIST, nullptr, 0, desc);
-        p.item_type = MP_PARAM_SITE;
-        return p;
-    };
-    int i = 0;
-    g_params[i++] = integer("vehicles", "Vehicles", "vehicles", "4000", 0, 1e6, "Vehicles in the force package");
-    g_params[i++] = integer("personnel", "Personnel", "persons", "12000", 0, 1e7, "Personnel in the force package");
-    g_params[i++] = number_param("cargo_t", "Cargo", "t", "10000", 0, 1e7,
-                                 "Cargo and containers; moved as truckloads of load_t tonnes (vehicle-equivalents)");
-    g_params[i++] = number_param("load_t", "Tonnes per truckload", "t", "15", 1, 60,
-                                 "Cargo per vehicle-equivalent load (one parking slot, one wagon place)");
-    g_params[i++] = number_param("sea_share", "Vehicles and cargo by sea", "%", "80", 0, 100,
-                                 "Share of vehicles and cargo arriving by sea; the rest arrives by air");
-    g_params[i++] = number_param("personnel_sea_share", "Personnel by sea", "%", "20", 0, 100,
-                                 "Share of personnel travelling with the ships (drivers); the rest arrives by air");
-    g_params[i++] =
-        number_param("vehicle_mass_t", "Airlifted vehicle mass", "t", "15", 1, 80,
-                     "Mean mass of an airlifted vehicle or load: airbase units/day = cargo_t_per_day / this");
-    g_params[i++] = site_list("entry_points", "Entry points",
-                              "Ports and airbases used (default: every port for sea, every airbase for air)");
-    g_params[i++] = site_list("staging_areas", "Staging areas",
-                              "Staging or training areas (default: every staging area of the catalogue)");
-    g_params[i++] = site_list("rail_terminals", "Rail terminals", "Rail loading terminals (default: all)");
-    g_params[i++] = integer("arrival_days", "Arrival window", "days", "1", 1, 365,
-                            "The force is presented at the entry points evenly over this many days");
-    g_params[i++] = integer("onward_start_day", "Onward movement starts", "day", "1", 1, 365,
-                            "First day on which units may leave staging");
-    g_params[i++] = integer("staging_dwell_days", "Staging dwell", "days", "1", 0, 30,
-                            "Days a unit spends in staging (marry-up, preparation) before it may move on");
-    g_params[i++] =
-        number_param("working_hours", "Working hours", "h/day", "24", 1, 24,
-                     "Daily working hours at ports, airbases and rail terminals (site capacities are per 24 h)");
-    g_params[i++] = number_param("availability", "Capacity allocated to the military", "%", "100", 1, 100,
-                                 "Share of every site's capacity available to the force");
-    {
-        MpParamDef p =
-            param("capacity_overrides", "Capacity overrides", MP_PARAM_LIST, nullptr, 0,
-                  "Items 'SITE:KEY=VALUE' (e.g. port-ostend:vehicles_per_day=250) or 'SITE=PCT%' (availability)");
-        p.item_type = MP_PARAM_STRING;
-        g_params[i++] = p;
+const MpParamDef* params(std::size_t& count) {
+    static std::vector<MpParamDef> defs;
+    if (defs.empty()) {
+        auto integer = [](const char* key, const char* label, const char* def, double lo, double hi, const char* desc) {
+            MpParamDef p = sdk::param(key, label, MP_PARAM_INTEGER, def, 0, desc);
+            p.has_min = 1, p.min = lo, p.has_max = 1, p.max = hi;
+            return p;
+        };
+        defs.push_back(sdk::file_param("deployment", "Deployment file", MP_FILE_IN, "*.json", 0,
+                                       "Serials, lifts (ships, flights, trains, road columns), capacity overrides, "
+                                       "calendar, rail, road, borders and life support (docs/hns-deployment.md; "
+                                       "worked examples in examples/deployments/)"));
+        defs.push_back(integer("replications", "Monte Carlo replications", "100", 0, 10000,
+                               "Simulations with the lifts' ETA spreads and handling rates drawn at random, for the "
+                               "P50 and P90 closure of every serial (0: none)"));
+        defs.push_back(integer("seed", "Random seed", "1", 0, 4294967295.0,
+                               "Seed of the replications: the same seed gives the same P50/P90"));
+        defs.push_back(sdk::param("closure_bound", "Closure bound", MP_PARAM_BOOL, "true", 0,
+                                  "Also find the earliest closure of the flow plan (closure_lp_h; a bisection of LP "
+                                  "solves). The plan spreads daily rates over the day's periods; the schedule, which "
+                                  "may use a day's border slots at once, can close earlier"));
+        defs.push_back(integer("suggestions", "Capacity changes to try", "6", 0, 30,
+                               "Bottleneck runs with the highest shadow prices to re-solve with one more of the "
+                               "capacity (the sensitivity table); 0: none"));
+        defs.push_back(sdk::file_param("write_model", "Write the LP (MPS)", MP_FILE_OUT, "*.mps", 0,
+                                       "Writes the optimal plan's linear program as a free MPS file, to check it "
+                                       "with another solver (glpsol --freemps FILE --min)"));
+        defs.push_back(sdk::file_param("road_network", "Road network file", MP_FILE_IN, kNetworkFiles, 0,
+                                       "Road network for the link times (default: the loaded roads layer)"));
+        defs.push_back(sdk::file_param("rail_network", "Rail network file", MP_FILE_IN, kNetworkFiles, 0,
+                                       "Rail network for the rail links (default: the loaded rail layer)"));
+        for (const char* old : {"vehicles",
+                                "personnel",
+                                "cargo_t",
+                                "load_t",
+                                "sea_share",
+                                "personnel_sea_share",
+                                "vehicle_mass_t",
+                                "entry_points",
+                                "staging_areas",
+                                "rail_terminals",
+                                "arrival_days",
+                                "onward_start_day",
+                                "staging_dwell_days",
+                                "working_hours",
+                                "availability",
+                                "rail_share",
+                                "wagon_length_m",
+                                "vehicles_per_wagon",
+                                "locomotive_length_m",
+                                "convoys_per_day",
+                                "vehicles_per_convoy",
+                                "horizon_days"})
+            defs.push_back(sdk::retired_param(old, kRetired));
+        defs.push_back(sdk::retired_param("capacity_overrides",
+                                          "give capacity[] overrides and calendar[] exceptions in the deployment "
+                                          "file (-p deployment=FILE; docs/hns-deployment.md)"));
     }
-    g_params[i++] = number_param("rail_share", "Onward movement by rail", "%", "50", 0, 100,
-                                 "Share of units moving on by rail; the rest moves by road convoy");
-    g_params[i++] = number_param("wagon_length_m", "Wagon length", "m", "20", 5, 60,
-                                 "Length over buffers of one flat wagon (e.g. Sgns/Rlmmps about 20 m)");
-    g_params[i++] = number_param("vehicles_per_wagon", "Vehicles per wagon", "vehicles", "1", 0.5, 4,
-                                 "Vehicles (or loads) per wagon");
-    g_params[i++] = number_param("locomotive_length_m", "Locomotive length", "m", "20", 0, 60,
-                                 "Train length taken by the locomotive(s)");
-    g_params[i++] = integer("convoys_per_day", "Road convoys per staging area", "convoys/day", "8", 0, 500,
-                            "Road convoys (march units) each staging area can dispatch per day");
-    g_params[i++] = integer("vehicles_per_convoy", "Vehicles per convoy", "vehicles", "24", 1, 500,
-                            "Vehicles per road convoy (march unit)");
-    g_params[i++] = integer("horizon_days", "Horizon", "days", "90", 1, 730, "Days simulated at most");
-    done = true;
-    return g_params;
+    count = defs.size();
+    return defs.data();
 }
-constexpr std::size_t kParamCount = 23;
+std::size_t g_param_count = 0;
+const MpParamDef* g_params = params(g_param_count);
 
-// ---------------------------------------------------------------- model
-enum class Stage { SeaEntry, AirEntry, AirPersonnel, Staging, Rail, Road };
-const char* stage_name(Stage s) {
-    switch (s) {
-        case Stage::SeaEntry: return "entry (sea)";
-        case Stage::AirEntry: return "entry (air)";
-        case Stage::AirPersonnel: return "entry (air, personnel)";
-        case Stage::Staging: return "staging";
-        case Stage::Rail: return "onward (rail)";
-        case Stage::Road: return "onward (road)";
-    }
-    return "?";
-}
-const char* stage_unit(Stage s) {
-    switch (s) {
-        case Stage::Staging: return "units held";
-        case Stage::AirPersonnel: return "persons/day";
-        default: return "units/day";
-    }
-}
-
-// Statistics of a stage over the run.
-struct StageStats {
-    double capacity = 0;  // per day (staging: holding capacity in units)
-    double peak_util = 0;
-    double sum_util = 0;
-    int active_days = 0;
-    int binding_days = 0;
-    void record(double used, double demand_left) {
-        if (capacity <= kEps) return;
-        const double u = used / capacity;
-        peak_util = std::max(peak_util, u);
-        sum_util += u;
-        ++active_days;
-        if (u >= kBindingFraction && demand_left > kEps) ++binding_days;
-    }
-};
-
-// One site in one role, with its capacity and the data keys it came from.
-struct SiteUse {
-    std::size_t index = mp::sdk::kNone;
-    std::string id, name, kind;
-    Stage stage = Stage::SeaEntry;
-    double capacity = 0;                      // per day in the stage's unit (staging: units held)
-    double pax_capacity = 0;                  // airbases: persons/day
-    std::vector<std::string> estimated_keys;  // capacity keys flagged as planning estimates
-    double lon = 0, lat = 0;
-};
-
-std::vector<std::string> split(const std::string& s, char sep) {
-    std::vector<std::string> out;
-    std::stringstream ss(s);
-    for (std::string item; std::getline(ss, item, sep);) {
-        item.erase(0, item.find_first_not_of(' '));
-        item.erase(item.find_last_not_of(' ') + 1);
-        if (!item.empty()) out.push_back(item);
-    }
-    return out;
-}
+// ---------------------------------------------------------------- small helpers
+std::string iso(hns::Time t) { return t == 0 ? std::string() : hns::format_iso8601(t); }
 
 std::string fmt(double v, int decimals = 0) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     return buf;
+}
+
+double round_to(double v, double per_unit) { return std::round(v * per_unit) / per_unit; }
+
+// "C+3 14:00": a time as the day after C-day and the hour.
+std::string c_day(hns::Time start, hns::Time t) {
+    const long long s = static_cast<long long>(t - start);
+    const long long d = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
+    const long long rem = s - d * 86400;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "C%+lld %02lld:%02lld", d, rem / 3600, rem % 3600 / 60);
+    return buf;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    for (std::string item; std::getline(ss, item, ',');) {
+        item.erase(0, item.find_first_not_of(' '));
+        item.erase(item.find_last_not_of(' ') + 1);
+        if (!item.empty()) out.push_back(item);
+    }
+    return out;
 }
 
 // Green (#1a9850) -> yellow (#fee08b) -> red (#d73027) by utilisation 0..1 (ColorBrewer RdYlGn).
@@ -182,457 +157,668 @@ std::string utilisation_colour(double u) {
     return buf;
 }
 
-// Capacity overrides: raw site values (before availability) and per-site availability.
-struct Overrides {
-    std::map<std::string, std::map<std::string, double>> values;  // site id -> key -> value
-    std::map<std::string, double> availability_pct;               // site id -> %
-};
-
-Overrides parse_overrides(Run& r) {
-    Overrides o;
-    if (!r.has("capacity_overrides")) return o;
-    for (const auto& item : r.list("capacity_overrides")) {
-        const auto eq = item.find('=');
-        if (eq == std::string::npos)
-            throw InputFailure("capacity override '" + item + "': expected SITE:KEY=VALUE or SITE=PCT%");
-        std::string left = item.substr(0, eq), right = item.substr(eq + 1);
-        const bool pct = !right.empty() && right.back() == '%';
-        if (pct) right.pop_back();
-        char* end = nullptr;
-        const double v = std::strtod(right.c_str(), &end);
-        if (right.empty() || *end != '\0' || !std::isfinite(v) || v < 0)
-            throw InputFailure("capacity override '" + item + "': '" + right + "' is not a non-negative number");
-        std::string site_ref = left, key;
-        if (const auto colon = left.find(':'); colon != std::string::npos)
-            site_ref = left.substr(0, colon), key = left.substr(colon + 1);
-        const auto s = r.site(site_ref);
-        if (s == mp::sdk::kNone)
-            throw InputFailure("capacity override '" + item + "': unknown site '" + site_ref + "'");
-        const std::string id = r.site_text(s, "id");
-        if (pct || key == "availability") {
-            if (v > 100) throw InputFailure("capacity override '" + item + "': availability above 100 %");
-            o.availability_pct[id] = v;
-        } else if (key.empty()) {
-            throw InputFailure("capacity override '" + item +
-                               "': name the capacity key (SITE:KEY=VALUE) or give a percentage");
-        } else {
-            o.values[id][key] = v;
-        }
-    }
-    return o;
+std::string read_deployment_text(const std::string& path) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) throw InputFailure("deployment: cannot read '" + path + "': " + ec.message());
+    if (size > kMaxDeploymentBytes)
+        throw InputFailure("deployment: '" + path + "' is " + std::to_string(size >> 20) + " MB, more than the " +
+                           std::to_string(kMaxDeploymentBytes >> 20) + " MB a deployment file may have");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputFailure("deployment: cannot open '" + path + "'");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) throw InputFailure("deployment: error reading '" + path + "'");
+    return ss.str();
 }
 
-// Reads a site capacity key, honouring overrides and recording whether it is an estimate.
-struct SiteReader {
+// ---------------------------------------------------------------- the catalogue
+// The numeric keys the RSOM reads from a site (rsom.cpp's table, and what life support
+// and the layers show).
+const char* const kSiteKeys[] = {"berths",
+                                 "roro_ramps",
+                                 "vehicles_per_day",
+                                 "mog_wide_body",
+                                 "mog_narrow_body",
+                                 "cargo_t_per_day",
+                                 "pax_per_day",
+                                 "loading_ramps",
+                                 "trains_per_day",
+                                 "max_train_length_m",
+                                 "beds",
+                                 "vehicle_parking",
+                                 "fuel_storage_m3",
+                                 "slots_per_day"};
+
+struct SiteInfo {
+    std::size_t index = sdk::kNone;
+    std::string name;
+    double lon = 0, lat = 0;
+};
+
+struct HostCatalogue {
+    hns::Catalogue catalogue;
+    hns::SiteKinds kinds;
+    std::map<std::string, SiteInfo> info;
+};
+
+HostCatalogue read_catalogue(const Run& r) {
+    HostCatalogue c;
+    for (std::size_t s = 0; s < r.site_count(); ++s) {
+        hns::CatalogueSite site;
+        site.id = r.site_text(s, "id");
+        if (site.id.empty()) continue;
+        site.kind = r.site_text(s, "kind");
+        site.name = r.site_text(s, "name_en");
+        if (site.name.empty()) site.name = site.id;
+        for (const char* key : kSiteKeys)
+            if (const auto v = r.site_number(s, key); v && std::isfinite(*v)) site.numbers[key] = *v;
+        site.estimates = split_list(r.site_text(s, "estimates"));
+        SiteInfo i;
+        i.index = s, i.name = site.name;
+        std::tie(i.lon, i.lat) = r.site_location(s);
+        c.kinds[site.id] = site.kind;
+        c.info[site.id] = i;
+        c.catalogue[site.id] = std::move(site);
+    }
+    if (c.catalogue.empty()) throw InputFailure("the workspace has no site catalogue (the sites layer is empty)");
+    return c;
+}
+
+// ---------------------------------------------------------------- links from the network services
+// The road profile of a serial: tracked vehicles ride transporters (a heavy equipment
+// transporter above MLC 60 or 40 t, a low loader below), wheeled vehicles drive on their
+// own figures, containers on heavy trucks; the serial's profile is the most demanding
+// figure of each kind over its items (the heaviest, tallest, widest, longest, slowest).
+struct RoadProfile {
+    std::optional<sdk::VehicleProfile> vehicle;  // none: personnel alone (buses)
+    std::string label;                           // "tank-transporter-mbt + own wheels (MLC 105)"
+    std::string key;                             // for the link cache
+};
+
+RoadProfile road_profile(const Run& r, const hns::Serial& s) {
+    sdk::VehicleProfile v;
+    v.tracked = 0;
+    std::vector<std::string> parts;
+    bool any = false;
+    double speed = 0;
+    auto take = [&](double mlc, double mass, double axle, double h, double w, double l, double kmh) {
+        any = true;
+        v.mlc = std::max(v.mlc, mlc), v.gross_weight_t = std::max(v.gross_weight_t, mass);
+        v.axle_load_t = std::max(v.axle_load_t, axle), v.height_m = std::max(v.height_m, h);
+        v.width_m = std::max(v.width_m, w), v.length_m = std::max(v.length_m, l);
+        if (kmh > 0) speed = speed > 0 ? std::min(speed, kmh) : kmh;
+    };
+    auto preset = [&](const char* id) {
+        const auto row = r.table_find("vehicle-presets", id);
+        if (row == sdk::kNone) throw Failure(std::string("the host has no vehicle preset '") + id + "'");
+        auto n = [&](const char* col) { return r.table_number("vehicle-presets", row, col).value_or(0); };
+        take(n("mlc"), n("gross_weight_t"), n("axle_load_t"), n("height_m"), n("width_m"), n("length_m"),
+             n("max_speed_kmh"));
+        if (std::find(parts.begin(), parts.end(), id) == parts.end()) parts.push_back(id);
+    };
+    for (const auto& it : s.items) {
+        if (it.count <= 0) continue;
+        switch (it.cls) {
+            case hns::ItemClass::Tracked:
+                preset(it.mlc > 60 || (it.mlc <= 0 && it.mass_t > 40) ? "tank-transporter-mbt" : "low-loader-ifv");
+                break;
+            case hns::ItemClass::Wheeled:
+                take(it.mlc, it.mass_t, 0, it.height_m, it.width_m, it.length_m, 0);
+                if (std::find(parts.begin(), parts.end(), "own wheels") == parts.end()) parts.push_back("own wheels");
+                break;
+            case hns::ItemClass::Container: preset("wheeled-truck"); break;
+            case hns::ItemClass::Pax: break;
+        }
+    }
+    RoadProfile p;
+    if (!any) {
+        p.label = "personnel (no vehicle limits)", p.key = "pax";
+        return p;
+    }
+    v.max_speed_kmh = speed;
+    for (const auto& part : parts) p.label += (p.label.empty() ? "" : " + ") + part;
+    p.label += " (MLC " + fmt(v.mlc) + ", " + fmt(v.gross_weight_t, 1) + " t, " + fmt(v.height_m, 2) + " m high)";
+    char key[200];
+    std::snprintf(key, sizeof key, "%.3f|%.3f|%.3f|%.3f|%.3f|%.3f|%.3f", v.mlc, v.gross_weight_t, v.axle_load_t,
+                  v.height_m, v.width_m, v.length_m, v.max_speed_kmh);
+    p.key = key;
+    p.vehicle = v;
+    return p;
+}
+
+struct HostLinks {
     Run& r;
-    const Overrides& ov;
-    double value(SiteUse& u, const char* key, double fallback, bool* missing = nullptr) const {
-        if (auto it = ov.values.find(u.id); it != ov.values.end())
-            if (auto kv = it->second.find(key); kv != it->second.end()) return kv->second;
-        const auto v = r.site_number(u.index, key);
-        if (!v) {
-            if (missing) *missing = true;
-            return fallback;
-        }
-        for (const auto& k : split(r.site_text(u.index, "estimates"), ','))
-            if (k == key && std::find(u.estimated_keys.begin(), u.estimated_keys.end(), k) == u.estimated_keys.end())
-                u.estimated_keys.push_back(k);
-        return *v;
+    sdk::Network road, rail;
+    std::string road_missing, rail_missing;       // why a network is not there
+    std::map<std::string, RoadProfile> profiles;  // per serial id
+    std::map<std::string, hns::Link> cache;
+    std::map<std::string, sdk::Geometry> lines;  // "from|to|mode" -> the route's line (first profile asked)
+    std::size_t routes = 0;
+
+    static std::string line_key(const std::string& from, const std::string& to, hns::Onward mode) {
+        return from + "|" + to + "|" + hns::to_string(mode);
     }
-    double availability(const SiteUse& u, double global_pct) const {
-        if (auto it = ov.availability_pct.find(u.id); it != ov.availability_pct.end()) return it->second / 100.0;
-        return global_pct / 100.0;
+
+    hns::Link operator()(const std::string& from, const std::string& to, hns::Onward mode, const hns::Serial& s) {
+        r.check_cancelled();
+        auto pit = profiles.find(s.id);
+        if (pit == profiles.end()) pit = profiles.emplace(s.id, road_profile(r, s)).first;
+        const RoadProfile& prof = pit->second;
+        const std::string key = line_key(from, to, mode) + "|" + (mode == hns::Onward::Rail ? "" : prof.key);
+        if (const auto it = cache.find(key); it != cache.end()) return it->second;
+        hns::Link link;
+        const bool by_rail = mode == hns::Onward::Rail;
+        if (by_rail ? !rail : !road) {
+            link.reason = by_rail ? rail_missing : road_missing;
+            return cache[key] = link;
+        }
+        sdk::RouteRequest q;
+        q.road = road, q.rail = rail, q.from = from, q.to = to;
+        q.mode = by_rail ? MP_TRAVEL_RAIL : MP_TRAVEL_ROAD;
+        if (!by_rail) q.vehicle = prof.vehicle;
+        std::string reason;
+        std::optional<sdk::Route> route;
+        try {
+            ++routes;
+            route = r.try_route(q, reason);
+        } catch (const InputFailure& e) {  // a site off the network, beyond the snap distance
+            reason = e.what();
+        }
+        if (!route || route->movements.empty()) {
+            link.reason = (by_rail ? "rail" : "road for " + prof.label) + " from " + from + " to " + to + ": " +
+                          (reason.empty() ? "no route" : reason);
+            return cache[key] = link;
+        }
+        const auto& m = route->movements.front();
+        link.feasible = true, link.hours = m.duration_s / 3600.0, link.km = m.distance_m / 1000.0;
+        const std::string lk = line_key(from, to, mode);
+        if (!lines.count(lk)) {
+            std::vector<std::vector<std::pair<double, double>>> parts;
+            for (const auto& leg : m.legs) {
+                std::vector<std::pair<double, double>> pts;
+                for (std::size_t i = 0; i < leg.line.size(); ++i) pts.emplace_back(leg.line.lon(i), leg.line.lat(i));
+                if (pts.size() >= 2) parts.push_back(std::move(pts));
+            }
+            if (!parts.empty()) lines[lk] = sdk::Geometry::multi_line(parts);
+        }
+        return cache[key] = link;
     }
 };
 
-// Resolves a list parameter of site references, or every site of the default kinds.
-std::vector<SiteUse> resolve_sites(Run& r, const char* key, const std::vector<std::string>& allowed_kinds,
-                                   const std::vector<std::string>& default_kinds) {
-    std::vector<std::string> refs;
-    if (r.has(key)) refs = r.list(key);
-    std::vector<SiteUse> out;
-    auto add = [&](std::size_t s, const std::string& ref) {
-        SiteUse u;
-        u.index = s;
-        u.id = r.site_text(s, "id");
-        u.name = r.site_text(s, "name_en");
-        u.kind = r.site_text(s, "kind");
-        if (std::find(allowed_kinds.begin(), allowed_kinds.end(), u.kind) == allowed_kinds.end()) {
-            std::string kinds;
-            for (const auto& k : allowed_kinds) kinds += (kinds.empty() ? "" : " or ") + k;
-            throw InputFailure(std::string(key) + ": site '" + ref + "' is a " + u.kind + ", not a " + kinds);
-        }
-        for (const auto& o : out)
-            if (o.id == u.id) return;  // listed twice
-        std::tie(u.lon, u.lat) = r.site_location(s);
-        out.push_back(std::move(u));
-    };
-    if (!refs.empty()) {
-        for (const auto& ref : refs) {
-            const auto s = r.site(ref);
-            if (s == mp::sdk::kNone) throw InputFailure(std::string(key) + ": unknown site '" + ref + "'");
-            add(s, ref);
-        }
-        return out;
+sdk::Network open_network(Run& r, MpNetworkKind kind, const char* param, std::string& missing) {
+    const std::string source = r.has(param) ? r.text(param) : std::string();
+    try {
+        return r.network(kind, source);
+    } catch (const InputFailure& e) {
+        if (!source.empty()) throw;  // a file the planner named must open
+        missing = std::string(kind == MP_NETWORK_RAIL ? "no rail network" : "no road network") + " (" + e.what() + ")";
+        return {};
     }
-    for (const auto& kind : default_kinds) {
-        for (std::size_t s = 0; s < r.site_count(); ++s)
-            if (r.site_text(s, "kind") == kind) add(s, r.site_text(s, "id"));
-        if (!out.empty()) break;  // the first default kind that exists wins
-    }
-    return out;
 }
 
-// A group of units admitted to staging on one day, waiting to move on.
-struct Cohort {
-    int ready_day = 0;
-    double rail = 0, road = 0;
-};
+// Removes a serial the networks cannot carry from the deployment (and its lifts, when it
+// was their last), so that the rest can still be planned.
+void drop_serial(hns::Deployment& d, const std::string& id) {
+    d.serials.erase(
+        std::remove_if(d.serials.begin(), d.serials.end(), [&](const hns::Serial& s) { return s.id == id; }),
+        d.serials.end());
+    for (auto& l : d.lift) l.serials.erase(std::remove(l.serials.begin(), l.serials.end(), id), l.serials.end());
+    d.lift.erase(std::remove_if(d.lift.begin(), d.lift.end(), [](const hns::Lift& l) { return l.serials.empty(); }),
+                 d.lift.end());
+}
 
+// Nearest-rank percentile of closures (0 = did not close: sorts last, and gives 0).
+hns::Time percentile(std::vector<hns::Time> v, double pct) {
+    if (v.empty()) return 0;
+    for (auto& t : v)
+        if (t == 0) t = std::numeric_limits<hns::Time>::max();
+    std::sort(v.begin(), v.end());
+    const auto k = static_cast<std::size_t>(std::ceil(pct / 100.0 * static_cast<double>(v.size())));
+    const hns::Time t = v[std::clamp<std::size_t>(k, 1, v.size()) - 1];
+    return t == std::numeric_limits<hns::Time>::max() ? 0 : t;
+}
+
+// ---------------------------------------------------------------- the run
 void run(Run& r) {
-    r.progress(0.0, "reading the force package");
-    const double vehicles = static_cast<double>(r.integer("vehicles"));
-    const double personnel = static_cast<double>(r.integer("personnel"));
-    const double cargo_t = r.number("cargo_t");
-    const double load_t = r.number("load_t");
-    const double loads = std::max(0.0, std::ceil(cargo_t / load_t - kEps));
-    const double units = vehicles + loads;  // vehicle-equivalents
-    if (units <= kEps && personnel <= kEps)
-        throw InputFailure("the force package is empty: no vehicles, cargo or personnel");
-    const double sea_share = r.number("sea_share") / 100.0;
-    const double pers_sea_share = r.number("personnel_sea_share") / 100.0;
-    const double sea_units = units * sea_share, air_units = units - sea_units;
-    const double air_personnel = personnel * (1.0 - pers_sea_share);
-    const double rail_share = r.number("rail_share") / 100.0;
-    const double hours_factor = r.number("working_hours") / 24.0;
-    const double avail_pct = r.number("availability");
-    const int arrival_days = static_cast<int>(r.integer("arrival_days"));
-    const int onward_start = static_cast<int>(r.integer("onward_start_day"));
-    const int dwell = static_cast<int>(r.integer("staging_dwell_days"));
-    const int horizon = static_cast<int>(r.integer("horizon_days"));
-    const double crew_per_unit = units > kEps ? personnel / units : 0;
+    using Clock = std::chrono::steady_clock;
+    auto seconds_since = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+    auto cancelled = [&r] { return r.cancelled(); };
 
-    const Overrides ov = parse_overrides(r);
-    const SiteReader rd{r, ov};
-
-    // --- sites and their daily capacities
-    std::vector<SiteUse> entries;
-    if (r.has("entry_points")) {
-        entries = resolve_sites(r, "entry_points", {"port", "airbase"}, {});
-    } else {
-        if (sea_units > kEps) entries = resolve_sites(r, "entry_points", {"port", "airbase"}, {"port"});
-        if (air_units > kEps || air_personnel > kEps) {
-            auto air = resolve_sites(r, "entry_points", {"port", "airbase"}, {"airbase"});
-            entries.insert(entries.end(), air.begin(), air.end());
-        }
+    if (!r.has("deployment"))
+        throw InputFailure(
+            "no deployment file: hns-capacity plans the serials of a deployment file, given with -p deployment=FILE "
+            "(worked examples in examples/deployments/, e.g. -p "
+            "deployment=examples/deployments/us-abct-antwerp-zeebrugge.json; the format in docs/hns-deployment.md)");
+    r.progress(0.0, "reading the deployment");
+    const std::string path = r.text("deployment");
+    const HostCatalogue cat = read_catalogue(r);
+    hns::Deployment dep;
+    try {
+        dep = hns::read_deployment(read_deployment_text(path), cat.kinds);
+    } catch (const hns::DeploymentError& e) {
+        throw InputFailure("deployment " + path + ": " + e.what());
     }
-    auto staging =
-        resolve_sites(r, "staging_areas", {"staging_area", "training_area"}, {"staging_area", "training_area"});
-    auto rails = resolve_sites(r, "rail_terminals", {"rail_terminal"}, {"rail_terminal"});
+    const std::vector<hns::Serial> all_serials = dep.serials;  // in the file's order, before any is dropped
+    const hns::Time start = dep.start;
+    r.info("deployment: " + std::to_string(dep.serials.size()) + " serials on " + std::to_string(dep.lift.size()) +
+           " lifts, C-day " + hns::format_iso8601(start) + ", " + std::to_string(dep.horizon_days) +
+           " days in steps of " + fmt(dep.step_h, dep.step_h == std::floor(dep.step_h) ? 0 : 2) + " h");
 
-    StageStats st_sea, st_air, st_pax, st_staging, st_rail, st_road;
-    std::vector<SiteUse> used;  // every site with its stage, for the layer and the table
-    for (auto& e : entries) {
-        const double a = rd.availability(e, avail_pct) * hours_factor;
-        bool missing = false;
-        if (e.kind == "port") {
-            e.stage = Stage::SeaEntry;
-            e.capacity = rd.value(e, "vehicles_per_day", 0, &missing) * a;
-            if (missing) r.warning(e.id + ": no vehicles_per_day in the site data; taken as 0");
-            st_sea.capacity += e.capacity;
-        } else {
-            e.stage = Stage::AirEntry;
-            e.capacity = rd.value(e, "cargo_t_per_day", 0, &missing) / r.number("vehicle_mass_t") * a;
-            if (missing) r.warning(e.id + ": no cargo_t_per_day in the site data; taken as 0");
-            bool pax_missing = false;
-            e.pax_capacity = rd.value(e, "pax_per_day", 0, &pax_missing) * a;
-            if (pax_missing) r.warning(e.id + ": no pax_per_day in the site data; taken as 0");
-            st_air.capacity += e.capacity;
-            st_pax.capacity += e.pax_capacity;
-        }
-        used.push_back(e);
-    }
-    bool beds_unknown = false;
-    for (auto& s : staging) {
-        const double a = rd.availability(s, avail_pct);
-        bool missing = false;
-        const double parking = rd.value(s, "vehicle_parking", 0, &missing);
-        if (missing) r.warning(s.id + ": no vehicle_parking in the site data; taken as 0");
-        double held = parking;
-        bool no_beds = false;
-        const double beds = rd.value(s, "beds", 0, &no_beds);
-        if (!no_beds && beds > kEps && crew_per_unit > kEps) held = std::min(held, beds / crew_per_unit);
-        else if (crew_per_unit > kEps) beds_unknown = true;  // no beds recorded: crews lodged elsewhere
-        s.stage = Stage::Staging;
-        s.capacity = held * a;
-        st_staging.capacity += s.capacity;
-        used.push_back(s);
-    }
-    if (beds_unknown) r.warning("some staging areas record no beds: their crews are assumed lodged elsewhere");
-    const double wagon_m = r.number("wagon_length_m"), loco_m = r.number("locomotive_length_m");
-    for (auto& t : rails) {
-        const double a = rd.availability(t, avail_pct) * hours_factor;
-        bool m1 = false, m2 = false;
-        const double trains = rd.value(t, "trains_per_day", 0, &m1);
-        const double length = rd.value(t, "max_train_length_m", 600, &m2);
-        if (m1) r.warning(t.id + ": no trains_per_day in the site data; taken as 0");
-        if (m2) r.warning(t.id + ": no max_train_length_m in the site data; 600 m assumed");
-        const double per_train =
-            std::max(0.0, std::floor((length - loco_m) / wagon_m)) * r.number("vehicles_per_wagon");
-        t.stage = Stage::Rail;
-        t.capacity = trains * per_train * a;
-        st_rail.capacity += t.capacity;
-        used.push_back(t);
-    }
-    const double per_area_road = static_cast<double>(r.integer("convoys_per_day") * r.integer("vehicles_per_convoy"));
-    st_road.capacity = per_area_road * static_cast<double>(staging.size());
-
-    // --- can the package ever clear? Name the reason if not.
-    const double rail_units = units * rail_share, road_units = units - rail_units;
-    auto never = [](const std::string& why) { throw Failure("the force package can never clear: " + why); };
-    if (sea_units > kEps && st_sea.capacity <= kEps)
-        never(fmt(sea_units) +
-              " units arrive by sea but the entry points have no port discharge capacity (add a port or set "
-              "sea_share=0)");
-    if (air_units > kEps && st_air.capacity <= kEps)
-        never(fmt(air_units) +
-              " units arrive by air but the entry points have no airbase cargo capacity (add an airbase or set "
-              "sea_share=100)");
-    if (air_personnel > kEps && st_pax.capacity <= kEps)
-        never(fmt(air_personnel) +
-              " personnel arrive by air but the entry points have no airbase passenger capacity (add an airbase or set "
-              "personnel_sea_share=100)");
-    if (units > kEps && st_staging.capacity < 1.0 - kEps)
-        never("the staging areas can hold " + fmt(st_staging.capacity, 1) + " units (vehicle parking/beds)");
-    if (rail_units > kEps && st_rail.capacity <= kEps)
-        never(fmt(rail_units) +
-              " units are to move by rail but the rail terminals have no capacity (trains_per_day, train length)");
-    if (road_units > kEps && st_road.capacity <= kEps)
-        never(fmt(road_units) + " units are to move by road but no road convoys can leave the staging areas");
-    if (units > kEps && onward_start > horizon)
-        never("onward movement starts on day " + std::to_string(onward_start) + ", after the horizon of " +
-              std::to_string(horizon) + " days");
-
-    // --- daily simulation
-    double sea_queue = 0, air_queue = 0, pax_queue = 0, awaiting = 0;
-    double cum_arrived = 0, cum_departed = 0, cum_pax = 0;
-    std::deque<Cohort> cohorts;
-    std::vector<double> c_day, c_arrived, c_pax, c_awaiting, c_staging, c_rail, c_road, c_cum_arr, c_cum_dep;
-    int last_arrival_day = 0, cleared_day = 0;
-    for (int day = 1; day <= horizon; ++day) {
-        r.check_cancelled();
-        r.progress(static_cast<double>(day) / horizon, "day " + std::to_string(day));
-        if (day <= arrival_days) {
-            sea_queue += sea_units / arrival_days;
-            air_queue += air_units / arrival_days;
-            pax_queue += air_personnel / arrival_days;
-        }
-        // Entry: discharge at the ports and offload at the airbases.
-        const double sea_out = std::min(sea_queue, st_sea.capacity);
-        const double air_out = std::min(air_queue, st_air.capacity);
-        const double pax_out = std::min(pax_queue, st_pax.capacity);
-        sea_queue -= sea_out, air_queue -= air_out, pax_queue -= pax_out;
-        const bool more_sea = sea_queue > kEps || day < arrival_days;
-        const bool more_air = air_queue > kEps || day < arrival_days;
-        st_sea.record(sea_out, more_sea ? 1 : 0);
-        st_air.record(air_out, more_air ? 1 : 0);
-        st_pax.record(pax_out, pax_queue > kEps || day < arrival_days ? 1 : 0);
-        const double arrived = sea_out + air_out;
-        awaiting += arrived;
-        cum_arrived += arrived;
-        // Personnel by sea travel with their units: count them as they are discharged.
-        const double sea_pax = personnel * pers_sea_share;
-        const double pax_today = pax_out + (sea_units > kEps ? sea_pax * (sea_out / sea_units)
-                                                             : (day <= arrival_days ? sea_pax / arrival_days : 0));
-        cum_pax += pax_today;
-
-        // Onward movement out of staging (frees space for today's admissions).
-        double rail_cap = day >= onward_start ? st_rail.capacity : 0,
-               road_cap = day >= onward_start ? st_road.capacity : 0;
-        double dep_rail = 0, dep_road = 0;
-        auto depart = [&] {
-            for (auto& c : cohorts) {
-                if (c.ready_day > day) break;
-                const double rl = std::min(c.rail, rail_cap), rd_ = std::min(c.road, road_cap);
-                c.rail -= rl, c.road -= rd_, rail_cap -= rl, road_cap -= rd_, dep_rail += rl, dep_road += rd_;
-            }
-            while (!cohorts.empty() && cohorts.front().rail <= kEps && cohorts.front().road <= kEps)
-                cohorts.pop_front();
-        };
-        depart();
-        // Admission to staging up to its holding capacity; the rest waits at the entry point.
-        double held = 0;
-        for (const auto& c : cohorts) held += c.rail + c.road;
-        const double admitted = std::min(awaiting, std::max(0.0, st_staging.capacity - held));
-        awaiting -= admitted;
-        if (admitted > kEps) cohorts.push_back({day + dwell, admitted * rail_share, admitted * (1.0 - rail_share)});
-        // Staging binds when units had to wait outside it because it was full.
-        st_staging.record(held + admitted, awaiting);
-        if (dwell == 0) depart();  // pass-through staging: today's admissions may leave today
-        held = 0;
-        for (const auto& c : cohorts) held += c.rail + c.road;
-        double ready_rail = 0, ready_road = 0;
-        for (const auto& c : cohorts)
-            if (c.ready_day <= day) ready_rail += c.rail, ready_road += c.road;
-        st_rail.record(day >= onward_start ? dep_rail : 0, ready_rail);
-        st_road.record(day >= onward_start ? dep_road : 0, ready_road);
-        cum_departed += dep_rail + dep_road;
-
-        c_day.push_back(day), c_arrived.push_back(arrived), c_pax.push_back(pax_today), c_awaiting.push_back(awaiting);
-        c_staging.push_back(held), c_rail.push_back(dep_rail), c_road.push_back(dep_road);
-        c_cum_arr.push_back(cum_arrived), c_cum_dep.push_back(cum_departed);
-
-        const bool all_arrived = cum_arrived >= units - kEps && cum_pax >= personnel - 1e-3;
-        if (all_arrived && last_arrival_day == 0) last_arrival_day = day;
-        if (all_arrived && cum_departed >= units - kEps) {
-            cleared_day = day;
+    // ---- links from the network services, and the resolved problem
+    r.progress(0.02, "asking the networks for link times");
+    HostLinks links{r, {}, {}, {}, {}, {}, {}, {}, 0};
+    links.road = open_network(r, MP_NETWORK_ROAD, "road_network", links.road_missing);
+    links.rail = open_network(r, MP_NETWORK_RAIL, "rail_network", links.rail_missing);
+    if (!links.road) r.warning(links.road_missing + ": every road link is refused");
+    std::map<std::string, std::string> refused;  // serial -> why
+    hns::Rsom rsom;
+    const auto t_resolve = Clock::now();
+    for (;;) {
+        try {
+            rsom = hns::resolve(dep, cat.catalogue, std::ref(links));
             break;
+        } catch (const hns::ResolveError& e) {
+            refused[e.serial()] = e.what();
+            r.warning(std::string(e.what()) + ": left out of the plan");
+            drop_serial(dep, e.serial());
+            if (dep.serials.empty()) {
+                std::string all;
+                for (const auto& [id, why] : refused) all += (all.empty() ? "" : "; ") + why;
+                throw InfeasibleFailure("no serial of the deployment can be planned: " + all);
+            }
+        } catch (const hns::DeploymentError& e) {
+            throw InputFailure("deployment " + path + ": " + e.what());
         }
     }
+    r.info("links: " + std::to_string(links.routes) + " routes asked of the road and rail networks (" +
+           fmt(seconds_since(t_resolve), 1) + " s)");
+    for (const auto& s : dep.serials)
+        if (const auto it = links.profiles.find(s.id); it != links.profiles.end() && it->second.vehicle)
+            r.info("serial " + s.id + " moves by road as " + it->second.label);
 
-    // --- the bottleneck: the stage that ran at capacity on the most days
-    struct StageRow {
-        Stage stage;
-        const StageStats* stats;
-    };
-    const std::vector<StageRow> stages = {{Stage::SeaEntry, &st_sea},     {Stage::AirEntry, &st_air},
-                                          {Stage::AirPersonnel, &st_pax}, {Stage::Staging, &st_staging},
-                                          {Stage::Rail, &st_rail},        {Stage::Road, &st_road}};
-    const StageRow* worst = nullptr;
-    for (const auto& s : stages)
-        if (s.stats->binding_days > 0 && (!worst || s.stats->binding_days > worst->stats->binding_days)) worst = &s;
-
-    // --- outputs
-    r.progress(1.0, "writing results");
-    // Tables show units to 0.01 and percentages to 0.1: the model is no more precise.
-    auto rounded = [](std::vector<double> v, double per_unit) {  // per_unit: 100 rounds to 0.01
-        for (auto& x : v) x = std::round(x * per_unit) / per_unit;
-        return v;
-    };
-    for (auto* col : {&c_arrived, &c_pax, &c_awaiting, &c_staging, &c_rail, &c_road, &c_cum_arr, &c_cum_dep})
-        *col = rounded(*col, 100);
-    r.table("daily_flow", "line")
-        .numbers("day", c_day, "day")
-        .numbers("arrived", c_arrived, "units")
-        .numbers("personnel_arrived", c_pax, "persons")
-        .numbers("awaiting_staging", c_awaiting, "units")
-        .numbers("in_staging", c_staging, "units")
-        .numbers("departed_rail", c_rail, "units")
-        .numbers("departed_road", c_road, "units")
-        .numbers("cumulative_arrived", c_cum_arr, "units")
-        .numbers("cumulative_departed", c_cum_dep, "units");
-
-    auto stats_of = [&](Stage s) -> const StageStats& {
-        for (const auto& row : stages)
-            if (row.stage == s) return *row.stats;
-        return st_sea;
-    };
-    std::vector<std::string> t_stage, t_site, t_name, t_unit, t_estimate, t_bottleneck;
-    std::vector<double> t_cap, t_peak, t_mean, t_binding;
-    auto add_row = [&](Stage s, const std::string& id, const std::string& name, double cap, const StageStats& stt,
-                       const std::string& estimate) {
-        t_stage.push_back(stage_name(s)), t_site.push_back(id), t_name.push_back(name), t_unit.push_back(stage_unit(s));
-        t_cap.push_back(cap), t_peak.push_back(100 * stt.peak_util);
-        t_mean.push_back(stt.active_days ? 100 * stt.sum_util / stt.active_days : 0);
-        t_binding.push_back(stt.binding_days), t_estimate.push_back(estimate);
-        t_bottleneck.push_back(worst && worst->stage == s ? "yes" : "");
-    };
-    for (const auto& s : stages) {
-        const bool needed =
-            (s.stage == Stage::SeaEntry && sea_units > kEps) || (s.stage == Stage::AirEntry && air_units > kEps) ||
-            (s.stage == Stage::AirPersonnel && air_personnel > kEps) || (s.stage == Stage::Staging && units > kEps) ||
-            (s.stage == Stage::Rail && rail_units > kEps) || (s.stage == Stage::Road && road_units > kEps);
-        if (!needed && s.stats->capacity <= kEps) continue;
-        add_row(s.stage, "all", "all sites of the stage", s.stats->capacity, *s.stats, "");
+    // ---- the optimal plan
+    r.progress(0.1, "building the optimal plan (time-expanded LP)");
+    r.check_cancelled();
+    const hns::Plan plan = hns::build_plan(rsom);
+    std::optional<hns::FlowLp> lp_holder;
+    try {
+        lp_holder.emplace(plan.model);
+    } catch (const std::invalid_argument& e) {
+        throw Failure(std::string("the plan's model does not hold together: ") + e.what());
     }
-    auto est_text = [](const SiteUse& u) {
-        std::string t;
-        for (const auto& k : u.estimated_keys) t += (t.empty() ? "planning estimate: " : ", ") + k;
-        return t;
-    };
-    for (const auto& u : used) {
-        add_row(u.stage, u.id, u.name, u.capacity, stats_of(u.stage), est_text(u));
-        if (u.stage == Stage::AirEntry && air_personnel > kEps)
-            add_row(Stage::AirPersonnel, u.id, u.name, u.pax_capacity, st_pax, est_text(u));
-    }
-    t_cap = rounded(t_cap, 100), t_peak = rounded(t_peak, 10), t_mean = rounded(t_mean, 10);
-    r.table("bottlenecks", "bar")
-        .texts("stage", t_stage)
-        .texts("site", t_site)
-        .texts("name", t_name)
-        .numbers("capacity_per_day", t_cap)
-        .texts("capacity_unit", t_unit)
-        .numbers("peak_utilisation", t_peak, "%")
-        .numbers("mean_utilisation", t_mean, "%")
-        .numbers("binding_days", t_binding, "days")
-        .texts("planning_estimate", t_estimate)
-        .texts("bottleneck", t_bottleneck);
-
-    auto layer = r.result_layer("hns_sites", "#1a9850", 8, "label");
-    for (const auto& u : used) {
-        const StageStats& stt = stats_of(u.stage);
-        double peak = stt.peak_util;
-        if (u.stage == Stage::AirEntry && air_personnel > kEps) peak = std::max(peak, st_pax.peak_util);
-        layer.add(u.id + ":" + stage_name(u.stage), mp::sdk::Geometry::point(u.lon, u.lat))
-            .set("site", u.id)
-            .set("name", u.name)
-            .set("kind", u.kind)
-            .set("stage", stage_name(u.stage))
-            .set("capacity_per_day", u.capacity)
-            .set("capacity_unit", stage_unit(u.stage))
-            .set("peak_utilisation_pct", std::round(1000 * peak) / 10)
-            .set("binding_days", stt.binding_days)
-            .set("bottleneck", worst && (worst->stage == u.stage ||
-                                         (worst->stage == Stage::AirPersonnel && u.stage == Stage::AirEntry)))
-            .set("planning_estimate", !u.estimated_keys.empty())
-            .set("estimated_keys", est_text(u))
-            .set("label", u.id + " " + fmt(100 * peak) + "%")
-            .style(utilisation_colour(peak), 8);
-        if (u.stage == Stage::AirEntry) layer.set("pax_capacity_per_day", u.pax_capacity);
-    }
-
-    // --- messages
-    r.info("force package: " + fmt(vehicles) + " vehicles, " + fmt(loads) + " cargo loads (" + fmt(cargo_t) + " t), " +
-           fmt(personnel) + " personnel = " + fmt(units) + " units; " + fmt(sea_units) + " by sea, " + fmt(air_units) +
-           " by air");
-    if (worst) {
-        std::string sites;
-        for (const auto& u : used)
-            if (u.stage == worst->stage || (worst->stage == Stage::AirPersonnel && u.stage == Stage::AirEntry))
-                sites += (sites.empty() ? "" : ", ") + u.id;
-        if (worst->stage == Stage::Road) sites = "road convoys from the staging areas";
-        r.info("bottleneck: " + std::string(stage_name(worst->stage)) + " at " + fmt(worst->stats->capacity, 1) + " " +
-               stage_unit(worst->stage) + ", at capacity on " + std::to_string(worst->stats->binding_days) + " days (" +
-               sites + ")");
-    } else r.info("bottleneck: none; no stage ran at capacity");
-    if (last_arrival_day) r.info("last unit arrives on day " + std::to_string(last_arrival_day));
-    if (cleared_day) {
-        const double by_rail = std::round(units * rail_share);
-        r.info("force package clears onward movement on day " + std::to_string(cleared_day) + " (" + fmt(by_rail) +
-               " units by rail, " + fmt(units - by_rail) + " by road)");
-    } else {
-        const double not_presented = std::max(0.0, units - cum_arrived - sea_queue - air_queue);
-        std::string where =
-            (not_presented > kEps ? fmt(not_presented) + " units not yet presented (arrival window), " : "") +
-            fmt(sea_queue + air_queue) + " units still at sea/air, " + fmt(awaiting) + " waiting for staging, " +
-            fmt(c_staging.empty() ? 0 : c_staging.back()) + " in staging";
-        r.warning("the force package does not clear within the horizon of " + std::to_string(horizon) + " days (" +
-                  where + ")");
-    }
-    std::string est;
-    for (const auto& u : used)
-        if (!u.estimated_keys.empty()) {
-            std::string keys;
-            for (const auto& k : u.estimated_keys) keys += (keys.empty() ? "" : ", ") + k;
-            est += (est.empty() ? "" : "; ") + u.id + " (" + keys + ")";
+    hns::FlowLp& lp = *lp_holder;
+    if (r.has("write_model")) {
+        const std::string mps = r.text("write_model");
+        try {
+            lp.write_mps(mps);
+        } catch (const std::exception& e) {
+            throw InputFailure(std::string("write_model: ") + e.what());
         }
-    if (!est.empty()) r.warning("capacities are planning estimates in the site data: " + est);
+        r.info("the LP (" + std::to_string(lp.rows()) + " rows, " + std::to_string(lp.columns()) +
+               " columns) is written to " + mps);
+    }
+    r.progress(0.15, "solving the LP (CLP)");
+    const auto t_solve = Clock::now();
+    hns::PlanResult pr = hns::read_plan(rsom, plan, lp, r.flag("closure_bound"));
+    const double solve_s = seconds_since(t_solve);
+    if (!pr.solution.optimal) throw Failure("the LP solver stopped without an optimal plan: " + pr.solution.status);
+    {
+        // A bottleneck saves lateness: a run whose price is below a tenth of one unit one
+        // period late at the lowest priority only prices the LP's holding and tie-break
+        // costs (1e-3 per unit and period), not a delay.
+        double least = 1;
+        for (const auto& s : dep.serials) least = std::min(least, std::ldexp(1.0, -std::min(s.priority - 1, 20)));
+        const double floor_price = 0.1 * least * dep.step_h;
+        pr.bottlenecks.erase(std::remove_if(pr.bottlenecks.begin(), pr.bottlenecks.end(),
+                                            [&](const hns::Bottleneck& b) { return b.shadow_price < floor_price; }),
+                             pr.bottlenecks.end());
+    }
+    r.check_cancelled();
+    std::vector<hns::Suggestion> suggestions;
+    if (const auto tries = static_cast<std::size_t>(r.integer("suggestions")); tries > 0 && !pr.bottlenecks.empty()) {
+        r.progress(0.35, "pricing the bottlenecks (warm re-solves)");
+        suggestions = hns::suggest(rsom, plan, lp, pr, tries);
+    }
+    r.check_cancelled();
+
+    // ---- the executable schedule and its uncertainty
+    r.progress(0.5, "simulating the schedule");
+    hns::Schedule sched;
+    std::vector<hns::Schedule> runs;
+    const int n_runs = static_cast<int>(r.integer("replications"));
+    try {
+        sched = hns::simulate(rsom, dep, {}, cancelled);
+        runs = hns::replicate(rsom, dep, n_runs, static_cast<std::uint64_t>(r.integer("seed")), cancelled, [&](int k) {
+            r.progress(0.5 + 0.45 * k / std::max(1, n_runs),
+                       "replication " + std::to_string(k) + " of " + std::to_string(n_runs));
+        });
+    } catch (const std::invalid_argument& e) {
+        throw Failure(std::string("the schedule's problem does not hold together: ") + e.what());
+    } catch (const std::runtime_error&) {
+        if (r.cancelled()) throw sdk::CancelledRun();
+        throw;
+    }
+    std::map<std::string, hns::ClosureStats> stats;
+    for (const auto& c : hns::closure_percentiles(runs)) stats[c.serial] = c;
+    std::map<std::string, const hns::SerialSchedule*> sim_of;
+    for (const auto& s : sched.serials) sim_of[s.id] = &s;
+    std::map<std::string, const hns::PlanSerial*> lp_of;
+    for (const auto& s : pr.serials) lp_of[s.serial] = &s;
+
+    r.progress(0.96, "writing results");
+    // A time as hours after C-day 0; NaN (an empty cell) for a time never reached.
+    // Late: by at least the 0.01 h the tables show (a crossing seconds after the RDD is not).
+    auto late_enough = [](double h) { return h >= 0.005; };
+    auto hours_after = [&](hns::Time t) {
+        return t == 0 ? kEmpty : round_to(static_cast<double>(t - start) / 3600, 100);
+    };
+
+    // ---- serials (gantt)
+    {
+        std::vector<std::string> id, nation, entry, staging, mode, terminal, destination, arrived, discharged,
+            at_staging, ready, departed, crossed, closed, rdd, closed_lp, p50, p90, status, why;
+        std::vector<double> priority, late_h, late_lp_h;
+        for (const auto& s : all_serials) {
+            id.push_back(s.id), nation.push_back(s.nation), priority.push_back(s.priority);
+            destination.push_back(s.destination), rdd.push_back(iso(s.rdd));
+            const auto* sim = sim_of.count(s.id) ? sim_of[s.id] : nullptr;
+            const auto* lps = lp_of.count(s.id) ? lp_of[s.id] : nullptr;
+            const auto st = stats.find(s.id);
+            std::string ent;
+            for (const auto& l : dep.lift)
+                if (std::find(l.serials.begin(), l.serials.end(), s.id) != l.serials.end())
+                    ent += (ent.empty() ? "" : " ") + l.at;
+            entry.push_back(ent);
+            staging.push_back(sim ? sim->staging : "");
+            mode.push_back(sim ? sim->mode : "");
+            terminal.push_back(sim ? sim->terminal : "");
+            arrived.push_back(sim ? iso(sim->arrived) : ""), discharged.push_back(sim ? iso(sim->discharged) : "");
+            at_staging.push_back(sim ? iso(sim->at_staging) : ""), ready.push_back(sim ? iso(sim->ready) : "");
+            departed.push_back(sim ? iso(sim->departed) : ""), crossed.push_back(sim ? iso(sim->crossed) : "");
+            closed.push_back(sim ? iso(sim->closed) : "");
+            late_h.push_back(sim ? round_to(sim->late_h, 100) : 0);
+            closed_lp.push_back(lps ? iso(lps->closed) : "");
+            late_lp_h.push_back(lps ? round_to(lps->late_h, 100) : 0);
+            p50.push_back(st != stats.end() ? iso(st->second.p50) : "");
+            p90.push_back(st != stats.end() ? iso(st->second.p90) : "");
+            if (refused.count(s.id)) status.push_back("refused"), why.push_back(refused[s.id]);
+            else if (!sim || sim->closed == 0) status.push_back("not closed"), why.push_back(sim ? sim->why : "");
+            else status.push_back(late_enough(sim->late_h) ? "late" : "on time"), why.push_back("");
+        }
+        r.table("serials")
+            .texts("serial", id)
+            .texts("nation", nation)
+            .numbers("priority", priority)
+            .texts("entry", entry)
+            .texts("staging", staging)
+            .texts("mode", mode)
+            .texts("terminal", terminal)
+            .texts("destination", destination)
+            .texts("arrived", arrived)
+            .texts("discharged", discharged)
+            .texts("at_staging", at_staging)
+            .texts("ready", ready)
+            .texts("departed", departed)
+            .texts("crossed", crossed)
+            .texts("closed", closed)
+            .texts("rdd", rdd)
+            .numbers("late_h", late_h, "h")
+            .texts("closed_lp", closed_lp)
+            .numbers("late_lp_h", late_lp_h, "h")
+            .texts("closed_p50", p50)
+            .texts("closed_p90", p90)
+            .texts("status", status)
+            .texts("why", why)
+            .chart([] {
+                auto c = sdk::Chart::gantt("arrived", "closed", "serial", "status");
+                c.title = "Serials: arrival to closure (late ones marked)";
+                return c;
+            }());
+    }
+
+    // ---- trains
+    {
+        std::vector<std::string> train, terminal, destination, departure, arrival, serials;
+        std::vector<double> wagons, length, mass;
+        for (const auto& t : sched.trains) {
+            train.push_back(t.id), terminal.push_back(t.terminal), destination.push_back(t.destination);
+            departure.push_back(iso(t.departure)), arrival.push_back(iso(t.arrival));
+            wagons.push_back(t.wagons), length.push_back(round_to(t.length_m, 10)),
+                mass.push_back(round_to(t.mass_t, 10));
+            std::string list;
+            for (const auto& s : t.serials) list += (list.empty() ? "" : " ") + s;
+            serials.push_back(list);
+        }
+        r.table("trains")
+            .texts("train", train)
+            .texts("terminal", terminal)
+            .texts("destination", destination)
+            .texts("departure", departure)
+            .texts("arrival", arrival)
+            .numbers("wagons", wagons)
+            .numbers("length_m", length, "m")
+            .numbers("mass_t", mass, "t")
+            .texts("serials", serials);
+    }
+
+    // ---- utilisation, hourly and daily (heat maps site x time)
+    std::map<std::string, double> site_peak;          // site -> peak used/capacity over its capacities
+    std::map<std::string, std::string> site_binding;  // site -> the capacity at that peak
+    {
+        std::vector<std::string> site, resource, row, time;
+        std::vector<double> used, capacity, queue, pct;
+        std::vector<std::string> d_site, d_resource, d_row, d_date;
+        std::vector<double> d_used, d_capacity, d_queue, d_pct;
+        const int per_day = std::max(1, static_cast<int>(std::lround(24.0 / rsom.step_h)));
+        for (const auto& u : sched.utilisation) {
+            const int c = rsom.capacity(u.site, u.key);
+            const bool stock = c >= 0 && rsom.capacities[static_cast<std::size_t>(c)].stock;
+            const std::string label = u.site + " " + u.key;
+            double& peak = site_peak[u.site];
+            const std::size_t n = std::min({u.used.size(), u.capacity.size(), u.queue.size()});
+            double day_used = 0, day_cap = 0, day_queue = 0;
+            bool day_unbounded = false;
+            for (std::size_t p = 0; p < n; ++p) {
+                const double cap = u.capacity[p];
+                const bool bounded = std::isfinite(cap);
+                const double share = bounded && cap > 0 ? u.used[p] / cap : 0;
+                if (share > peak || (share == peak && site_binding[u.site].empty() && share > 0))
+                    peak = share, site_binding[u.site] = u.key;
+                site.push_back(u.site), resource.push_back(u.key), row.push_back(label);
+                time.push_back(iso(rsom.time_of(static_cast<int>(p))));
+                used.push_back(round_to(u.used[p], 100));
+                capacity.push_back(bounded ? round_to(cap, 100) : kEmpty);  // no limit in that period
+                queue.push_back(round_to(u.queue[p], 100));
+                pct.push_back(round_to(100 * share, 10));
+                // The day: rates summed, stocks at their peak; the queue at its peak.
+                day_used = stock ? std::max(day_used, u.used[p]) : day_used + u.used[p];
+                day_unbounded |= !bounded;
+                if (bounded) day_cap = stock ? std::max(day_cap, cap) : day_cap + cap;
+                day_queue = std::max(day_queue, u.queue[p]);
+                if ((p + 1) % static_cast<std::size_t>(per_day) == 0 || p + 1 == n) {
+                    d_site.push_back(u.site), d_resource.push_back(u.key), d_row.push_back(label);
+                    d_date.push_back(iso(rsom.time_of(static_cast<int>(p / per_day * per_day))).substr(0, 10));
+                    d_used.push_back(round_to(day_used, 100));
+                    d_capacity.push_back(day_unbounded ? kEmpty : round_to(day_cap, 100));
+                    d_queue.push_back(round_to(day_queue, 100));
+                    d_pct.push_back(!day_unbounded && day_cap > 0 ? round_to(100 * day_used / day_cap, 10) : 0);
+                    day_used = day_cap = day_queue = 0, day_unbounded = false;
+                }
+            }
+        }
+        r.table("utilisation")
+            .texts("site", site)
+            .texts("resource", resource)
+            .texts("time", time)
+            .numbers("used", used)
+            .numbers("capacity", capacity)
+            .numbers("queue", queue)
+            .numbers("utilisation_pct", pct, "%")
+            .texts("row", row)
+            .chart([] {
+                auto c = sdk::Chart::heatmap("row", "time", "utilisation_pct");
+                c.title = "Utilisation per hour (site and capacity x time)";
+                return c;
+            }());
+        r.table("utilisation_daily")
+            .texts("site", d_site)
+            .texts("resource", d_resource)
+            .texts("date", d_date)
+            .numbers("used", d_used)
+            .numbers("capacity", d_capacity)
+            .numbers("queue", d_queue)
+            .numbers("utilisation_pct", d_pct, "%")
+            .texts("row", d_row)
+            .chart([] {
+                auto c = sdk::Chart::heatmap("row", "date", "utilisation_pct");
+                c.title = "Utilisation per day (site and capacity x day)";
+                return c;
+            }());
+    }
+
+    // ---- bottlenecks (shadow prices) and the capacity changes that save the most
+    {
+        std::vector<std::string> site, resource, from, to, unit;
+        std::vector<double> price;
+        for (const auto& b : pr.bottlenecks) {
+            site.push_back(b.site), resource.push_back(b.resource), unit.push_back(b.unit);
+            from.push_back(iso(b.from)), to.push_back(iso(b.to));
+            price.push_back(round_to(b.shadow_price, 100));
+        }
+        r.table("bottlenecks")
+            .texts("site", site)
+            .texts("resource", resource)
+            .texts("from", from)
+            .texts("to", to)
+            .numbers("shadow_price", price, "unit-h")
+            .texts("unit", unit);
+        std::vector<std::string> s_site, s_res, s_from, s_to, s_change, s_text;
+        std::vector<double> s_days, s_late;
+        for (const auto& s : suggestions) {
+            s_site.push_back(s.site), s_res.push_back(s.resource), s_from.push_back(iso(s.from));
+            s_to.push_back(iso(s.to)), s_change.push_back(s.more_text), s_text.push_back(s.text);
+            s_days.push_back(round_to(s.serial_days, 100)), s_late.push_back(round_to(s.lateness_h, 10));
+        }
+        r.table("sensitivity")
+            .texts("site", s_site)
+            .texts("resource", s_res)
+            .texts("from", s_from)
+            .texts("to", s_to)
+            .texts("change", s_change)
+            .numbers("serial_days_saved", s_days, "serial-days")
+            .numbers("lateness_saved_h", s_late, "unit-h")
+            .texts("text", s_text);
+    }
+
+    // ---- summary
+    std::vector<hns::Time> closures;
+    for (const auto& run_i : runs) closures.push_back(run_i.closure);
+    const hns::Time p90_closure = percentile(closures, 90), p50_closure = percentile(closures, 50);
+    int late = 0, not_closed = 0;
+    for (const auto& s : sched.serials) late += s.closed != 0 && late_enough(s.late_h), not_closed += s.closed == 0;
+    r.table("summary")
+        .texts("closure", {iso(sched.closure)})
+        .numbers("closure_h", {hours_after(sched.closure)}, "h")
+        .numbers("closure_lp_h", {pr.closure_lp_h < 0 ? kEmpty : round_to(pr.closure_lp_h, 100)}, "h")
+        .numbers("closure_p50_h", {runs.empty() ? kEmpty : hours_after(p50_closure)}, "h")
+        .numbers("closure_p90_h", {runs.empty() ? kEmpty : hours_after(p90_closure)}, "h")
+        .numbers("late_serials", {static_cast<double>(late)})
+        .numbers("serials", {static_cast<double>(all_serials.size())})
+        .numbers("refused_serials", {static_cast<double>(refused.size())})
+        .numbers("not_closed_serials", {static_cast<double>(not_closed)})
+        .numbers("trains", {static_cast<double>(sched.trains.size())})
+        .numbers("lp_rows", {static_cast<double>(lp.rows())})
+        .numbers("lp_columns", {static_cast<double>(lp.columns())})
+        .numbers("lp_lateness", {round_to(pr.solution.lateness, 10)}, "unit-h")
+        .numbers("solve_s", {round_to(solve_s, 100)}, "s")
+        .numbers("replications", {static_cast<double>(runs.size())});
+
+    // ---- layers: sites by peak utilisation, and the movements
+    {
+        auto layer = r.result_layer("hns_sites", "#1a9850", 8, "label");
+        std::set<std::string> shown;
+        for (const auto& c : rsom.capacities) {
+            if (!shown.insert(c.site).second) continue;
+            const auto inf = cat.info.find(c.site);
+            if (inf == cat.info.end()) continue;
+            const double peak = site_peak.count(c.site) ? site_peak[c.site] : 0;
+            const auto& site = cat.catalogue.at(c.site);
+            layer.add(c.site, sdk::Geometry::point(inf->second.lon, inf->second.lat))
+                .set("site", c.site)
+                .set("name", site.name)
+                .set("kind", site.kind)
+                .set("peak_utilisation_pct", round_to(100 * peak, 10))
+                .set("binding_resource", site_binding[c.site])
+                .set("label", site.name + " " + fmt(100 * peak) + "%")
+                .style(utilisation_colour(peak), 8);
+        }
+    }
+    {
+        auto layer = r.result_layer("movements", "#3949ab", 2.5, "serial");
+        std::size_t n = 0;
+        for (const auto& m : sched.movements) {
+            if (m.from == m.to) continue;
+            const auto a = cat.info.find(m.from), b = cat.info.find(m.to);
+            if (a == cat.info.end() || b == cat.info.end()) continue;
+            const auto mode = m.mode == "rail" ? hns::Onward::Rail : hns::Onward::Road;
+            const auto line = links.lines.find(HostLinks::line_key(m.from, m.to, mode));
+            const sdk::Geometry g =
+                line != links.lines.end()
+                    ? line->second
+                    : sdk::Geometry::line({{a->second.lon, a->second.lat}, {b->second.lon, b->second.lat}});
+            layer.add("M" + std::to_string(++n) + " " + m.serial, g)
+                .set("serial", m.serial)
+                .set("mode", m.mode)
+                .set("from", m.from)
+                .set("to", m.to)
+                .set("depart", iso(m.depart))
+                .set("arrive", iso(m.arrive))
+                .set("elements", m.elements)
+                .set("pax", m.pax)
+                .style(m.mode == "rail" ? "#6a1b9a" : "#3949ab", m.mode == "rail" ? 3.0 : 2.5);
+        }
+        layer.role("movements", "depart", "arrive");
+    }
+
+    // ---- messages
+    if (sched.closure)
+        r.info("closure (simulated schedule): " + iso(sched.closure) + " (" + c_day(start, sched.closure) + ", " +
+               fmt(hours_after(sched.closure), 1) + " h after C-day)");
+    else
+        r.warning(std::to_string(not_closed) + " serials do not close within the horizon of " +
+                  std::to_string(dep.horizon_days) + " days (the serials table says what each waited on last)");
+    if (pr.closure_lp >= 0)
+        r.info("earliest closure of the flow plan (daily rates spread over the day): " + fmt(pr.closure_lp_h, 1) +
+               " h after C-day");
+    if (!runs.empty() && p90_closure)
+        r.info("closure over " + std::to_string(runs.size()) + " replications: P50 " +
+               fmt(hours_after(p50_closure), 1) + " h, P90 " + fmt(hours_after(p90_closure), 1) + " h");
+    r.info(std::to_string(late) + " of " + std::to_string(sched.serials.size()) +
+           " serials close after their RDD in the simulated schedule; LP " + std::to_string(lp.rows()) + " rows x " +
+           std::to_string(lp.columns()) + " columns solved in " + fmt(solve_s, 2) + " s");
+    if (!pr.bottlenecks.empty()) {
+        const auto& b = pr.bottlenecks.front();
+        r.info("bottleneck: " + b.resource + " at " + b.site + " from " + c_day(start, b.from) + " to " +
+               c_day(start, b.to) + " (shadow price " + fmt(b.shadow_price, 1) + " unit-h)");
+    }
+    for (const auto& s : suggestions) r.info("suggestion: " + s.text);
+    std::set<std::string> estimated;
+    for (const auto& c : rsom.capacities)
+        if (c.estimate) estimated.insert(c.site + ":" + c.key);
+    if (!estimated.empty()) {
+        std::string list;
+        for (const auto& e : estimated) list += (list.empty() ? "" : ", ") + e;
+        r.warning("capacities that are planning estimates in the site data: " + list);
+    }
+    r.progress(1.0, "done");
 }
 
 }  // namespace
 
-MP_SDK_PLUGIN(
-    "hns-capacity", "Host-nation support capacity (RSOM)", "1.0.0",
-    "Daily reception, staging and onward-movement throughput of a force package through Belgian ports, airbases, "
-    "staging areas and rail terminals: daily flow, bottlenecks and the day the force clears.",
-    params(), kParamCount, run)
+MP_SDK_PLUGIN("hns-capacity", "Host-nation support: RSOM plan of a deployment", "2.0.0",
+              "Reception, staging and onward movement of a deployment's serials (ships, flights, trains, road "
+              "columns) through Belgian ports, airbases, staging areas, rail terminals and border crossings: the "
+              "optimal plan (time-expanded LP) with its closure bound and priced bottlenecks, an executable "
+              "schedule (serials, trains, movements, utilisation) and P50/P90 closures.",
+              g_params, g_param_count, run)

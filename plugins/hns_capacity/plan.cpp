@@ -48,6 +48,17 @@ struct Builder {
         r.cap = cap.per_period;
         for (double& v : r.cap)
             if (!std::isfinite(v)) v = kLarge;
+        // A port discharges only while a ship is at a berth, an airbase only while an
+        // aircraft is on the ground (as the schedule has it): no berth in force (a berth
+        // closed by a calendar exception), no discharge in that period.
+        const char* gate = key == "vehicles_per_day"                          ? "berths"
+                           : key == "cargo_t_per_day" || key == "pax_per_day" ? "mog_wide_body"
+                                                                              : nullptr;
+        if (const int g = gate ? rsom.capacity(site, gate) : -1; g >= 0) {
+            const auto& slots = rsom.capacities[static_cast<std::size_t>(g)].per_period;
+            for (std::size_t p = 0; p < r.cap.size() && p < slots.size(); ++p)
+                if (std::isfinite(slots[p]) && slots[p] < 1 - 1e-9) r.cap[p] = 0;
+        }
         return add(std::move(r));
     }
     // A resource the deployment defines rather than the catalogue (march units, wagons).

@@ -1020,7 +1020,7 @@ Schedule simulate(const Rsom& rsom, const Deployment& deployment, const SimOptio
 }
 
 std::vector<Schedule> replicate(const Rsom& rsom, const Deployment& deployment, int n, std::uint64_t seed,
-                                const std::function<bool()>& cancelled) {
+                                const std::function<bool()>& cancelled, const std::function<void(int)>& done) {
     if (n < 0) throw std::invalid_argument("replications must be >= 0");
     std::mt19937_64 master(seed);
     std::vector<Schedule> out;
@@ -1030,6 +1030,7 @@ std::vector<Schedule> replicate(const Rsom& rsom, const Deployment& deployment, 
         o.seed = master();
         o.perturb = true;
         out.push_back(simulate(rsom, deployment, o, cancelled));
+        if (done) done(k + 1);
     }
     return out;
 }

@@ -160,9 +160,9 @@ Schedule simulate(const Rsom& rsom, const Deployment& deployment, const SimOptio
                   const std::function<bool()>& cancelled = {});
 
 /// n perturbed replications; replication i uses the i-th draw of std::mt19937_64(seed)
-/// as its own seed.
+/// as its own seed. `done` (optional) is told the number finished after each one.
 std::vector<Schedule> replicate(const Rsom& rsom, const Deployment& deployment, int n, std::uint64_t seed,
-                                const std::function<bool()>& cancelled = {});
+                                const std::function<bool()>& cancelled = {}, const std::function<void(int)>& done = {});
 
 /// A serial's closure over replications, nearest-rank percentiles: sort the n closures
 /// (a replication that did not close sorts last, as after the horizon), P is the

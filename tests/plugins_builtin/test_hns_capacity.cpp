@@ -1,9 +1,18 @@
 // SPDX-License-Identifier: MIT
-// hns-capacity: hand-computable RSOM scenarios on a literal site fixture.
+// hns-capacity 2 as a plugin: a deployment file through the host's site catalogue and
+// road and rail networks (the embedded default data), to the result tables and layers.
+// The model's own answers are hand-computed in test_hns_sim/test_hns_plan/test_hns_flow;
+// here: the schema, the refusals, the worked examples end to end (per serial, the LP
+// bound never after the simulated closure, P90 >= P50), a berth closed for 48 h moving
+// discharge by 48 h through the whole chain, and the CLI's files.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <fstream>
+#include <set>
+
 #include "builtin_support.hpp"
-#include "mp/core/error.hpp"
+#include "deployment.hpp"
 
 using namespace mp;
 using plugin::RunStatus;
@@ -13,288 +22,299 @@ using test::run_plugin;
 
 namespace {
 
-// One port of 100 vehicles/day (an estimate), a port without capacity, an airbase,
-// a large and a small staging area, a rail terminal of 2 trains/day x 620 m and one
-// without trains.
-const char* kSites = R"({"type":"FeatureCollection","name":"hns_sites","features":[
- {"type":"Feature","geometry":{"type":"Point","coordinates":[3.2,51.3]},
-  "properties":{"id":"t-port","kind":"port","name_en":"Test port","vehicles_per_day":100,"estimates":"vehicles_per_day"}},
- {"type":"Feature","geometry":{"type":"Point","coordinates":[3.0,51.2]},
-  "properties":{"id":"t-port-closed","kind":"port","name_en":"Closed port","vehicles_per_day":0,"estimates":""}},
- {"type":"Feature","geometry":{"type":"Point","coordinates":[4.5,50.9]},
-  "properties":{"id":"t-air","kind":"airbase","name_en":"Test airbase","cargo_t_per_day":150,"pax_per_day":1000,"estimates":""}},
- {"type":"Feature","geometry":{"type":"Point","coordinates":[5.2,51.1]},
-  "properties":{"id":"t-stage","kind":"staging_area","name_en":"Big staging","vehicle_parking":10000,"beds":100000,"estimates":""}},
- {"type":"Feature","geometry":{"type":"Point","coordinates":[5.3,51.1]},
-  "properties":{"id":"t-stage-small","kind":"staging_area","name_en":"Small staging","vehicle_parking":30,"beds":1000,"estimates":""}},
- {"type":"Feature","geometry":{"type":"Point","coordinates":[5.25,51.1]},
-  "properties":{"id":"t-rail","kind":"rail_terminal","name_en":"Test ramps","trains_per_day":2,"max_train_length_m":620,"estimates":"trains_per_day"}},
- {"type":"Feature","geometry":{"type":"Point","coordinates":[5.35,51.1]},
-  "properties":{"id":"t-rail-closed","kind":"rail_terminal","name_en":"Closed ramps","trains_per_day":0,"max_train_length_m":740,"estimates":""}}
-]})";
-
-const data::Workspace& ws() {
-    static const data::Workspace w = test::fixture_workspace("hns_sites", kSites);
+const data::Workspace& defaults() {
+    static const data::Workspace w = data::load_workspace(true, {});
     return w;
 }
 
-// 450 vehicles by sea through t-port, big staging, ample road convoys, no rail.
-nlohmann::json base_params() {
-    return {{"vehicles", "450"},
-            {"personnel", "0"},
-            {"cargo_t", "0"},
-            {"sea_share", "100"},
-            {"entry_points", "t-port"},
-            {"staging_areas", "t-stage"},
-            {"rail_terminals", "t-rail"},
-            {"rail_share", "0"},
-            {"convoys_per_day", "100"},
-            {"vehicles_per_convoy", "100"},
-            {"staging_dwell_days", "0"}};
-}
+std::string example(const std::string& name) { return MP_SOURCE_DIR "/examples/deployments/" + name + ".json"; }
 
 plugin::RunResult run_ok(const nlohmann::json& p) {
-    auto r = run_plugin("hns-capacity", p, ws());
+    auto r = run_plugin("hns-capacity", p, defaults());
     INFO(test::all_messages(r));
     REQUIRE(r.status == RunStatus::Ok);
     return r;
 }
 
+// One ship of 40 wheeled vehicles into Antwerp (one berth, 10 vehicles an hour), by road
+// to the Leopoldsburg staging area and on to Lichtenbusch.
+nlohmann::json one_ship() {
+    return nlohmann::json::parse(R"({
+      "format_version": 1, "start": "2027-03-01", "step_h": 1, "horizon_days": 10,
+      "serials": [{"id": "A", "nation": "US", "priority": 1, "rdd": "2027-03-08T00:00:00Z",
+                   "destination": "border-de-e40-lichtenbusch", "onward": "road", "dwell_h": 12,
+                   "staging": "leopoldsburg-staging-area",
+                   "items": [{"class": "wheeled", "count": 40, "mass_t": 12, "length_m": 7, "width_m": 2.5,
+                              "height_m": 3, "mlc": 16},
+                             {"class": "pax", "count": 80}]}],
+      "lift": [{"id": "ship-1", "mode": "sea", "at": "port-antwerp", "eta": "2027-03-01T06:00:00Z",
+                "serials": ["A"]}],
+      "capacity": [{"site": "port-antwerp", "key": "berths", "value": 1},
+                   {"site": "port-antwerp", "key": "vehicles_per_day", "value": 240}],
+      "borders": [{"site": "border-de-e40-lichtenbusch", "slots_per_day": 24, "clearance_lead_working_days": 0}]
+    })");
+}
+
+std::string write_json(const test::TempDir& dir, const std::string& name, const nlohmann::json& j) {
+    const std::string path = dir.file(name);
+    test::write_text(path, j.dump(2));
+    return path;
+}
+
+long row_of(const plugin::Table& t, const std::string& serial) { return test::row_where(t, "serial", serial); }
+
+double hours_between(const std::string& a, const std::string& b) {
+    const auto ta = hns::parse_iso8601(a), tb = hns::parse_iso8601(b);
+    REQUIRE(ta);
+    REQUIRE(tb);
+    return static_cast<double>(*tb - *ta) / 3600.0;
+}
+
 }  // namespace
 
-TEST_CASE("hns-capacity is a loaded built-in plugin with a typed schema", "[hns]") {
+TEST_CASE("hns-capacity 2 takes a deployment file and retires the version 1 parameters", "[hns]") {
     const auto* info = test::builtin_registry().find("hns-capacity");
     REQUIRE(info);
     CHECK(info->loaded);
-    bool saw_share = false, saw_sites = false;
-    for (const auto& p : info->params) {
-        if (p.key == "sea_share") {
-            saw_share = true;
-            CHECK(p.unit == "%");
-            CHECK(p.max == 100);
-            CHECK(p.default_value == "80");
+    CHECK(info->version.rfind("2.", 0) == 0);
+    bool file = false;
+    for (const auto& p : info->params)
+        if (p.key == "deployment") file = p.type == plugin::ParamType::File;
+    CHECK(file);
+    // All 23 version 1 parameters are retired: not in the form, refused naming the file.
+    CHECK(info->retired.size() == 23);
+    bool vehicles = false;
+    for (const auto& p : info->retired)
+        if (p.key == "vehicles") vehicles = p.replaced_by.find("deployment=FILE") != std::string::npos;
+    CHECK(vehicles);
+}
+
+TEST_CASE("hns-capacity without a deployment file says so and points to the examples", "[hns]") {
+    const auto r = run_plugin("hns-capacity", nlohmann::json::object(), defaults());
+    CHECK(r.status == RunStatus::Rejected);
+    CHECK(r.error.find("deployment=FILE") != std::string::npos);
+    CHECK(r.error.find("examples/deployments") != std::string::npos);
+    // A script still passing the version 1 parameters is told what replaced them.
+    CHECK_THROWS_WITH(run_plugin("hns-capacity", {{"vehicles", "450"}}, defaults()),
+                      Catch::Contains("parameter 'vehicles' was replaced") && Catch::Contains("deployment=FILE"));
+}
+
+TEST_CASE("hns-capacity rejects a bad deployment file naming the JSON path", "[hns]") {
+    test::TempDir dir;
+    auto j = one_ship();
+    j["serials"][0]["items"][0]["class"] = "tank";
+    const auto r = run_plugin("hns-capacity", {{"deployment", write_json(dir, "bad.json", j)}}, defaults());
+    CHECK(r.status == RunStatus::Rejected);
+    CHECK(r.error.find("serials[0].items[0].class") != std::string::npos);
+    CHECK(r.error.find("tank") != std::string::npos);
+    auto k = one_ship();
+    k["lift"][0]["at"] = "port-atlantis";
+    const auto r2 = run_plugin("hns-capacity", {{"deployment", write_json(dir, "bad2.json", k)}}, defaults());
+    CHECK(r2.status == RunStatus::Rejected);
+    CHECK(r2.error.find("port-atlantis") != std::string::npos);
+    CHECK_THROWS_WITH(run_plugin("hns-capacity", {{"deployment", dir.file("missing.json")}}, defaults()),
+                      Catch::Contains("no such file") && Catch::Contains("deployment"));
+}
+
+TEST_CASE("hns-capacity one ship end to end: discharge at the port's rate, the road times of the network", "[hns]") {
+    test::TempDir dir;
+    const auto r = run_ok({{"deployment", write_json(dir, "one.json", one_ship())}, {"replications", "20"}});
+    const auto& serials = test::table(r, "serials");
+    REQUIRE(serials.rows() == 1);
+    // 40 vehicles at 10 an hour from the 06:00 ETA: the last is ashore at 10:00.
+    CHECK(column(serials, "arrived").texts[0] == "2027-03-01T06:00:00Z");
+    CHECK(column(serials, "discharged").texts[0] == "2027-03-01T10:00:00Z");
+    // Ready 12 h after the last part reached staging, which the road network says.
+    CHECK(hours_between(column(serials, "at_staging").texts[0], column(serials, "ready").texts[0]) == Approx(12));
+    CHECK(hours_between(column(serials, "discharged").texts[0], column(serials, "at_staging").texts[0]) > 0.5);
+    CHECK(column(serials, "status").texts[0] == "on time");
+    CHECK(column(serials, "late_h").numbers[0] == 0);
+    REQUIRE(serials.chart);
+    CHECK(serials.chart->kind == "gantt");
+    // The movements layer: to staging and on to the border, lines along the roads.
+    const auto& mv = test::result_layer(r, "movements");
+    CHECK(mv.role == "movements");
+    CHECK(mv.start_field == "depart");
+    REQUIRE(mv.layer.features.size() >= 2);
+    for (const auto& f : mv.layer.features) {  // the route, not a straight line
+        const auto* lines = std::get_if<mp::geo::MultiLineString>(&f.geometry);
+        REQUIRE(lines);
+        std::size_t points = 0;
+        for (const auto& l : *lines) points += l.size();
+        CHECK(points > 2);
+    }
+    // The summary: the closure of the min-lateness plan is never before the earliest
+    // closure any flow plan reaches.
+    const auto& sum = test::table(r, "summary");
+    const double lp_h = column(sum, "closure_lp_h").numbers[0];
+    CHECK(hours_between("2027-03-01T00:00:00Z", column(serials, "closed_lp").texts[0]) >= lp_h - 1e-9);
+    CHECK(column(sum, "late_serials").numbers[0] == 0);
+    CHECK(column(sum, "closure_p90_h").numbers[0] >= column(sum, "closure_p50_h").numbers[0]);
+    // Antwerp's utilisation: 10 of 10 vehicles an hour while it discharges.
+    const auto& u = test::table(r, "utilisation");
+    bool saw = false;
+    for (std::size_t i = 0; i < u.rows(); ++i)
+        if (column(u, "site").texts[i] == "port-antwerp" && column(u, "resource").texts[i] == "vehicles_per_day" &&
+            column(u, "time").texts[i] == "2027-03-01T07:00:00Z") {
+            saw = true;
+            CHECK(column(u, "used").numbers[i] == Approx(10));
+            CHECK(column(u, "capacity").numbers[i] == Approx(10));
+            CHECK(column(u, "utilisation_pct").numbers[i] == Approx(100));
         }
-        if (p.key == "entry_points")
-            saw_sites = p.type == plugin::ParamType::List && p.item_type == plugin::ParamType::Site;
+    CHECK(saw);
+    REQUIRE(u.chart);
+    CHECK(u.chart->kind == "heatmap");
+}
+
+TEST_CASE("hns-capacity a berth closed for 48 h delays that serial's discharge by 48 h", "[hns]") {
+    test::TempDir dir;
+    auto j = one_ship();
+    const auto base = run_ok({{"deployment", write_json(dir, "open.json", j)}, {"replications", "0"}});
+    j["calendar"] = nlohmann::json::parse(R"([{"site": "port-antwerp", "key": "berths",
+        "from": "2027-03-01T00:00:00Z", "to": "2027-03-03T06:00:00Z", "value": 0, "reason": "berth under repair"}])");
+    const auto closed = run_ok({{"deployment", write_json(dir, "closed.json", j)}, {"replications", "0"}});
+    const auto& a = test::table(base, "serials");
+    const auto& b = test::table(closed, "serials");
+    CHECK(hours_between(column(a, "discharged").texts[0], column(b, "discharged").texts[0]) == Approx(48));
+    CHECK(hours_between(column(a, "closed").texts[0], column(b, "closed").texts[0]) == Approx(48));
+    // The plan sees it too: its closure bound moves by the same 48 h.
+    const double lp_a = column(test::table(base, "summary"), "closure_lp_h").numbers[0];
+    const double lp_b = column(test::table(closed, "summary"), "closure_lp_h").numbers[0];
+    CHECK(lp_b - lp_a == Approx(48));
+}
+
+// A road network of two motorway links: Antwerp to Leopoldsburg under a 4.5 m bridge,
+// Leopoldsburg to Lichtenbusch open.
+std::string low_bridge_network(const test::TempDir& dir) {
+    return write_json(dir, "roads.geojson", nlohmann::json::parse(R"({"type": "FeatureCollection", "features": [
+      {"type": "Feature", "properties": {"id": "w1", "highway": "motorway"},
+       "geometry": {"type": "LineString", "coordinates": [[4.345, 51.275], [4.8, 51.2]]}},
+      {"type": "Feature", "properties": {"id": "w1b", "highway": "motorway", "maxheight_m": 4.5, "name": "low bridge"},
+       "geometry": {"type": "LineString", "coordinates": [[4.8, 51.2], [4.81, 51.198]]}},
+      {"type": "Feature", "properties": {"id": "w1c", "highway": "motorway"},
+       "geometry": {"type": "LineString", "coordinates": [[4.81, 51.198], [5.255, 51.122]]}},
+      {"type": "Feature", "properties": {"id": "w2", "highway": "motorway"},
+       "geometry": {"type": "LineString", "coordinates": [[5.255, 51.122], [5.7, 50.9], [6.117, 50.729]]}}]})"));
+}
+
+TEST_CASE("hns-capacity a serial no road can carry is refused with the binding restriction, the rest planned",
+          "[hns]") {
+    test::TempDir dir;
+    const std::string roads = low_bridge_network(dir);
+    auto j = one_ship();
+    auto tall = j["serials"][0];
+    tall["id"] = "TALL";
+    tall["items"][0]["height_m"] = 5.0;  // above the bridge's 4.5 m
+    j["serials"].push_back(tall);
+    j["lift"][0]["serials"].push_back("TALL");
+    const auto r =
+        run_ok({{"deployment", write_json(dir, "tall.json", j)}, {"road_network", roads}, {"replications", "0"}});
+    const auto& s = test::table(r, "serials");
+    REQUIRE(s.rows() == 2);
+    const long t = row_of(s, "TALL"), a = row_of(s, "A");
+    REQUIRE(t >= 0);
+    REQUIRE(a >= 0);
+    CHECK(column(s, "status").texts[static_cast<std::size_t>(t)] == "refused");
+    const std::string why = column(s, "why").texts[static_cast<std::size_t>(t)];
+    CHECK(why.find("TALL") != std::string::npos);
+    INFO(why);
+    CHECK(why.find("height") != std::string::npos);
+    CHECK(column(s, "status").texts[static_cast<std::size_t>(a)] == "on time");
+    CHECK_FALSE(message_with(r, "left out of the plan").empty());
+    // Alone, it makes the whole question infeasible (exit code 5).
+    j["serials"].erase(0);
+    j["lift"][0]["serials"] = {"TALL"};
+    const auto only = run_plugin(
+        "hns-capacity", {{"deployment", write_json(dir, "only.json", j)}, {"road_network", roads}}, defaults());
+    CHECK(only.status == RunStatus::Infeasible);
+    CHECK(only.error.find("TALL") != std::string::npos);
+}
+
+TEST_CASE("hns-capacity worked examples run end to end on the default data", "[hns][examples]") {
+    for (const std::string name :
+         {"us-abct-antwerp-zeebrugge", "multinational-brigade-10-days", "belgian-battlegroup-outbound"}) {
+        INFO(name);
+        const auto r = run_ok({{"deployment", example(name)}, {"replications", "20"}, {"suggestions", "2"}});
+        std::ifstream in(example(name));
+        const auto file = nlohmann::json::parse(in);
+        const auto& s = test::table(r, "serials");
+        CHECK(s.rows() == file["serials"].size());
+        for (const char* c : {"serial", "arrived", "ready", "departed", "crossed", "closed", "rdd", "late_h",
+                              "closed_p50", "closed_p90"})
+            column(s, c);
+        std::size_t not_closed = 0, late = 0;
+        double last_lp_h = 0;
+        bool all_lp = true;
+        for (std::size_t i = 0; i < s.rows(); ++i) {
+            INFO(column(s, "serial").texts[i]);
+            const std::string status = column(s, "status").texts[i];
+            CHECK((status == "on time" || status == "late" || status == "not closed"));
+            // A serial that does not close says what it waited on last, a late one by how much.
+            if (status == "not closed") {
+                ++not_closed;
+                CHECK_FALSE(column(s, "why").texts[i].empty());
+            }
+            if (status == "late") {
+                ++late;
+                CHECK(column(s, "late_h").numbers[i] > 0);
+            }
+            if (status == "on time") CHECK(column(s, "late_h").numbers[i] == 0);
+            CHECK(column(s, "closed").texts[i].empty() == (status == "not closed"));
+            // P90 >= P50.
+            const auto p50 = hns::parse_iso8601(column(s, "closed_p50").texts[i]);
+            const auto p90 = hns::parse_iso8601(column(s, "closed_p90").texts[i]);
+            if (p50 && p90) CHECK(*p90 >= *p50);
+            const auto lp = hns::parse_iso8601(column(s, "closed_lp").texts[i]);
+            const auto start = hns::parse_iso8601(file["start"].get<std::string>());
+            REQUIRE(start);
+            if (lp) last_lp_h = std::max(last_lp_h, static_cast<double>(*lp - *start) / 3600.0);
+            else all_lp = false;
+        }
+        const auto& sum = test::table(r, "summary");
+        CHECK(column(sum, "not_closed_serials").numbers[0] == not_closed);
+        CHECK(column(sum, "late_serials").numbers[0] == late);
+        CHECK(std::isnan(column(sum, "closure_h").numbers[0]) == (not_closed > 0));
+        // The min-lateness plan closes no earlier than the earliest closure of any plan.
+        if (all_lp) CHECK(column(sum, "closure_lp_h").numbers[0] <= last_lp_h + 1e-9);
+        CHECK(column(sum, "refused_serials").numbers[0] == 0);
+        for (const char* t : {"trains", "utilisation", "utilisation_daily", "bottlenecks", "sensitivity"})
+            test::table(r, t);
+        const auto& tr = test::table(r, "trains");
+        for (const char* c : {"train", "terminal", "departure", "wagons", "length_m", "mass_t", "serials"})
+            column(tr, c);
+        for (std::size_t i = 0; i < tr.rows(); ++i) {
+            CHECK(column(tr, "length_m").numbers[i] <= 740 + 1e-9);
+            CHECK(column(tr, "mass_t").numbers[i] <= 1600 + 1e-9);
+        }
+        const auto& mv = test::result_layer(r, "movements");
+        CHECK(mv.role == "movements");
+        CHECK_FALSE(mv.layer.features.empty());
+        CHECK_FALSE(test::result_layer(r, "hns_sites").layer.features.empty());
     }
-    CHECK(saw_share);
-    CHECK(saw_sites);
 }
 
-TEST_CASE("One port of 100 vehicles/day clears 450 vehicles on day 5", "[hns]") {
-    const auto r = run_ok(base_params());
-    CHECK(message_with(r, "last unit arrives on day 5") != "");
-    CHECK(message_with(r, "clears onward movement on day 5") != "");
-    CHECK(message_with(r, "bottleneck: entry (sea) at 100.0 units/day, at capacity on 4 days (t-port)") != "");
-    // The port's capacity is flagged as a planning estimate by the site data.
-    CHECK(message_with(r, "planning estimates in the site data: t-port (vehicles_per_day)") != "");
-
-    const auto& flow = test::table(r, "daily_flow");
-    CHECK(flow.chart_hint == "line");
-    CHECK(column(flow, "arrived").numbers == std::vector<double>{100, 100, 100, 100, 50});
-    CHECK(column(flow, "cumulative_departed").numbers.back() == Approx(450));
-    CHECK(column(flow, "departed_rail").numbers == std::vector<double>{0, 0, 0, 0, 0});
-
-    const auto& b = test::table(r, "bottlenecks");
-    const long row = test::row_where(b, "site", "t-port");
-    REQUIRE(row >= 0);
-    CHECK(column(b, "capacity_per_day").numbers[row] == Approx(100));
-    CHECK(column(b, "peak_utilisation").numbers[row] == Approx(100));
-    CHECK(column(b, "binding_days").numbers[row] == 4);  // day 5 discharged only 50
-    CHECK(column(b, "bottleneck").texts[row] == "yes");
-    CHECK(column(b, "planning_estimate").texts[row] == "planning estimate: vehicles_per_day");
-
-    const auto& layer = test::result_layer(r, "hns_sites");
-    bool saw_port = false;
-    for (std::size_t i = 0; i < layer.layer.features.size(); ++i) {
-        const auto& f = layer.layer.features[i];
-        if (f.attributes.text("site") != "t-port") continue;
-        saw_port = true;
-        CHECK(f.attributes.number("peak_utilisation_pct") == Approx(100));
-        CHECK(f.attributes.boolean("planning_estimate") == true);
-        REQUIRE(layer.feature_styles[i]);
-        CHECK(layer.feature_styles[i]->color == "#d73027");  // full: red end of the ramp
-    }
-    CHECK(saw_port);
-}
-
-TEST_CASE("A staging dwell of one day moves the clearance to day 6", "[hns]") {
-    auto p = base_params();
-    p["staging_dwell_days"] = "1";
-    const auto r = run_ok(p);
-    CHECK(message_with(r, "last unit arrives on day 5") != "");
-    CHECK(message_with(r, "clears onward movement on day 6") != "");
-}
-
-TEST_CASE("A small staging area is the bottleneck", "[hns]") {
-    auto p = base_params();
-    p["staging_areas"] = "t-stage-small";  // 30 parking places, one day dwell: 30 units/day
-    p["staging_dwell_days"] = "1";
-    const auto r = run_ok(p);
-    INFO(test::all_messages(r));
-    CHECK(message_with(r, "bottleneck: staging at 30.0 units held, at capacity on 14 days (t-stage-small)") != "");
-    // 450 / 30 = 15 days of admissions (days 1-15), each cohort leaving the next day.
-    CHECK(message_with(r, "clears onward movement on day 16") != "");
-    const auto& b = test::table(r, "bottlenecks");
-    const long row = test::row_where(b, "site", "t-stage-small");
-    REQUIRE(row >= 0);
-    CHECK(column(b, "binding_days").numbers[row] == 14);
-    CHECK(column(b, "bottleneck").texts[row] == "yes");
-    const auto& flow = test::table(r, "daily_flow");
-    CHECK(column(flow, "in_staging").numbers[0] == Approx(30));
-    CHECK(column(flow, "awaiting_staging").numbers[0] == Approx(70));
-}
-
-TEST_CASE("Rail throughput follows trains/day and train length - overrides and availability apply", "[hns]") {
-    auto p = base_params();
-    p["vehicles"] = "300";
-    p["rail_share"] = "100";
-    p["capacity_overrides"] = "t-port:vehicles_per_day=1000";
-    // (620 m - 20 m locomotive) / 20 m wagons = 30 vehicles per train, 2 trains: 60/day.
-    auto r = run_ok(p);
-    CHECK(message_with(r, "last unit arrives on day 1") != "");
-    CHECK(message_with(r, "clears onward movement on day 5") != "");
-    CHECK(message_with(r, "bottleneck: onward (rail) at 60.0 units/day") != "");
-    CHECK(test::column(test::table(r, "daily_flow"), "departed_rail").numbers[0] == Approx(60));
-
-    // Half the terminal allocated to the military: 30/day, ten days.
-    p["capacity_overrides"] = "t-port:vehicles_per_day=1000, t-rail=50%";
-    r = run_ok(p);
-    CHECK(message_with(r, "clears onward movement on day 10") != "");
-    // Working 12 of 24 hours halves the site capacities too.
-    p["capacity_overrides"] = "t-port:vehicles_per_day=1000";
-    p["working_hours"] = "12";
-    r = run_ok(p);
-    CHECK(message_with(r, "clears onward movement on day 10") != "");
-}
-
-TEST_CASE("Cargo moves as truckloads of load_t tonnes", "[hns]") {
-    auto p = base_params();
-    p["vehicles"] = "300";
-    p["cargo_t"] = "1500";  // 100 loads of 15 t: 400 units through 100/day
-    const auto r = run_ok(p);
-    CHECK(message_with(r, "100 cargo loads (1500 t)") != "");
-    CHECK(message_with(r, "last unit arrives on day 4") != "");
-}
-
-TEST_CASE("Personnel by air are limited by the airbase passenger capacity", "[hns]") {
-    const nlohmann::json p = {{"vehicles", "0"},
-                              {"personnel", "2500"},
-                              {"cargo_t", "0"},
-                              {"personnel_sea_share", "0"},
-                              {"entry_points", "t-air"},
-                              {"staging_areas", "t-stage"},
-                              {"rail_terminals", "t-rail"}};
-    const auto r = run_ok(p);
-    CHECK(message_with(r, "last unit arrives on day 3") != "");
-    CHECK(message_with(r, "bottleneck: entry (air, personnel)") != "");
-    CHECK(column(test::table(r, "daily_flow"), "personnel_arrived").numbers == std::vector<double>{1000, 1000, 500});
-}
-
-TEST_CASE("A package that can never clear fails with the reason", "[hns][errors]") {
-    auto p = base_params();
-    p["entry_points"] = "t-port-closed";
-    auto r = run_plugin("hns-capacity", p, ws());
-    CHECK(r.status == RunStatus::Error);
-    CHECK(r.error.find("can never clear") != std::string::npos);
-    CHECK(r.error.find("no port discharge capacity") != std::string::npos);
-
-    p = base_params();
-    p["rail_share"] = "50";
-    p["rail_terminals"] = "t-rail-closed";
-    r = run_plugin("hns-capacity", p, ws());
-    CHECK(r.status == RunStatus::Error);
-    CHECK(r.error.find("225 units are to move by rail") != std::string::npos);
-
-    p = base_params();
-    p["vehicles"] = "0";
-    r = run_plugin("hns-capacity", p, ws());
-    CHECK(r.status == RunStatus::Rejected);
-    CHECK(r.error.find("force package is empty") != std::string::npos);
-
-    // Finite but slow: a warning, not an error, and the outputs are still there.
-    p = base_params();
-    p["horizon_days"] = "3";
-    r = run_ok(p);
-    CHECK(message_with(r, "does not clear within the horizon of 3 days (150 units still at sea/air") != "");
-    CHECK(test::table(r, "daily_flow").rows() == 3);
-}
-
-TEST_CASE("Bad site references and overrides are reported by name", "[hns][errors]") {
-    auto p = base_params();
-    p["entry_points"] = "atlantis";
-    CHECK_THROWS_WITH(run_plugin("hns-capacity", p, ws()), Catch::Contains("atlantis"));
-
-    p = base_params();
-    p["entry_points"] = "t-stage";
-    auto r = run_plugin("hns-capacity", p, ws());
-    CHECK(r.status == RunStatus::Rejected);
-    CHECK(r.error.find("site 't-stage' is a staging_area, not a port or airbase") != std::string::npos);
-
-    p = base_params();
-    p["capacity_overrides"] = "t-port:vehicles_per_day=lots";
-    r = run_plugin("hns-capacity", p, ws());
-    CHECK(r.status == RunStatus::Rejected);
-    CHECK(r.error.find("'lots' is not a non-negative number") != std::string::npos);
-
-    p["capacity_overrides"] = "nowhere:vehicles_per_day=5";
-    r = run_plugin("hns-capacity", p, ws());
-    CHECK(r.error.find("unknown site 'nowhere'") != std::string::npos);
-}
-
-TEST_CASE("hns-capacity honours cancellation", "[hns][cancel]") {
-    Progress progress;
-    progress.cancel();
-    const auto r = run_plugin("hns-capacity", base_params(), ws(), progress);
-    CHECK(r.status == RunStatus::Cancelled);
-}
-
-TEST_CASE("hns-capacity runs on the embedded Belgian data with its defaults", "[hns]") {
-    static const data::Workspace belgium = data::load_workspace(true, {});
-    const auto r = run_plugin("hns-capacity", nlohmann::json::object(), belgium);
-    INFO(test::all_messages(r));
-    REQUIRE(r.status == RunStatus::Ok);
-    CHECK(message_with(r, "bottleneck: ") != "");
-    CHECK(message_with(r, "clears onward movement on day") != "");
-    CHECK(message_with(r, "port-antwerp (") != "");  // estimates named per site
-    CHECK(test::result_layer(r, "hns_sites").layer.features.size() > 10);
-}
-
-TEST_CASE("hns-capacity gives the same results isolated as in process", "[hns][isolation]") {
-    static const data::Workspace belgium = data::load_workspace(true, {});
-    const nlohmann::json p = {{"vehicles", "2000"}, {"entry_points", "port-ostend, melsbroek-air-base"}};
-    plugin::RunOptions iso;
-    iso.mode = plugin::RunOptions::Mode::Isolated;
-    const auto a = run_plugin("hns-capacity", p, belgium);
-    const auto b = test::builtin_registry().run("hns-capacity", p, belgium, null_progress(), iso);
-    INFO(b.error);
-    REQUIRE(b.status == RunStatus::Ok);
-    CHECK(b.isolated);
-    CHECK(plugin::to_json(a)["tables"] == plugin::to_json(b)["tables"]);
-    CHECK(plugin::to_json(a)["layers"] == plugin::to_json(b)["layers"]);
-    // Ostend (400 vehicles/day, an estimate) takes the sea share: 1600 + 667 loads x 80 %.
-    CHECK(message_with(b, "bottleneck: entry (sea) at 400.0 units/day") != "");
-}
-
-TEST_CASE("enablement run hns-capacity writes the layer and both tables", "[hns][cli]") {
+TEST_CASE("hns-capacity from the CLI writes its tables beside --out and the LP as MPS", "[hns][cli]") {
     test::TempDir dir;
     std::string out;
-    const int rc = test::run_cli(
-        "run hns-capacity --param vehicles=450 --param cargo_t=0 --param personnel=0 --param sea_share=100 "
-        "--param entry_points=port-ostend --param staging_areas=leopoldsburg-staging-area --out " +
-            dir.file("hns.geojson"),
-        out);
+    const std::string mps = dir.file("plan.mps");
+    const int rc =
+        test::run_cli("run hns-capacity --param deployment=" + example("belgian-battlegroup-outbound") +
+                          " --param replications=10 --param write_model=" + mps + " --out " + dir.file("hns.geojson"),
+                      out);
     INFO(out);
     REQUIRE(rc == 0);
-    // Ostend: 400 vehicles/day (a planning estimate): 450 vehicles arrive on day 2.
-    CHECK(out.find("last unit arrives on day 2") != std::string::npos);
-    CHECK(out.find("port-ostend (vehicles_per_day)") != std::string::npos);
-    const auto geo = nlohmann::json::parse(test::read_text(dir.file("hns.geojson")));
-    CHECK(geo["features"].size() >= 3);
-    CHECK(test::read_text(dir.file("hns.daily_flow.csv")).rfind("day [day],arrived [units]", 0) == 0);
-    CHECK(test::read_text(dir.file("hns.bottlenecks.csv")).find("port-ostend") != std::string::npos);
-
-    const int bad = test::run_cli("run hns-capacity --param entry_points=atlantis --out " + dir.file("x.geojson"), out);
-    CHECK(bad != 0);
-    CHECK(out.find("atlantis") != std::string::npos);
+    const std::string serials = test::read_text(dir.file("hns.serials.csv"));
+    CHECK(serials.rfind("serial,", 0) == 0);
+    for (const char* c :
+         {"arrived", "ready", "departed", "crossed", "closed", "rdd", "late_h", "closed_p50", "closed_p90"})
+        CHECK(serials.substr(0, serials.find('\n')).find(c) != std::string::npos);
+    const std::string summary = test::read_text(dir.file("hns.summary.csv"));
+    CHECK(summary.find("closure_lp_h") != std::string::npos);
+    const std::string model = test::read_text(mps);
+    CHECK(model.rfind("NAME", 0) == 0);
+    CHECK(model.find("ENDATA") != std::string::npos);
+    // No deployment: bad input, exit code 3, the examples named.
+    std::string none;
+    CHECK(test::run_cli("run hns-capacity --out " + dir.file("none.geojson"), none) == 3);
+    CHECK(none.find("examples/deployments") != std::string::npos);
 }

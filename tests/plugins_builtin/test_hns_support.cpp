@@ -33,13 +33,16 @@ Catalogue catalogue(double sa_parking = 100) {
     add("sa", "staging_area", {{"beds", 200}, {"vehicle_parking", sa_parking}, {"fuel_storage_m3", 3}});
     add("camp", "training_area", {{"beds", 80}, {"vehicle_parking", 50}});
     add("border", "border_crossing", {});
+    add("rt", "rail_terminal", {{"trains_per_day", 12}, {"loading_ramps", 2}});
     return c;
 }
 
-// Port to staging 2 h, staging to the border 4 h, staging to the camp 3 h, all by road.
+// Port to staging 2 h, staging to the border 4 h, staging to the camp 3 h, staging to the
+// rail terminal 1 h, all by road; the terminal to the camp 5 h by rail.
 Link links(const std::string& from, const std::string& to, Onward mode, const Serial&) {
     auto ok = [](double h) { return Link{true, h, 60 * h, {}}; };
-    if (mode != Onward::Road) return Link{false, 0, 0, "no rail in this test"};
+    if (mode == Onward::Rail) return from == "rt" && to == "camp" ? ok(5) : Link{false, 0, 0, "no rail link"};
+    if (from == "sa" && to == "rt") return ok(1);
     if (from == "port" && to == "sa") return ok(2);
     if (from == "sa" && to == "border") return ok(4);
     if (from == "sa" && to == "camp") return ok(3);
@@ -412,4 +415,49 @@ TEST_CASE("hns support: a serial with no room in staging waits at the port", "[h
     const LifeSupportRow& b = row(rows, "port", "2027-03-02");
     CHECK(b.meals == Approx(30));
     CHECK(b.fuel_l == Approx(4000));
+}
+
+TEST_CASE("hns support: a rail serial leaves staging for the terminal, two serials add up", "[hns][support]") {
+    // R1 (20 vehicles, rail) and P1 (40 pax alone, road) on the ship at 06:00 on Monday
+    // 2027-03-01. R1 is ashore by 08:00 and at staging 10:00 to Tuesday 10:00 (24 h
+    // dwell), when it drives to the terminal (1 h); the terminal's 4 paths a day leave at
+    // 00:00, 06:00, 12:00 and 18:00, so its train leaves at 12:00 and is at the camp at
+    // 17:00. P1, pax alone on a ship, is ashore at the end of the ship's first hour at
+    // berth (07:00), at staging 09:00, ready after 12 h at 21:00 and at the camp (3 h) at
+    // 00:00 on Tuesday: not there on Monday at all.
+    const Time start = date(2027, 3, 1);
+    Serial r1 = serial("R1", 20, 0, date(2027, 3, 10), "camp", 24);
+    r1.onward = Onward::Rail;
+    Run run(deployment(start, {r1, serial("P1", 0, 40, date(2027, 3, 10), "camp", 12, 2)}, 3), catalogue());
+    REQUIRE(of(run.s, "R1").at_staging == start + 10 * kHour);
+    REQUIRE(of(run.s, "R1").departed == start + 34 * kHour);
+    REQUIRE(of(run.s, "R1").closed == start + 41 * kHour);
+    REQUIRE(of(run.s, "P1").at_staging == start + 9 * kHour);
+    REQUIRE(of(run.s, "P1").closed == start + 24 * kHour);
+
+    const auto rows = life_support(run.d, run.r, run.c, run.s);
+    // Staging, Monday: R1's 20 vehicles 14 h, P1's 40 pax 12 h (09:00-21:00).
+    const LifeSupportRow& a = row(rows, "sa", "2027-03-01");
+    CHECK(a.persons == 40);
+    CHECK(a.vehicles == 20);
+    CHECK(a.person_days == Approx(480.0 / 24));
+    CHECK(a.vehicle_days == Approx(280.0 / 24));
+    // Tuesday: R1's vehicles to 10:00, nobody else.
+    const LifeSupportRow& b = row(rows, "sa", "2027-03-02");
+    CHECK(b.persons == 0);
+    CHECK(b.vehicles == 20);
+    CHECK(b.person_days == 0);
+    CHECK(b.vehicle_days == Approx(200.0 / 24));
+    CHECK(b.fuel_l == Approx(2000.0 / 1.2));  // 8.33 vehicle-days x 200
+    // The camp: P1 from Tuesday 00:00 (24 h), R1 from 17:00 (7 h); Wednesday all day.
+    const LifeSupportRow& c = row(rows, "camp", "2027-03-02");
+    CHECK(c.persons == 40);
+    CHECK(c.vehicles == 20);
+    CHECK(c.person_days == Approx(40));
+    CHECK(c.vehicle_days == Approx(20.0 * 7 / 24));
+    CHECK(c.shortfall.empty());  // 40 of 80 beds, 20 of 50 parking places
+    const LifeSupportRow& e = row(rows, "camp", "2027-03-03");
+    CHECK(e.person_days == Approx(40));
+    CHECK(e.vehicle_days == Approx(20));
+    CHECK(rows.size() == 4);  // nothing at the port or the terminal, nor at the camp on Monday
 }

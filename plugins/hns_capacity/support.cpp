@@ -112,7 +112,8 @@ std::vector<ClearanceRow> clearances(const Deployment& d, const Rsom& r, const S
 
         std::vector<std::string> notes;
         const int lead = row.lead_working_days;
-        if (!row.in_time)
+        if (!row.in_time && lead == 0) notes.push_back("RDD " + when(s.rdd) + " before the start " + when(d.start));
+        else if (!row.in_time)
             notes.push_back("clearance needs " + std::to_string(lead) + (lead == 1 ? " working day" : " working days") +
                             ": earliest crossing " + when(row.earliest_crossing) + " after RDD " + when(s.rdd));
         if (row.planned_crossing == 0) notes.push_back("not across by the horizon: filing deadline for the RDD");

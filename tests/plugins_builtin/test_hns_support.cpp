@@ -219,6 +219,15 @@ TEST_CASE("hns support: a border without a borders entry needs no clearance", "[
     CHECK(rows[0].filing_deadline == date(2027, 3, 2));
     CHECK(rows[0].in_time);
     CHECK(rows[0].note.empty());
+
+    SECTION("an RDD before the start is late whatever the lead") {
+        Deployment d2 = d;
+        d2.serials[0].rdd = start - kDay;
+        const auto late = clearances(d2, run.r, run.s);
+        REQUIRE(late.size() == 1);
+        CHECK_FALSE(late[0].in_time);
+        CHECK(late[0].note == "RDD 2027-02-28 before the start 2027-03-01");  // late by that alone
+    }
 }
 
 // ---- life support

@@ -31,6 +31,7 @@
 #include "plan.hpp"
 #include "rsom.hpp"
 #include "simulate.hpp"
+#include "support.hpp"
 
 namespace {
 
@@ -717,6 +718,65 @@ void run(Run& r) {
     const hns::Time p90_closure = percentile(closures, 90), p50_closure = percentile(closures, 50);
     int late = 0, not_closed = 0;
     for (const auto& s : sched.serials) late += s.closed != 0 && late_enough(s.late_h), not_closed += s.closed == 0;
+    // ---- diplomatic clearances and life support (support.hpp)
+    const auto clear = hns::clearances(dep, rsom, sched);
+    {
+        std::vector<std::string> border, serial, deadline, file_by, earliest, planned, rdd, in_time, note;
+        std::vector<double> lead;
+        for (const auto& c : clear) {
+            border.push_back(c.border), serial.push_back(c.serial), lead.push_back(c.lead_working_days);
+            deadline.push_back(iso(c.filing_deadline)), file_by.push_back(iso(c.file_by));
+            earliest.push_back(iso(c.earliest_crossing)), planned.push_back(iso(c.planned_crossing));
+            rdd.push_back(iso(c.rdd)), in_time.push_back(c.in_time ? "yes" : "no"), note.push_back(c.note);
+        }
+        r.table("clearances")
+            .texts("border", border)
+            .texts("serial", serial)
+            .texts("filing_deadline", deadline)
+            .texts("earliest_crossing", earliest)
+            .numbers("lead_working_days", lead, "working days")
+            .texts("file_by", file_by)
+            .texts("planned_crossing", planned)
+            .texts("rdd", rdd)
+            .texts("in_time", in_time)
+            .texts("note", note);
+    }
+    const auto life = hns::life_support(dep, rsom, cat.catalogue, sched);
+    const auto life_sum = hns::life_support_summary(life);
+    {
+        std::vector<std::string> site, kind, date, no_figure, shortfall;
+        std::vector<double> persons, vehicles, person_days, vehicle_days, beds_needed, beds, meals, water, fuel,
+            fuel_cap, parking;
+        auto opt = [](const std::optional<double>& v) { return v ? round_to(*v, 100) : kEmpty; };
+        for (const auto& l : life) {
+            site.push_back(l.site), kind.push_back(l.kind), date.push_back(l.date);
+            persons.push_back(l.persons), vehicles.push_back(l.vehicles);
+            person_days.push_back(round_to(l.person_days, 100)), vehicle_days.push_back(round_to(l.vehicle_days, 100));
+            beds_needed.push_back(round_to(l.beds_needed, 100)), beds.push_back(opt(l.beds));
+            meals.push_back(round_to(l.meals, 10)), water.push_back(round_to(l.water_l, 10));
+            fuel.push_back(round_to(l.fuel_l, 10)), fuel_cap.push_back(opt(l.fuel_capacity_l));
+            parking.push_back(opt(l.vehicle_parking));
+            no_figure.push_back(l.no_figure), shortfall.push_back(l.shortfall);
+        }
+        r.table("life_support")
+            .texts("site", site)
+            .texts("kind", kind)
+            .texts("date", date)
+            .numbers("persons", persons)
+            .numbers("vehicles", vehicles)
+            .numbers("person_days", person_days)
+            .numbers("vehicle_days", vehicle_days)
+            .numbers("beds_needed", beds_needed)
+            .numbers("beds", beds)
+            .numbers("vehicle_parking", parking)
+            .numbers("meals", meals)
+            .numbers("water_l", water, "l")
+            .numbers("fuel_l", fuel, "l")
+            .numbers("fuel_capacity_l", fuel_cap, "l")
+            .texts("shortfall", shortfall)
+            .texts("no_figure", no_figure);
+    }
+
     r.table("summary")
         .texts("closure", {iso(sched.closure)})
         .numbers("closure_h", {hours_after(sched.closure)}, "h")
@@ -732,7 +792,13 @@ void run(Run& r) {
         .numbers("lp_columns", {static_cast<double>(lp.columns())})
         .numbers("lp_lateness", {round_to(pr.solution.lateness, 10)}, "unit-h")
         .numbers("solve_s", {round_to(solve_s, 100)}, "s")
-        .numbers("replications", {static_cast<double>(runs.size())});
+        .numbers("replications", {static_cast<double>(runs.size())})
+        .numbers(
+            "clearances_not_in_time",
+            {static_cast<double>(std::count_if(clear.begin(), clear.end(), [](const auto& c) { return !c.in_time; }))})
+        .numbers("life_support_short_days",
+                 {static_cast<double>(
+                     std::count_if(life.begin(), life.end(), [](const auto& l) { return !l.shortfall.empty(); }))});
 
     // ---- layers: sites by peak utilisation, and the movements
     {
@@ -803,6 +869,13 @@ void run(Run& r) {
                c_day(start, b.to) + " (shadow price " + fmt(b.shadow_price, 1) + " unit-h)");
     }
     for (const auto& s : suggestions) r.info("suggestion: " + s.text);
+    for (const auto& c : clear)
+        if (!c.in_time) r.warning("clearance: " + c.serial + " at " + c.border + ": " + c.note);
+    for (const auto& l : life_sum)
+        if (l.days_short > 0)
+            r.warning("life support: " + l.site + " short of " + l.short_items + " on " + std::to_string(l.days_short) +
+                      (l.days_short == 1 ? " day" : " days") + " from " + hns::iso_date(l.first_short) +
+                      " (the life_support table has each day)");
     std::set<std::string> estimated;
     for (const auto& c : rsom.capacities)
         if (c.estimate) estimated.insert(c.site + ":" + c.key);

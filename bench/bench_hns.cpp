@@ -202,7 +202,8 @@ int main(int argc, char** argv) {
                 if (eq != std::string::npos) glpk_obj = std::atof(line.c_str() + eq + 1);
             }
     }
-    std::remove(mps.c_str());
+    if (!std::getenv("KEEP_MPS")) std::remove(mps.c_str());
+    else std::printf("kept %s\n", mps.c_str());
     std::remove(out.c_str());
     std::remove(log.c_str());
     const double reference = res >= 0 ? objective_edit : s.objective;

@@ -112,7 +112,9 @@ struct FlowModel {
     /// of b_q, for q up to the last period but one (the horizon's part is in the charge for
     /// what is left). That is the lateness of the deliveries given to the parts in RDD
     /// order, the least any split can have; for one part it equals the per-delivery
-    /// charge exactly.
+    /// charge exactly. Pool only serials whose units are interchangeable (one supply,
+    /// the same arcs and draws): then that split is a plan of the serials apart, and the
+    /// optimum is theirs.
     std::vector<std::vector<FlowDue>> due;
 };
 

@@ -24,6 +24,34 @@ std::string name_of(const char* kind, std::initializer_list<int> ids) {
 
 }  // namespace
 
+std::vector<std::vector<double>> pool_split(const std::vector<FlowDue>& due, const std::vector<double>& delivered) {
+    std::vector<std::size_t> order(due.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return due[a].rdd < due[b].rdd; });
+    std::vector<std::vector<double>> out(due.size(), std::vector<double>(delivered.size(), 0.0));
+    std::size_t i = 0;
+    double left = order.empty() ? 0 : due[order[0]].amount;  // of part order[i], not yet given
+    for (std::size_t p = 0; p < delivered.size(); ++p) {
+        double v = delivered[p];
+        while (v > 0 && i < order.size()) {
+            const double given = std::min(v, left);
+            out[order[i]][p] += given;
+            v -= given, left -= given;
+            if (left <= 0 && ++i < order.size()) left = due[order[i]].amount;
+        }
+    }
+    return out;
+}
+
+double pool_late_periods(const std::vector<FlowDue>& due, const std::vector<double>& delivered) {
+    const auto split = pool_split(due, delivered);
+    double late = 0;
+    for (std::size_t i = 0; i < due.size(); ++i)
+        for (std::size_t p = 0; p < delivered.size(); ++p)
+            late += split[i][p] * std::max(0, static_cast<int>(p) + 1 - due[i].rdd);
+    return late;
+}
+
 int FlowSolution::last_delivery(std::size_t k, double tolerance) const {
     if (k >= delivered.size() || undelivered[k] > tolerance) return -1;
     for (std::size_t p = delivered[k].size(); p-- > 0;)
@@ -39,6 +67,9 @@ struct FlowLp::Impl {
     std::vector<std::vector<std::vector<int>>> x;
     std::vector<std::vector<std::vector<int>>> w;
     std::vector<std::vector<int>> d;
+    // Pooled commodities (FlowModel::due): cumulative deliveries and backlog columns per
+    // period (-1 where none), and the fixed column of the lateness no plan avoids.
+    std::vector<std::vector<int>> cum, backlog;
     std::vector<std::vector<int>> resource_row;  // [r][p], -1 when nothing draws on it
     std::vector<std::vector<char>> relevant;     // [n][k]
     std::vector<std::vector<int>> earliest;      // [n][k]: the first period it can be there
@@ -107,9 +138,23 @@ FlowLp::FlowLp(FlowModel model) : model_(std::move(model)), impl_(std::make_uniq
         if (!node.wait_usage.empty() && static_cast<int>(node.wait_usage.size()) != K)
             throw std::invalid_argument("flow model: node " + node.name + ": wait usage per commodity");
     }
+    if (m.due.size() > static_cast<std::size_t>(K))
+        throw std::invalid_argument("flow model: more pools (due) than commodities");
     for (int k = 0; k < K; ++k) {
         const FlowCommodity& c = m.commodities[k];
         if (c.sink < 0 || c.sink >= N) throw std::invalid_argument("flow model: commodity " + c.name + ": bad sink");
+        if (static_cast<std::size_t>(k) < m.due.size() && !m.due[k].empty()) {
+            double parts = 0, supplied = 0;
+            for (const FlowDue& u : m.due[k]) {
+                if (!finite_nonneg(u.amount))
+                    throw std::invalid_argument("flow model: commodity " + c.name + ": bad amount due");
+                parts += u.amount;
+            }
+            for (const FlowSupply& sp : c.supply) supplied += sp.amount;
+            if (std::abs(parts - supplied) > 1e-9 * std::max(1.0, supplied))
+                throw std::invalid_argument("flow model: commodity " + c.name +
+                                            ": the amounts due differ from its supply");
+        }
         if (!(c.weight >= 0) || !std::isfinite(c.weight))
             throw std::invalid_argument("flow model: commodity " + c.name + ": bad weight");
         for (const FlowSupply& s : c.supply)
@@ -203,27 +248,98 @@ FlowLp::FlowLp(FlowModel model) : model_(std::move(model)), impl_(std::make_uniq
                 impl_->x[a][j][p] = column(arc.cost, name_of("x", {static_cast<int>(a), k, p}));
         }
     }
+    // Waiting that no optimal plan uses is not made: at a commodity's sink (delivering at
+    // once is cheaper than waiting and delivering later), and at a node whose only ways
+    // on for the commodity lead straight to its sink over arcs that draw on nothing and
+    // are coupled to nothing, once all of them are open (leaving at once delivers
+    // earlier than any later departure). Both only where no arc the commodity may use
+    // leaves its sink (else a flow through the sink could be coupled to another).
+    std::vector<std::vector<char>> coupled(m.arcs.size());
+    for (std::size_t a = 0; a < m.arcs.size(); ++a) coupled[a].assign(m.arcs[a].commodities.size(), 0);
+    for (const FlowCoupling& c : m.couplings)
+        for (const auto* side : {&c.a, &c.b})
+            for (const auto& [a, k] : *side) {
+                const auto& list = m.arcs[a].commodities;
+                coupled[a][static_cast<std::size_t>(std::find(list.begin(), list.end(), k) - list.begin())] = 1;
+            }
+    // [n][k]: the period from which waiting is dominated (P: never; at the sink, 0), and
+    // the least delay of the ways on (waiting stays where leaving would not arrive).
+    const auto NK = [&](int v) {
+        return std::vector<std::vector<int>>(static_cast<std::size_t>(N),
+                                             std::vector<int>(static_cast<std::size_t>(K), v));
+    };
+    std::vector<std::vector<int>> free_from = NK(P), least = NK(P);
+    {
+        std::vector<std::vector<int>> first = NK(-1), bound = NK(0);
+        std::vector<char> sink_left(static_cast<std::size_t>(K), 0);
+        for (std::size_t a = 0; a < m.arcs.size(); ++a) {
+            const FlowArc& arc = m.arcs[a];
+            for (std::size_t j = 0; j < arc.commodities.size(); ++j) {
+                const int k = arc.commodities[j];
+                if (arc.from == m.commodities[k].sink) sink_left[k] = 1;
+                if (!rel[arc.from][k] || !rel[arc.to][k]) continue;
+                bool draws = arc.resource >= 0 && arc.usage[j] > 0;
+                for (const FlowDraw& dr : arc.draws) draws = draws || dr.usage[j] > 0;
+                if (draws || coupled[a][j] || arc.cost != 0 || arc.to != m.commodities[k].sink || arc.from == arc.to)
+                    bound[arc.from][k] = 1;
+                first[arc.from][k] = std::max(first[arc.from][k], arc.first_period);
+                least[arc.from][k] = std::min(least[arc.from][k], arc.delay);
+            }
+        }
+        for (int n = 0; n < N; ++n)
+            for (int k = 0; k < K; ++k) {
+                if (sink_left[k]) continue;  // never dominated
+                if (n == m.commodities[k].sink) free_from[n][k] = 0, least[n][k] = 0;
+                else if (!bound[n][k] && first[n][k] >= 0) free_from[n][k] = first[n][k];
+            }
+    }
+    auto dominated_wait = [&](int n, int k, int p) { return p >= free_from[n][k] && p + least[n][k] < P; };
     const double horizon_h = P * m.step_h;
     impl_->w.assign(static_cast<std::size_t>(N), std::vector<std::vector<int>>(static_cast<std::size_t>(K)));
     impl_->d.assign(static_cast<std::size_t>(K), std::vector<int>(static_cast<std::size_t>(P), -1));
+    impl_->cum.assign(static_cast<std::size_t>(K), {});
+    impl_->backlog.assign(static_cast<std::size_t>(K), {});
     for (int k = 0; k < K; ++k) {
         const FlowCommodity& c = m.commodities[k];
         const double beyond_h = m.undelivered_hours > 0 ? m.undelivered_hours : horizon_h;
-        const double left_cost =
-            c.weight * (std::max(0.0, horizon_h - c.rdd * m.step_h) + beyond_h) + 1.0;  // worse than any delivery
+        const bool pooled = static_cast<std::size_t>(k) < m.due.size() && !m.due[k].empty();
+        // Worse than any delivery. A pool's lateness up to the horizon is its backlog's
+        // (below); what is left pays the rest.
+        const double left_cost = pooled ? c.weight * beyond_h + 1.0
+                                        : c.weight * (std::max(0.0, horizon_h - c.rdd * m.step_h) + beyond_h) + 1.0;
         for (int n = 0; n < N; ++n) {
             if (!rel[n][k]) continue;
             auto& wk = impl_->w[n][k];
             wk.assign(static_cast<std::size_t>(P), -1);
             if (m.nodes[n].can_wait)
-                for (int p = early[n][k]; p + 1 < P; ++p) wk[p] = column(m.holding_cost, name_of("w", {n, k, p}));
-            wk[P - 1] = column(left_cost, name_of("left", {n, k}));
+                for (int p = early[n][k]; p + 1 < P; ++p)
+                    if (!dominated_wait(n, k, p)) wk[p] = column(m.holding_cost, name_of("w", {n, k, p}));
+            if (!dominated_wait(n, k, P - 1)) wk[P - 1] = column(left_cost, name_of("left", {n, k}));
         }
         const int sink_early = rel[c.sink][k] ? early[c.sink][k] : P;
         for (int p = sink_early; p < P; ++p) {
             // Delivered in period p is there at its end: late by (p + 1 - rdd) periods.
-            const double late_h = std::max(0, p + 1 - c.rdd) * m.step_h;
+            const double late_h = pooled ? 0.0 : std::max(0, p + 1 - c.rdd) * m.step_h;
             impl_->d[k][p] = column(c.weight * late_h + 1e-6 * p, name_of("d", {k, p}));
+        }
+        if (!pooled) continue;
+        // The backlog: C_q and b_q for q from the period before the first RDD to the last
+        // but one, and a fixed column for the periods before 0 that an RDD at or before
+        // period 0 counts (due at the start of 0, delivered at the end of 0 at the earliest).
+        int first_rdd = P;
+        double before = 0;
+        for (const FlowDue& u : m.due[k])
+            first_rdd = std::min(first_rdd, u.rdd), before += u.amount * std::max(0, 1 - u.rdd);
+        auto& cum = impl_->cum[k];
+        auto& back = impl_->backlog[k];
+        cum.assign(static_cast<std::size_t>(P), -1), back.assign(static_cast<std::size_t>(P), -1);
+        for (int q = std::max(0, first_rdd - 1); q + 1 < P; ++q) {
+            cum[q] = column(0, name_of("cum", {k, q}));
+            back[q] = column(c.weight * m.step_h, name_of("late", {k, q}));
+        }
+        if (before > 0) {
+            const int f = column(c.weight * m.step_h * before, name_of("late0", {k}));
+            lo[static_cast<std::size_t>(f)] = hi[static_cast<std::size_t>(f)] = 1;
         }
     }
 
@@ -296,12 +412,16 @@ FlowLp::FlowLp(FlowModel model) : model_(std::move(model)), impl_(std::make_uniq
     for (std::size_t cu = 0; cu < m.couplings.size(); ++cu) {
         const FlowCoupling& c = m.couplings[cu];
         for (int p = 0; p < P; ++p) {
-            const int r = row(0, 0, name_of("together", {static_cast<int>(cu), p}));
+            // A row only in the periods where some flow of it can move (else 0 = 0).
+            int r = -1;
             auto side = [&](const std::vector<std::pair<int, int>>& flows, double coef) {
                 for (const auto& [a, k] : flows) {
                     const auto& list = m.arcs[a].commodities;
                     const auto j = static_cast<std::size_t>(std::find(list.begin(), list.end(), k) - list.begin());
-                    put(r, impl_->x[a][j][p], coef);
+                    const int col = impl_->x[a][j][p];
+                    if (col < 0) continue;
+                    if (r < 0) r = row(0, 0, name_of("together", {static_cast<int>(cu), p}));
+                    put(r, col, coef);
                 }
             };
             side(c.a, c.a_coef);
@@ -317,6 +437,27 @@ FlowLp::FlowLp(FlowModel model) : model_(std::move(model)), impl_(std::make_uniq
             if (u <= 0) continue;
             for (int p = 0; p + 1 < P; ++p)
                 if (impl_->w[n][k][p] >= 0) put(resource_at(node.wait_resource, p), impl_->w[n][k][p], u);
+        }
+    }
+
+    // The backlog of a pool: C_q - C_(q-1) - d_q = 0 (the first: C_q0 - d_0 - ... - d_q0 = 0)
+    // and b_q + C_q >= R_q, the amount due by the end of q.
+    for (int k = 0; k < K; ++k) {
+        const auto& cum = impl_->cum[k];
+        if (cum.empty()) continue;
+        for (int q = 0; q + 1 < P; ++q) {
+            if (cum[q] < 0) continue;
+            const bool chained = q > 0 && cum[q - 1] >= 0;
+            const int rc = row(0, 0, name_of("cum", {k, q}));
+            put(rc, cum[q], 1);
+            if (chained) put(rc, cum[q - 1], -1);
+            for (int p = chained ? q : 0; p <= q; ++p) put(rc, impl_->d[k][p], -1);
+            double due = 0;
+            for (const FlowDue& u : m.due[k])
+                if (u.rdd <= q + 1) due += u.amount;
+            const int rl = row(due, COIN_DBL_MAX, name_of("late", {k, q}));
+            put(rl, impl_->backlog[k][q], 1);
+            put(rl, cum[q], 1);
         }
     }
 
@@ -376,12 +517,15 @@ FlowSolution FlowLp::solve() {
     s.delivered.assign(K, std::vector<double>(static_cast<std::size_t>(P), 0));
     s.undelivered.assign(K, 0);
     for (std::size_t k = 0; k < K; ++k) {
+        const bool pooled = k < m.due.size() && !m.due[k].empty();
         for (int p = 0; p < P; ++p) {
             if (impl_->d[k][p] < 0) continue;
             const double v = col[impl_->d[k][p]];
             s.delivered[k][p] = v;
-            s.lateness += v * m.commodities[k].weight * std::max(0, p + 1 - m.commodities[k].rdd) * m.step_h;
+            if (!pooled)
+                s.lateness += v * m.commodities[k].weight * std::max(0, p + 1 - m.commodities[k].rdd) * m.step_h;
         }
+        if (pooled) s.lateness += m.commodities[k].weight * m.step_h * pool_late_periods(m.due[k], s.delivered[k]);
         for (std::size_t n = 0; n < m.nodes.size(); ++n)
             if (!impl_->w[n][k].empty() && impl_->w[n][k][P - 1] >= 0) s.undelivered[k] += col[impl_->w[n][k][P - 1]];
     }

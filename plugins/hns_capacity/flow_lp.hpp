@@ -78,12 +78,19 @@ struct FlowSupply {
 };
 
 struct FlowCommodity {
-    std::string name;
+    std::string name;   ///< pools of serials: see FlowModel::due
     double weight = 1;  ///< per unit and hour late (priority)
     int sink = 0;
     int rdd =
         0;  ///< the period at whose start it is due: delivered in period p (at its end), it is p + 1 - rdd periods late
     std::vector<FlowSupply> supply;
+};
+
+/// One serial of a pooled commodity: `amount` of the commodity's supply due at the start
+/// of period `rdd`.
+struct FlowDue {
+    int rdd = 0;
+    double amount = 0;
 };
 
 struct FlowModel {
@@ -97,6 +104,18 @@ struct FlowModel {
     double holding_cost = 1e-3;    ///< per unit and period waiting
     double undelivered_hours = 0;  ///< lateness charged for what is still on its way at the horizon,
                                    ///< beyond the horizon itself (0: one more horizon)
+    /// Per commodity (empty, or fewer entries than commodities: none beyond): the serials
+    /// pooled in it, each with its amount and RDD (amounts summing to the supply; the
+    /// commodity's own `rdd` is then not read). A commodity with parts charges its
+    /// lateness as a backlog: C_q = C_(q-1) + d_q (cumulative deliveries), b_q >= R_q - C_q
+    /// (R_q: the amounts due by the end of q, i.e. rdd <= q + 1), weight x step_h per unit
+    /// of b_q, for q up to the last period but one (the horizon's part is in the charge for
+    /// what is left). That is the lateness of the deliveries given to the parts in RDD
+    /// order, the least any split can have; for one part it equals the per-delivery
+    /// charge exactly. Pool only serials whose units are interchangeable (one supply,
+    /// the same arcs and draws): then that split is a plan of the serials apart, and the
+    /// optimum is theirs.
+    std::vector<std::vector<FlowDue>> due;
 };
 
 struct FlowSolution {
@@ -118,6 +137,16 @@ struct FlowSolution {
     /// period by which all its supply has arrived (-1: not all by the horizon).
     int last_delivery(std::size_t k, double tolerance = 1e-6) const;
 };
+
+/// The deliveries (per period) of a pool given to its parts in RDD order (equal RDDs in
+/// their listed order), each part filled before the next: [part, as listed][period].
+/// What is left undelivered falls to the last parts.
+std::vector<std::vector<double>> pool_split(const std::vector<FlowDue>& due, const std::vector<double>& delivered);
+
+/// The lateness, in periods x amount, of deliveries (per period) given to a pool's parts
+/// in RDD order (equal RDDs in their listed order), each counted from its own RDD: what
+/// FlowSolution::lateness counts for a pooled commodity, over its weight x step_h.
+double pool_late_periods(const std::vector<FlowDue>& due, const std::vector<double>& delivered);
 
 /// A model's problem, built once: solve, change capacities, solve again warm.
 class FlowLp {

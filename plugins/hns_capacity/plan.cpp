@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "rail.hpp"
@@ -91,9 +92,113 @@ struct Builder {
     }
 };
 
+// Pools the commodities alike in everything but their amount and RDD: the same sink and
+// weight, one supply at the same node and period (one lift), arcs from and to the same
+// nodes with the same delays, first periods, costs and per-unit draws, and no coupling.
+// Their units are interchangeable: any flow of the pool splits into the serials' flows
+// with its deliveries given in RDD order, so the pool's backlog lateness is theirs and
+// the optimum is the same. build_plan gives every arc one commodity.
+void pool_alike(Plan& plan) {
+    FlowModel& m = plan.model;
+    const std::size_t K = m.commodities.size();
+    std::vector<std::vector<std::size_t>> arcs_of(K);
+    for (std::size_t a = 0; a < m.arcs.size(); ++a) {
+        if (m.arcs[a].commodities.size() != 1) return;
+        arcs_of[static_cast<std::size_t>(m.arcs[a].commodities[0])].push_back(a);
+    }
+    std::vector<char> coupled(K, 0);
+    for (const FlowCoupling& c : m.couplings)
+        for (const auto* side : {&c.a, &c.b})
+            for (const auto& ak : *side) coupled[static_cast<std::size_t>(ak.second)] = 1;
+    auto exact = [](double v) {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "%a", v);
+        return std::string(buf);
+    };
+    auto ints = [](std::initializer_list<int> v) {
+        std::string t;
+        for (const int i : v) t += std::to_string(i) + ",";
+        return t;
+    };
+    // The commodities of each kind, in their order; the key of each (empty: on its own).
+    std::map<std::string, std::vector<std::size_t>> kinds;
+    std::vector<std::string> key(K);
+    for (std::size_t k = 0; k < K; ++k) {
+        const FlowCommodity& c = m.commodities[k];
+        if (coupled[k] || c.supply.size() != 1) continue;
+        std::string t = ints({c.sink, c.supply[0].node, c.supply[0].period}) + exact(c.weight);
+        std::vector<std::string> arcs;
+        for (const std::size_t a : arcs_of[k]) {
+            const FlowArc& arc = m.arcs[a];
+            std::string u = ints({arc.from, arc.to, arc.delay, arc.resource, arc.first_period}) + exact(arc.usage[0]) +
+                            "," + exact(arc.cost);
+            for (const FlowDraw& d : arc.draws) u += ";" + ints({d.resource, d.first, d.last}) + exact(d.usage[0]);
+            arcs.push_back(std::move(u));
+        }
+        std::sort(arcs.begin(), arcs.end());
+        for (const std::string& u : arcs) t += "|" + u;
+        key[k] = t;
+        kinds[t].push_back(k);
+    }
+    // The new commodities, in the order of their first member.
+    std::vector<int> pool_of(K, -1), part_of(K, -1);
+    std::vector<FlowCommodity> commodities;
+    std::vector<std::vector<FlowDue>> due;
+    for (std::size_t k = 0; k < K; ++k) {
+        if (pool_of[k] >= 0) continue;
+        const int nk = static_cast<int>(commodities.size());
+        FlowCommodity c = m.commodities[k];
+        due.emplace_back();
+        const auto it = key[k].empty() ? kinds.end() : kinds.find(key[k]);
+        if (it == kinds.end() || it->second.size() < 2) {
+            pool_of[k] = nk;
+            commodities.push_back(std::move(c));
+            continue;
+        }
+        double total = 0;
+        c.name.clear();
+        for (std::size_t j = 0; j < it->second.size(); ++j) {
+            const std::size_t mk = it->second[j];
+            const FlowCommodity& member = m.commodities[mk];
+            pool_of[mk] = nk, part_of[mk] = static_cast<int>(j);
+            total += member.supply[0].amount;
+            due.back().push_back({member.rdd, member.supply[0].amount});
+            c.name += (j ? "+" : "") + member.name;
+        }
+        c.supply[0].amount = total;
+        commodities.push_back(std::move(c));
+    }
+    // The arcs of the pools' first members carry the pools; the others go.
+    std::vector<int> arc_to(m.arcs.size(), -1);
+    std::vector<FlowArc> arcs;
+    for (std::size_t a = 0; a < m.arcs.size(); ++a) {
+        const auto k = static_cast<std::size_t>(m.arcs[a].commodities[0]);
+        if (part_of[k] > 0) continue;
+        arc_to[a] = static_cast<int>(arcs.size());
+        arcs.push_back(std::move(m.arcs[a]));
+        arcs.back().commodities[0] = pool_of[k];
+    }
+    for (FlowCoupling& c : m.couplings)
+        for (auto* side : {&c.a, &c.b})
+            for (auto& [a, k] : *side)
+                a = arc_to[static_cast<std::size_t>(a)], k = pool_of[static_cast<std::size_t>(k)];
+    m.arcs = std::move(arcs);
+    m.commodities = std::move(commodities);
+    m.due = std::move(due);
+    for (auto* list : {&plan.cargo, &plan.pax}) {
+        auto& part = list == &plan.cargo ? plan.cargo_part : plan.pax_part;
+        for (std::size_t si = 0; si < list->size(); ++si) {
+            const int k = (*list)[si];
+            if (k < 0) continue;
+            (*list)[si] = pool_of[static_cast<std::size_t>(k)];
+            part[si] = part_of[static_cast<std::size_t>(k)];
+        }
+    }
+}
+
 }  // namespace
 
-Plan build_plan(const Rsom& rsom) {
+Plan build_plan(const Rsom& rsom, const PlanOptions& options) {
     const Deployment& dep = *rsom.deployment;
     Builder b{rsom, {}, {}, {}};
     FlowModel& m = b.m();
@@ -102,6 +207,8 @@ Plan build_plan(const Rsom& rsom) {
     const double step = rsom.step_h;
     b.plan.cargo.assign(dep.serials.size(), -1);
     b.plan.pax.assign(dep.serials.size(), -1);
+    b.plan.cargo_part.assign(dep.serials.size(), -1);
+    b.plan.pax_part.assign(dep.serials.size(), -1);
 
     for (const Itinerary& it : rsom.itineraries) {
         const Serial& s = dep.serials[it.serial];
@@ -219,6 +326,7 @@ Plan build_plan(const Rsom& rsom) {
                     {s.id + " marry-up via " + way.staging, {{cargo_arc, kc}}, {{pax_arc, kp}}, people, units});
         }
     }
+    if (options.pool) pool_alike(b.plan);
     return std::move(b.plan);
 }
 
@@ -227,16 +335,46 @@ PlanResult read_plan(const Rsom& rsom, const Plan& plan, FlowLp& lp, bool closur
     PlanResult out;
     out.solution = lp.solve();
     const FlowSolution& sol = out.solution;
+    const FlowModel& m = plan.model;
+    // The pools' deliveries per part, in RDD order.
+    std::map<int, std::vector<std::vector<double>>> split;
+    auto share = [&](int k, int part) -> const std::vector<double>& {
+        auto it = split.find(k);
+        if (it == split.end())
+            it = split
+                     .emplace(
+                         k, pool_split(m.due[static_cast<std::size_t>(k)], sol.delivered[static_cast<std::size_t>(k)]))
+                     .first;
+        return it->second[static_cast<std::size_t>(part)];
+    };
+    constexpr double kTolerance = 1e-6;  // as FlowSolution::last_delivery
     for (std::size_t si = 0; si < dep.serials.size(); ++si) {
         PlanSerial ps;
         ps.serial = dep.serials[si].id;
         int last = -1;
         bool all = true;
-        for (const int k : {plan.cargo[si], plan.pax[si]}) {
+        const bool has_parts = si < plan.cargo_part.size() && si < plan.pax_part.size();
+        for (const auto& [k, part] : {std::pair{plan.cargo[si], has_parts ? plan.cargo_part[si] : -1},
+                                      std::pair{plan.pax[si], has_parts ? plan.pax_part[si] : -1}}) {
             if (k < 0) continue;
             const auto ku = static_cast<std::size_t>(k);
-            ps.undelivered += sol.undelivered[ku];
-            const int l = sol.last_delivery(ku);
+            int l = -1;
+            if (part < 0) {
+                ps.undelivered += sol.undelivered[ku];
+                l = sol.last_delivery(ku);
+            } else {
+                const std::vector<double>& got = share(k, part);
+                double sum = 0;
+                for (const double v : got) sum += v;
+                const double left = std::max(0.0, m.due[ku][static_cast<std::size_t>(part)].amount - sum);
+                ps.undelivered += left;
+                if (left <= kTolerance)
+                    for (std::size_t p = got.size(); p-- > 0;)
+                        if (got[p] > kTolerance) {
+                            l = static_cast<int>(p);
+                            break;
+                        }
+            }
             if (l < 0) all = false;
             last = std::max(last, l);
         }

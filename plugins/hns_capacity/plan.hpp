@@ -3,15 +3,16 @@
 // time-expanded flow (flow_lp.hpp), solved, and read back per serial.
 //
 // Each serial is two commodities: its cargo (vehicles and containers, in units) and its
-// personnel. A lift's serials wait at their entry site (ships at anchor, aircraft on
-// stand) and are discharged at the site's rate (a port's vehicles a day; an airbase's
-// tonnes and passengers a day); they drive to a staging area, where they hold parking
-// places and beds through their dwell and while they wait; they move on by road in
-// march units (the staging area's march units an hour) or by rail (whole trains on the
-// terminal's train paths and within its trains a day, wagons held until they come back)
-// and cross the border on its slots, not before their clearance. Personnel leave
-// staging with their vehicles (a coupling per serial and way). An event in period p
-// happens at its end: a serial delivered in period p has closed at start + (p + 1) step.
+// personnel (serials alike on one lift share them: PlanOptions::pool). A lift's serials
+// wait at their entry site (ships at anchor, aircraft on stand) and are discharged at
+// the site's rate (a port's vehicles a day; an airbase's tonnes and passengers a day);
+// they drive to a staging area, where they hold parking places and beds through their
+// dwell and while they wait; they move on by road in march units (the staging area's
+// march units an hour) or by rail (whole trains on the terminal's train paths and within
+// its trains a day, wagons held until they come back) and cross the border on its slots,
+// not before their clearance. Personnel leave staging with their vehicles (a coupling
+// per serial and way). An event in period p happens at its end: a serial delivered in
+// period p has closed at start + (p + 1) step.
 #pragma once
 
 #include <string>
@@ -39,10 +40,22 @@ struct Bottleneck {
 struct Plan {
     FlowModel model;
     std::vector<int> cargo, pax;  ///< per serial: its commodities (-1: none)
+    /// Per serial: its part in a pooled commodity (model.due[cargo or pax]), -1 when its
+    /// commodity is its own.
+    std::vector<int> cargo_part, pax_part;
+};
+
+struct PlanOptions {
+    /// Serials on one lift alike in everything but their amount and RDD (priority,
+    /// destination, ways and their per-unit draws, dwell) share one pooled commodity
+    /// (FlowModel::due): the same optimum with fewer columns, since such units are
+    /// interchangeable. Serials whose personnel are coupled to their vehicles are left
+    /// on their own.
+    bool pool = true;
 };
 
 /// Builds the flow model of a resolved problem.
-Plan build_plan(const Rsom& rsom);
+Plan build_plan(const Rsom& rsom, const PlanOptions& options = {});
 
 struct PlanResult {
     FlowSolution solution;
@@ -52,7 +65,9 @@ struct PlanResult {
     double closure_lp_h = -1;             ///< hours after start (end of that period)
 };
 
-/// Solves a plan and reads it back. `lp` must have been built from plan.model. With
+/// Solves a plan and reads it back. `lp` must have been built from plan.model. A pooled
+/// commodity's deliveries go to its serials in RDD order (pool_split): each serial's
+/// closure and what it has still on its way are its share's. With
 /// `closure_bound`, also the earliest closure any plan reaches (a bisection of solves).
 PlanResult read_plan(const Rsom& rsom, const Plan& plan, FlowLp& lp, bool closure_bound = true);
 

@@ -4,7 +4,9 @@
 // discharge rate, a berth closed for 48 h, two ports with their own capacity or a shared
 // one, priorities on a shared ramp, the shadow price of a binding capacity against the
 // re-solved objective, the earliest closure, a warm re-solve after a calendar edit, the
-// MPS file read back, and a commodity that cannot reach its sink.
+// MPS file read back, a commodity that cannot reach its sink, serials pooled in one
+// commodity (charged as a backlog, split back in RDD order), and waiting no optimal plan
+// uses left out of the program.
 #include <catch2/catch.hpp>
 
 #include <ClpSimplex.hpp>
@@ -262,4 +264,158 @@ TEST_CASE("personnel leave staging with their vehicles: nothing moves on before 
         CHECK(s.delivered[0][static_cast<std::size_t>(p)] == Approx(20));
         CHECK(s.delivered[1][static_cast<std::size_t>(p)] == Approx(10));
     }
+}
+
+TEST_CASE("a pool of one part is the commodity it pools: same objective and lateness", "[hns][lp][pool]") {
+    // RDDs before the start, at it, within the horizon and beyond it; and a horizon too
+    // short for everything (what is left pays the same).
+    for (const int periods : {48, 8})
+        for (const int rdd : {-2, 0, 5, 60}) {
+            INFO("periods " << periods << ", rdd " << rdd);
+            const FlowModel m = one_port(periods, 10, 2, 100, rdd);
+            FlowModel pooled = m;
+            pooled.commodities[0].rdd = 999;  // not read for a pool
+            pooled.due = {{{rdd, 100}}};
+            FlowLp a(m), b(pooled);
+            const FlowSolution sa = a.solve(), sb = b.solve();
+            REQUIRE(sa.optimal);
+            REQUIRE(sb.optimal);
+            CHECK(sb.objective == Approx(sa.objective).epsilon(1e-9));
+            CHECK(sb.lateness == Approx(sa.lateness).margin(1e-6));
+            CHECK(sb.undelivered[0] == Approx(sa.undelivered[0]).margin(1e-6));
+            for (std::size_t p = 0; p < sa.delivered[0].size(); ++p)
+                CHECK(sb.delivered[0][p] == Approx(sa.delivered[0][p]).margin(1e-6));
+        }
+    // The hand value: 10 a period from period 2 to 11, due at the start of 5: late
+    // 10 x (0 + ... + 0 + 1 + ... + 7) = 280 vehicle-hours.
+    FlowModel m = one_port(48, 10, 2, 100);
+    m.due = {{{5, 100}}};
+    FlowLp lp(m);
+    CHECK(lp.solve().lateness == Approx(280).margin(1e-6));
+}
+
+namespace {
+
+// 4 vehicles at a port at period 0, one a period onto the quay (the sink, no delay):
+// either one commodity pooling two serials, A (2 due at the start of 0) and B (2 due at
+// the start of 3; listed first), or the two serials as their own commodities.
+FlowModel quay(bool pooled) {
+    FlowModel m;
+    m.periods = 10;
+    m.step_h = 2;
+    m.nodes = {{"port", true, -1, {}}, {"quay", true, -1, {}}};
+    m.resources = {{"port", "ramp", "vehicles/h", std::vector<double>(10, 1.0)}};
+    if (pooled) {
+        m.arcs = {arc(0, 1, 0, 0, {0}, {1.0})};
+        m.commodities = {{"A+B", 1, 1, 0, {{0, 0, 4}}}};
+        m.due = {{{3, 2}, {0, 2}}};
+    } else {
+        m.arcs = {arc(0, 1, 0, 0, {0, 1}, {1.0, 1.0})};
+        m.commodities = {{"A", 1, 1, 0, {{0, 0, 2}}}, {"B", 1, 1, 3, {{0, 0, 2}}}};
+    }
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("a pool of two serials is charged its backlog, no worse than the serials apart", "[hns][lp][pool]") {
+    // One a period in periods 0..3. In RDD order A gets 0 and 1 (late 1 and 2 periods),
+    // B gets 2 and 3 (late 0 and 1): 4 periods of 2 h = 8 vehicle-hours. The rest of the
+    // objective: waiting at the port 3 + 2 + 1 unit-periods x 1e-3, and 1e-6 x (0+1+2+3).
+    const double hand = 8 + 6e-3 + 6e-6;
+    FlowLp pooled(quay(true)), apart(quay(false));
+    const FlowSolution sp = pooled.solve(), sa = apart.solve();
+    REQUIRE(sp.optimal);
+    REQUIRE(sa.optimal);
+    CHECK(sp.lateness == Approx(8).margin(1e-6));
+    CHECK(sp.objective == Approx(hand).epsilon(1e-9));
+    CHECK(sa.lateness == Approx(8).margin(1e-6));
+    CHECK(sa.objective == Approx(hand).epsilon(1e-9));
+    for (std::size_t p = 0; p < 10; ++p) CHECK(sp.delivered[0][p] == Approx(p < 4 ? 1.0 : 0.0).margin(1e-6));
+    CHECK(sp.undelivered[0] == Approx(0).margin(1e-9));
+    CHECK(sp.last_delivery(0) == 3);
+    // Split back in RDD order: B (listed first) gets periods 2 and 3.
+    const auto split = pool_split(quay(true).due[0], sp.delivered[0]);
+    CHECK(split[1][0] == Approx(1));
+    CHECK(split[1][1] == Approx(1));
+    CHECK(split[0][2] == Approx(1));
+    CHECK(split[0][3] == Approx(1));
+    CHECK(split[0][0] == Approx(0).margin(1e-9));
+    // One more on the ramp in period 1: deliveries 1, 2, 1 in periods 0..2; A gets 0 and
+    // 1 (late 1 + 2), B gets 1 and 2 (0 + 0): 3 periods = 6 h, and the shadow price of
+    // the ramp then is what the re-solve saves.
+    FlowModel more = quay(true);
+    more.resources[0].cap[1] = 2;
+    FlowLp lp2(more);
+    const FlowSolution s2 = lp2.solve();
+    CHECK(sp.shadow_price[0][1] == Approx(sp.objective - s2.objective).margin(1e-4));
+    CHECK(s2.lateness == Approx(6).margin(1e-6));
+    // A warm re-solve after the same edit equals the cold one.
+    pooled.set_capacity(0, 1, 2);
+    const FlowSolution warm = pooled.solve();
+    CHECK(warm.objective == Approx(s2.objective).epsilon(1e-9));
+    CHECK(warm.lateness == Approx(6).margin(1e-6));
+}
+
+TEST_CASE("pool_late_periods gives deliveries to the parts in RDD order", "[hns][lp][pool]") {
+    // Parts: 2 due at 3 and 1 due at 1 (listed out of order). Deliveries 0.5 in period 1,
+    // 0.5 in 2, 2 in 4: the part due at 1 gets 0.5 late 1 and 0.5 late 2 periods, the
+    // part due at 3 gets 2 late 2 periods: 0.5 + 1 + 4 = 5.5.
+    const std::vector<FlowDue> due = {{3, 2}, {1, 1}};
+    CHECK(pool_late_periods(due, {0, 0.5, 0.5, 0, 2}) == Approx(5.5));
+    const auto split = pool_split(due, {0, 0.5, 0.5, 0, 2});
+    CHECK(split[1][1] == Approx(0.5));
+    CHECK(split[1][2] == Approx(0.5));
+    CHECK(split[0][4] == Approx(2));
+    CHECK(split[0][1] == 0);
+    // Delivered early counts nothing; less than due leaves the last parts short.
+    CHECK(pool_late_periods(due, {3}) == 0);
+    CHECK(pool_late_periods(due, {0, 0, 0, 0, 0, 1}) == Approx(1 * 5));  // the part due at 1, in period 5
+    CHECK(pool_split(due, {0, 0, 0, 0, 0, 1})[0][5] == 0);
+    CHECK(pool_late_periods({}, {1, 2}) == 0);
+}
+
+TEST_CASE("a pool whose parts do not add up to its supply is refused", "[hns][lp][pool]") {
+    FlowModel m = quay(true);
+    m.due = {{{3, 2}, {0, 1}}};  // 3 of 4
+    CHECK_THROWS_AS(FlowLp(m), std::invalid_argument);
+    m.due = {{{3, 2}, {0, 2.5}}};  // 4.5 of 4
+    CHECK_THROWS_AS(FlowLp(m), std::invalid_argument);
+    m.due = {{{3, 5}, {0, -1}}};  // a negative part
+    CHECK_THROWS_AS(FlowLp(m), std::invalid_argument);
+    m.due = {{{3, 2}, {0, 2}}, {{0, 1}}};  // more pools than commodities
+    CHECK_THROWS_AS(FlowLp(m), std::invalid_argument);
+    m.due = {{}};  // an empty pool is no pool
+    CHECK_NOTHROW(FlowLp(m));
+}
+
+TEST_CASE("waiting no optimal plan uses is not made, and the optimum stays", "[hns][lp]") {
+    // 100 vehicles discharged at 10 a period onto a 2-period road to a holding area,
+    // then a free 3-period road to the destination: delivered 10 a period in 5..14.
+    // Lateness 10 x (6 + ... + 15) = 1050; waiting at the port 90 + 80 + ... + 10 = 450
+    // unit-periods x 1e-3; deliveries 1e-6 x 10 x (5 + ... + 14).
+    auto model = [](bool prunable) {
+        FlowModel m;
+        m.periods = 48;
+        m.nodes = {{"port", true, -1, {}}, {"holding", true, -1, {}}, {"destination", true, -1, {}}};
+        m.resources = {{"port", "discharge", "vehicles/h", std::vector<double>(48, 10.0)},
+                       {"road", "unbounded", "vehicles/h", std::vector<double>(48, 1e9)}};
+        // Drawing on a capacity no plan reaches keeps the waiting at the holding area.
+        m.arcs = {arc(0, 1, 2, 0, {0}, {1.0}), arc(1, 2, 3, prunable ? -1 : 1, {0}, {prunable ? 0.0 : 1.0})};
+        m.commodities = {{"serial", 1, 2, 0, {{0, 0, 100}}}};
+        return m;
+    };
+    FlowLp pruned(model(true)), full(model(false));
+    const FlowSolution a = pruned.solve(), b = full.solve();
+    REQUIRE(a.optimal);
+    REQUIRE(b.optimal);
+    const double hand = 1050 + 0.45 + 1e-6 * 950;
+    CHECK(a.objective == Approx(hand).epsilon(1e-9));
+    CHECK(b.objective == Approx(hand).epsilon(1e-9));
+    CHECK(a.lateness == Approx(1050).margin(1e-6));
+    // The holding area's waiting in periods 2..44 goes; from 45 on leaving would not
+    // arrive by the horizon, so waiting and the left-over column stay.
+    CHECK(full.columns() - pruned.columns() == 43);
+    CHECK(pruned.earliest_closure() == 14);
+    CHECK(full.earliest_closure() == 14);
 }

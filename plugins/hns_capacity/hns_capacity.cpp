@@ -125,6 +125,34 @@ std::string fmt(double v, int decimals = 0) {
 
 double round_to(double v, double per_unit) { return std::round(v * per_unit) / per_unit; }
 
+// Rows of a utilisation table (hourly or daily): one per capacity and period.
+struct UtilisationRows {
+    std::vector<std::string> site, resource, row, when;
+    std::vector<double> used, capacity, queue, pct;
+    void add(const std::string& s, const std::string& key, const std::string& label, std::string at, double u,
+             double cap, double q, double share) {
+        site.push_back(s), resource.push_back(key), row.push_back(label), when.push_back(std::move(at));
+        used.push_back(round_to(u, 100)), capacity.push_back(cap), queue.push_back(round_to(q, 100));
+        pct.push_back(round_to(100 * share, 10));
+    }
+    void write(Run& r, const char* name, const char* when_column, const char* title) const {
+        r.table(name)
+            .texts("site", site)
+            .texts("resource", resource)
+            .texts(when_column, when)
+            .numbers("used", used)
+            .numbers("capacity", capacity)
+            .numbers("queue", queue)
+            .numbers("utilisation_pct", pct, "%")
+            .texts("row", row)
+            .chart([&] {
+                auto c = sdk::Chart::heatmap("row", when_column, "utilisation_pct");
+                c.title = title;
+                return c;
+            }());
+    }
+};
+
 // "C+3 14:00": a time as the day after C-day and the hour.
 std::string c_day(hns::Time start, hns::Time t) {
     const long long s = static_cast<long long>(t - start);
@@ -469,7 +497,7 @@ void run(Run& r) {
         // period late at the lowest priority only prices the LP's holding and tie-break
         // costs (1e-3 per unit and period), not a delay.
         double least = 1;
-        for (const auto& s : dep.serials) least = std::min(least, std::ldexp(1.0, -std::min(s.priority - 1, 20)));
+        for (const auto& c : plan.model.commodities) least = std::min(least, c.weight);
         const double floor_price = 0.1 * least * dep.step_h;
         pr.bottlenecks.erase(std::remove_if(pr.bottlenecks.begin(), pr.bottlenecks.end(),
                                             [&](const hns::Bottleneck& b) { return b.shadow_price < floor_price; }),
@@ -607,10 +635,7 @@ void run(Run& r) {
     std::map<std::string, double> site_peak;          // site -> peak used/capacity over its capacities
     std::map<std::string, std::string> site_binding;  // site -> the capacity at that peak
     {
-        std::vector<std::string> site, resource, row, time;
-        std::vector<double> used, capacity, queue, pct;
-        std::vector<std::string> d_site, d_resource, d_row, d_date;
-        std::vector<double> d_used, d_capacity, d_queue, d_pct;
+        UtilisationRows hourly, daily;
         const int per_day = std::max(1, static_cast<int>(std::lround(24.0 / rsom.step_h)));
         for (const auto& u : sched.utilisation) {
             const int c = rsom.capacity(u.site, u.key);
@@ -626,56 +651,24 @@ void run(Run& r) {
                 const double share = bounded && cap > 0 ? u.used[p] / cap : 0;
                 if (share > peak || (share == peak && site_binding[u.site].empty() && share > 0))
                     peak = share, site_binding[u.site] = u.key;
-                site.push_back(u.site), resource.push_back(u.key), row.push_back(label);
-                time.push_back(iso(rsom.time_of(static_cast<int>(p))));
-                used.push_back(round_to(u.used[p], 100));
-                capacity.push_back(bounded ? round_to(cap, 100) : kEmpty);  // no limit in that period
-                queue.push_back(round_to(u.queue[p], 100));
-                pct.push_back(round_to(100 * share, 10));
+                hourly.add(u.site, u.key, label, iso(rsom.time_of(static_cast<int>(p))), u.used[p],
+                           bounded ? round_to(cap, 100) : kEmpty, u.queue[p], share);  // kEmpty: no limit
                 // The day: rates summed, stocks at their peak; the queue at its peak.
                 day_used = stock ? std::max(day_used, u.used[p]) : day_used + u.used[p];
                 day_unbounded |= !bounded;
                 if (bounded) day_cap = stock ? std::max(day_cap, cap) : day_cap + cap;
                 day_queue = std::max(day_queue, u.queue[p]);
                 if ((p + 1) % static_cast<std::size_t>(per_day) == 0 || p + 1 == n) {
-                    d_site.push_back(u.site), d_resource.push_back(u.key), d_row.push_back(label);
-                    d_date.push_back(iso(rsom.time_of(static_cast<int>(p / per_day * per_day))).substr(0, 10));
-                    d_used.push_back(round_to(day_used, 100));
-                    d_capacity.push_back(day_unbounded ? kEmpty : round_to(day_cap, 100));
-                    d_queue.push_back(round_to(day_queue, 100));
-                    d_pct.push_back(!day_unbounded && day_cap > 0 ? round_to(100 * day_used / day_cap, 10) : 0);
+                    daily.add(u.site, u.key, label,
+                              hns::iso_date(rsom.time_of(static_cast<int>(p / per_day * per_day))), day_used,
+                              day_unbounded ? kEmpty : round_to(day_cap, 100), day_queue,
+                              !day_unbounded && day_cap > 0 ? day_used / day_cap : 0);
                     day_used = day_cap = day_queue = 0, day_unbounded = false;
                 }
             }
         }
-        r.table("utilisation")
-            .texts("site", site)
-            .texts("resource", resource)
-            .texts("time", time)
-            .numbers("used", used)
-            .numbers("capacity", capacity)
-            .numbers("queue", queue)
-            .numbers("utilisation_pct", pct, "%")
-            .texts("row", row)
-            .chart([] {
-                auto c = sdk::Chart::heatmap("row", "time", "utilisation_pct");
-                c.title = "Utilisation per hour (site and capacity x time)";
-                return c;
-            }());
-        r.table("utilisation_daily")
-            .texts("site", d_site)
-            .texts("resource", d_resource)
-            .texts("date", d_date)
-            .numbers("used", d_used)
-            .numbers("capacity", d_capacity)
-            .numbers("queue", d_queue)
-            .numbers("utilisation_pct", d_pct, "%")
-            .texts("row", d_row)
-            .chart([] {
-                auto c = sdk::Chart::heatmap("row", "date", "utilisation_pct");
-                c.title = "Utilisation per day (site and capacity x day)";
-                return c;
-            }());
+        hourly.write(r, "utilisation", "time", "Utilisation per hour (site and capacity x time)");
+        daily.write(r, "utilisation_daily", "date", "Utilisation per day (site and capacity x day)");
     }
 
     // ---- bottlenecks (shadow prices) and the capacity changes that save the most
